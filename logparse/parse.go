@@ -1,0 +1,206 @@
+package logparse
+
+import "bytes"
+
+// A Parser parses lines of one Format. It owns the scratch buffer that
+// unescaped fields live in, so it allocates nothing per line once warm.
+// A Parser is not safe for concurrent use: use one per goroutine.
+type Parser struct {
+	format  *Format
+	scratch []byte // unescaped quoted fields; reset by every Parse
+}
+
+// NewParser returns a Parser for f.
+func NewParser(f *Format) *Parser {
+	return &Parser{format: f}
+}
+
+// Format returns the format p parses.
+func (p *Parser) Format() *Format { return p.format }
+
+// Parse parses line into rec. The Record aliases line and p's scratch
+// buffer: it is valid until the next Parse with p. A line that does not
+// match the format returns a *SyntaxError saying which field failed; rec is
+// then partly filled and must not be used.
+func (p *Parser) Parse(line []byte, rec *Record) error {
+	rec.reset()
+	p.scratch = p.scratch[:0]
+	if len(line) == 0 {
+		return errEmpty
+	}
+	return p.format.parse(p, line, rec)
+}
+
+// parseCLF parses "%h %l %u %t \"%r\" %>s %b" and, when combined is set,
+// the optional " \"%{Referer}i\" \"%{User-Agent}i\"" after it. It scans with
+// bytes.IndexByte, which is vectorised: the line is read about once.
+func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
+	i := bytes.IndexByte(line, ' ')
+	if i <= 0 {
+		return errHost
+	}
+	rec.Host = dash(line[:i])
+	rest := line[i+1:]
+	if i = bytes.IndexByte(rest, ' '); i < 0 {
+		return errIdent
+	}
+	rec.Ident = dash(rest[:i])
+	rest = rest[i+1:]
+	// %u may contain spaces: it runs up to the " [" that opens the time.
+	if i = bytes.IndexByte(rest, '['); i < 0 {
+		return errTime
+	}
+	if i == 0 || rest[i-1] != ' ' {
+		return errUser
+	}
+	rec.User = dash(rest[:i-1])
+	t, off, n, ok := parseCLFTime(rest[i+1:])
+	rest = rest[i+1+n:]
+	if !ok || len(rest) < 3 || rest[0] != ']' || rest[1] != ' ' {
+		return errTime
+	}
+	rec.Time, rec.Offset = t, off
+	if rest[2] != '"' {
+		return errRequest
+	}
+	req, rest, err := p.quoted(rest[3:], errRequestQuote)
+	if err != nil {
+		return err
+	}
+	rec.Request = dash(req)
+	splitRequest(rec)
+	if len(rest) < 4 || rest[0] != ' ' {
+		return errStatus
+	}
+	if rest, err = parseStatus(rest[1:], rec); err != nil {
+		return err
+	}
+	if len(rest) < 2 || rest[0] != ' ' {
+		return errBytes
+	}
+	if rest, err = parseBytes(rest[1:], rec); err != nil {
+		return err
+	}
+	if !combined || len(rest) == 0 {
+		return trailing(rest)
+	}
+	return p.parseRefererAgent(rest, rec)
+}
+
+// parseRefererAgent parses " \"referer\" \"agent\"" and what may follow.
+func (p *Parser) parseRefererAgent(rest []byte, rec *Record) error {
+	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
+		return errReferer
+	}
+	ref, rest, err := p.quoted(rest[2:], errRefererQuote)
+	if err != nil {
+		return err
+	}
+	rec.Referer = dash(ref)
+	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
+		return errAgent
+	}
+	ua, rest, err := p.quoted(rest[2:], errAgentQuote)
+	if err != nil {
+		return err
+	}
+	rec.UserAgent, rec.hasAgent = dash(ua), true
+	return trailing(rest)
+}
+
+// trailing accepts the end of the line or a space and anything after it:
+// servers append fields to standard formats.
+func trailing(rest []byte) error {
+	if len(rest) == 0 || rest[0] == ' ' {
+		return nil
+	}
+	return errTrailing
+}
+
+// quoted reads a quoted field whose opening quote is already consumed and
+// returns it unescaped plus the rest of the line after the closing quote.
+// Apache writes a quote inside a field as \" and a backslash as \\, so the
+// closing quote is the first one preceded by an even run of backslashes.
+func (p *Parser) quoted(s []byte, unterminated error) (field, rest []byte, err error) {
+	end := 0
+	for {
+		q := bytes.IndexByte(s[end:], '"')
+		if q < 0 {
+			return nil, nil, unterminated
+		}
+		end += q
+		if !escapedAt(s, end) {
+			break
+		}
+		end++
+	}
+	field, rest = s[:end], s[end+1:]
+	if len(rest) > 0 && rest[0] != ' ' {
+		return nil, nil, errAfterQuote
+	}
+	if bytes.IndexByte(field, '\\') >= 0 {
+		start := len(p.scratch)
+		p.scratch = appendUnescaped(p.scratch, field)
+		field = p.scratch[start:len(p.scratch):len(p.scratch)]
+	}
+	return field, rest, nil
+}
+
+// escapedAt reports whether s[i] follows an odd run of backslashes.
+func escapedAt(s []byte, i int) bool {
+	n := 0
+	for i > 0 && s[i-1] == '\\' {
+		n++
+		i--
+	}
+	return n%2 == 1
+}
+
+func parseStatus(s []byte, rec *Record) ([]byte, error) {
+	if s[0] == '-' && (len(s) == 1 || s[1] == ' ') {
+		return s[1:], nil
+	}
+	if len(s) < 3 || (len(s) > 3 && s[3] != ' ') {
+		return nil, errStatus
+	}
+	code := 0
+	for _, c := range s[:3] {
+		if c < '0' || c > '9' {
+			return nil, errStatus
+		}
+		code = code*10 + int(c-'0')
+	}
+	rec.Status = code
+	return s[3:], nil
+}
+
+// maxBytesDigits keeps %b inside int64.
+const maxBytesDigits = 18
+
+func parseBytes(s []byte, rec *Record) ([]byte, error) {
+	if s[0] == '-' && (len(s) == 1 || s[1] == ' ') {
+		return s[1:], nil
+	}
+	var n int64
+	i := 0
+	for ; i < len(s) && s[i] != ' '; i++ {
+		c := s[i]
+		if c < '0' || c > '9' || i == maxBytesDigits {
+			return nil, errBytes
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if i == 0 {
+		return nil, errBytes
+	}
+	rec.Bytes = n
+	return s[i:], nil
+}
+
+// dash maps a logged "-" to nil: the field is absent.
+func dash(b []byte) []byte {
+	if len(b) == 1 && b[0] == '-' {
+		return nil
+	}
+	return b
+}

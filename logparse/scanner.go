@@ -1,0 +1,160 @@
+package logparse
+
+import (
+	"bytes"
+	"io"
+)
+
+const (
+	// DefaultMaxLineBytes is the longest line a Scanner hands out whole.
+	// Real access-log lines are far shorter; the bound keeps memory finite
+	// on binary junk that has no newline for gigabytes.
+	DefaultMaxLineBytes = 64 << 20
+	initialBufferSize   = 256 << 10
+)
+
+// A Scanner reads lines from a stream. Lines are handed out as sub-slices of
+// one large reused buffer, so a line costs no allocation; the buffer grows
+// to hold long lines, up to MaxLineBytes.
+//
+// Long-line policy: a line longer than MaxLineBytes is neither an error nor
+// the end of the file. Bytes returns its first MaxLineBytes bytes, Truncated
+// reports true, the rest of the line is discarded, and scanning goes on.
+//
+// A Scanner strips "\n" and a "\r" before it. It is not safe for concurrent use.
+type Scanner struct {
+	r            io.Reader
+	MaxLineBytes int // 0 means DefaultMaxLineBytes; set before the first Scan
+
+	buf        []byte
+	start, end int // unconsumed bytes are buf[start:end]
+	searched   int // buf[start:searched] is known to hold no '\n'
+	line       []byte
+	lineNo     int64
+	truncated  bool
+	discarding bool // inside the tail of a truncated line
+	eof        bool
+	err        error
+}
+
+// NewScanner returns a Scanner reading from r.
+func NewScanner(r io.Reader) *Scanner {
+	return &Scanner{r: r}
+}
+
+// Reset makes s read from r, keeping its buffer.
+func (s *Scanner) Reset(r io.Reader) {
+	*s = Scanner{r: r, buf: s.buf, MaxLineBytes: s.MaxLineBytes}
+}
+
+// Bytes returns the current line without its line ending. It aliases the
+// Scanner's buffer and is valid until the next call to Scan.
+func (s *Scanner) Bytes() []byte { return s.line }
+
+// Line returns the 1-based number of the current line.
+func (s *Scanner) Line() int64 { return s.lineNo }
+
+// Truncated reports whether the current line was longer than MaxLineBytes.
+func (s *Scanner) Truncated() bool { return s.truncated }
+
+// Err returns the first read error other than io.EOF.
+func (s *Scanner) Err() error { return s.err }
+
+// Scan advances to the next line. It returns false at the end of the input
+// or on a read error; the last line need not end in a newline.
+func (s *Scanner) Scan() bool {
+	if s.buf == nil {
+		s.buf = make([]byte, initialBufferSize)
+	}
+	for {
+		if i := bytes.IndexByte(s.buf[s.searched:s.end], '\n'); i >= 0 {
+			nl := s.searched + i
+			if s.discarding {
+				s.discarding = false
+				s.consume(nl + 1)
+				continue
+			}
+			s.emit(s.buf[s.start:nl], false)
+			s.consume(nl + 1)
+			return true
+		}
+		s.searched = s.end
+		if s.discarding {
+			// Everything buffered is the tail of a cut line.
+			s.start, s.end, s.searched = 0, 0, 0
+		}
+		if s.eof || s.err != nil {
+			return s.finish()
+		}
+		if s.end-s.start > s.maxLine() {
+			s.cutLongLine()
+			return true
+		}
+		s.fill()
+	}
+}
+
+func (s *Scanner) maxLine() int {
+	if s.MaxLineBytes > 0 {
+		return s.MaxLineBytes
+	}
+	return DefaultMaxLineBytes
+}
+
+// finish hands out the unterminated last line, if any.
+func (s *Scanner) finish() bool {
+	if s.start == s.end || s.discarding {
+		s.start, s.end, s.searched, s.discarding = 0, 0, 0, false
+		s.line = nil
+		return false
+	}
+	s.emit(s.buf[s.start:s.end], false)
+	s.consume(s.end)
+	return true
+}
+
+// cutLongLine hands out the first maxLine bytes of an over-long line and
+// drops the rest up to the next newline.
+func (s *Scanner) cutLongLine() {
+	s.emit(s.buf[s.start:s.start+s.maxLine()], true)
+	s.discarding = true
+	s.consume(s.end)
+}
+
+func (s *Scanner) emit(line []byte, truncated bool) {
+	if n := len(line); n > 0 && line[n-1] == '\r' && !truncated {
+		line = line[:n-1]
+	}
+	s.line, s.truncated = line, truncated
+	s.lineNo++
+}
+
+func (s *Scanner) consume(upTo int) {
+	s.start = upTo
+	if s.searched < upTo {
+		s.searched = upTo
+	}
+}
+
+// fill reads more input, first making room: it moves the unconsumed bytes to
+// the front, and grows the buffer only when a single line fills it.
+func (s *Scanner) fill() {
+	if s.start > 0 && (s.end == len(s.buf) || s.start == s.end) {
+		n := copy(s.buf, s.buf[s.start:s.end])
+		s.searched -= s.start
+		s.start, s.end = 0, n
+	}
+	if s.end == len(s.buf) {
+		size := min(2*len(s.buf), s.maxLine()+1)
+		grown := make([]byte, max(size, len(s.buf)+1))
+		copy(grown, s.buf[:s.end])
+		s.buf = grown
+	}
+	n, err := s.r.Read(s.buf[s.end:])
+	s.end += n
+	if err == io.EOF {
+		s.eof = true
+	} else if err != nil {
+		s.err = err
+	}
+}

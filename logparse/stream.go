@@ -1,0 +1,117 @@
+package logparse
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// gzipMagic starts every gzip member (RFC 1952).
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// A Stream is the decompressed content of one log input. It is not safe for
+// concurrent use.
+type Stream struct {
+	r          io.Reader // what Read reads: the gzip reader or the buffered input
+	gz         *gzip.Reader
+	closer     io.Closer // the underlying file, nil for readers we do not own
+	compressed bool
+}
+
+// gzipReaders keeps inflaters between files: each holds a 32 KiB window and
+// tables that are costly to allocate for every one of thousands of inputs.
+var gzipReaders sync.Pool
+
+// readerSize is the read-ahead for sniffing and for the inflater's input.
+const readerSize = 64 << 10
+
+// NewStream sniffs r: content that starts with the gzip magic is inflated
+// (every member of a multi-member file), anything else is read as is.
+// The Stream does not close r.
+func NewStream(r io.Reader) (*Stream, error) {
+	br := bufio.NewReaderSize(r, readerSize)
+	head, err := br.Peek(len(gzipMagic))
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	if !bytes.Equal(head, gzipMagic) {
+		return &Stream{r: br}, nil
+	}
+	gz, _ := gzipReaders.Get().(*gzip.Reader)
+	if gz == nil {
+		gz, err = gzip.NewReader(br)
+	} else {
+		err = gz.Reset(br)
+	}
+	if err != nil {
+		return nil, gzipError(err)
+	}
+	gz.Multistream(true)
+	return &Stream{r: gz, gz: gz, compressed: true}, nil
+}
+
+// Open opens path as a Stream; "-" is standard input, which Close leaves open.
+func Open(path string) (*Stream, error) {
+	if path == "-" {
+		return NewStream(os.Stdin)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewStream(f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.closer = f
+	return s, nil
+}
+
+// Read reads decompressed bytes. A gzip stream cut short returns ErrTruncated.
+func (s *Stream) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF && s.gz != nil {
+		err = gzipError(err)
+	}
+	return n, err
+}
+
+// Compressed reports whether the content was gzip.
+func (s *Stream) Compressed() bool { return s.compressed }
+
+// Close releases the inflater and closes the file Open opened.
+func (s *Stream) Close() error {
+	if s.gz != nil {
+		gzipReaders.Put(s.gz)
+		s.gz = nil
+		s.r = eofReader{}
+	}
+	if s.closer != nil {
+		err := s.closer.Close()
+		s.closer = nil
+		return err
+	}
+	return nil
+}
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// gzipError names the common failure: the inflater hit the end of input
+// before the member's trailer.
+func gzipError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return ErrTruncated
+	}
+	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+		return errors.Join(errors.New("corrupt gzip stream"), err)
+	}
+	return err
+}
