@@ -1,0 +1,137 @@
+package mapreduce
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ErrInvalidOptions is returned when options cannot be used as given: a bad
+// glob, an unknown format. Nothing was read.
+var ErrInvalidOptions = errors.New("invalid options")
+
+// An Input is one log stream to read: a file, or "-" for standard input.
+type Input struct {
+	Path string
+	Size int64 // bytes on disk, -1 when unknown (stdin, a pipe)
+}
+
+// Selection chooses the files taken from directories.
+type Selection struct {
+	// Include keeps only files whose base name matches one of these globs
+	// (filepath.Match syntax); empty keeps all. Exclude drops files whose base
+	// name matches one of its globs. Both apply to files found by walking a
+	// directory, never to a file named on the command line.
+	Include, Exclude []string
+}
+
+func (s Selection) validate() error {
+	for _, pattern := range append(s.Include, s.Exclude...) {
+		if _, err := filepath.Match(pattern, ""); err != nil {
+			return fmt.Errorf("%w: glob %q: %v", ErrInvalidOptions, pattern, err)
+		}
+	}
+	return nil
+}
+
+func (s Selection) keeps(name string) bool {
+	if matchesAny(s.Exclude, name) {
+		return false
+	}
+	return len(s.Include) == 0 || matchesAny(s.Include, name)
+}
+
+func matchesAny(patterns []string, name string) bool {
+	for _, p := range patterns {
+		if ok, _ := filepath.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// FindInputs expands paths into inputs: a file is taken as is, "-" is
+// standard input, a directory is walked recursively in lexical order, its
+// hidden entries (names starting with ".") skipped, its regular files kept
+// when sel keeps them. A path given twice is read once. A path that cannot
+// be read is returned as an *InputError, and the others are still expanded.
+func FindInputs(paths []string, sel Selection) ([]Input, []*InputError, error) {
+	if err := sel.validate(); err != nil {
+		return nil, nil, err
+	}
+	var inputs []Input
+	var failed []*InputError
+	seen := make(map[string]bool)
+	add := func(in Input) {
+		if !seen[in.Path] {
+			seen[in.Path] = true
+			inputs = append(inputs, in)
+		}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			add(Input{Path: "-", Size: -1})
+			continue
+		}
+		info, err := os.Stat(p)
+		switch {
+		case err != nil:
+			failed = append(failed, &InputError{Input: p, Err: unwrapPathError(err)})
+		case info.IsDir():
+			failed = append(failed, walkDir(p, sel, add)...)
+		default:
+			add(Input{Path: filepath.Clean(p), Size: sizeOf(info)})
+		}
+	}
+	return inputs, failed, nil
+}
+
+// walkDir adds the files under root that sel keeps. Symbolic links to files
+// are followed; links to directories are not, so a loop cannot trap the walk.
+func walkDir(root string, sel Selection, add func(Input)) []*InputError {
+	var failed []*InputError
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			failed = append(failed, &InputError{Input: path, Err: unwrapPathError(err)})
+			return nil // WalkDir skips the unreadable directory itself
+		}
+		if path != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !sel.keeps(d.Name()) {
+			return nil
+		}
+		info, err := os.Stat(path) // follows a symbolic link
+		switch {
+		case err != nil:
+			failed = append(failed, &InputError{Input: path, Err: unwrapPathError(err)})
+		case info.Mode().IsRegular():
+			add(Input{Path: path, Size: info.Size()})
+		}
+		return nil
+	})
+	return failed
+}
+
+func sizeOf(info fs.FileInfo) int64 {
+	if info.Mode().IsRegular() {
+		return info.Size()
+	}
+	return -1
+}
+
+// unwrapPathError drops the *fs.PathError wrapper: InputError already names
+// the path, and "open x: permission denied" after "x: " says it twice.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,107 @@
+package mapreduce
+
+import (
+	"io"
+	"os"
+
+	"github.com/logmr/logmr/logparse"
+)
+
+// openRaw opens an input's stored bytes; "-" is standard input, which
+// closing leaves open.
+func openRaw(path string) (io.ReadCloser, error) {
+	if path == "-" {
+		return io.NopCloser(os.Stdin), nil
+	}
+	return os.Open(path)
+}
+
+// progressReader reports every read to a Progress.
+type progressReader struct {
+	r io.Reader
+	p Progress
+}
+
+func (r progressReader) Read(b []byte) (int, error) {
+	n, err := r.r.Read(b)
+	if n > 0 {
+		r.p.Add(int64(n))
+	}
+	return n, err
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (r *countingReader) Read(b []byte) (int, error) {
+	n, err := r.r.Read(b)
+	r.n += int64(n)
+	return n, err
+}
+
+// lineSource hands out an input's lines, first those it buffered to detect
+// the format, then the rest from the Scanner.
+type lineSource struct {
+	sc     *logparse.Scanner
+	format *logparse.Format
+
+	sample      [][]byte // copies of the first lines, when detecting
+	sampleTrunc []bool
+	sampleNext  int  // the next sample line to hand out
+	inSample    bool // the current line comes from sample
+}
+
+// maxSampleBytes bounds the copies made for detection: on binary junk with
+// huge "lines", a few lines are as telling as 64.
+const maxSampleBytes = 1 << 20
+
+// newLineSource uses format, or detects it from the first lines when nil.
+func newLineSource(sc *logparse.Scanner, format *logparse.Format) *lineSource {
+	ls := &lineSource{sc: sc, format: format}
+	if format != nil {
+		return ls
+	}
+	sampled := 0
+	for len(ls.sample) < logparse.DetectLines && sampled < maxSampleBytes && sc.Scan() {
+		ls.sample = append(ls.sample, append([]byte(nil), sc.Bytes()...))
+		ls.sampleTrunc = append(ls.sampleTrunc, sc.Truncated())
+		sampled += len(sc.Bytes())
+	}
+	ls.format = logparse.Detect(ls.sample)
+	return ls
+}
+
+func (ls *lineSource) next() bool {
+	if ls.sampleNext < len(ls.sample) {
+		ls.sampleNext++
+		ls.inSample = true
+		return true
+	}
+	ls.inSample = false
+	return ls.sc.Scan()
+}
+
+// bytes returns the current line, valid until the next call to next.
+func (ls *lineSource) bytes() []byte {
+	if ls.inSample {
+		return ls.sample[ls.sampleNext-1]
+	}
+	return ls.sc.Bytes()
+}
+
+func (ls *lineSource) truncated() bool {
+	if ls.inSample {
+		return ls.sampleTrunc[ls.sampleNext-1]
+	}
+	return ls.sc.Truncated()
+}
+
+func (ls *lineSource) lineNo() int64 {
+	if ls.inSample {
+		return int64(ls.sampleNext)
+	}
+	return ls.sc.Line()
+}

@@ -1,0 +1,228 @@
+package mapreduce
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+
+	"github.com/logmr/logmr/logparse"
+)
+
+// An Aggregate accumulates the matching records of one input and merges
+// with the aggregates of other inputs; A is the implementing type itself.
+type Aggregate[A any] interface {
+	// Add is called once per matching record. The record is valid only
+	// during the call: copy what must be kept.
+	Add(rec *logparse.Record)
+	// Merge folds other, which is not used again, into the receiver.
+	Merge(other A)
+}
+
+// Progress receives the bytes read from inputs, as stored (compressed).
+type Progress interface {
+	// Start is called once, before any Add, with the total size of the
+	// inputs; -1 when unknown (standard input, a pipe).
+	Start(total int64)
+	// Add is called from many goroutines at once as bytes are read.
+	Add(n int64)
+}
+
+// ScanOptions configures ScanLogs. The zero value reads every line of every
+// input in the format detected per input, on all CPUs.
+type ScanOptions struct {
+	Format    *logparse.Format // nil: detected per input (logparse.Detect)
+	Filter    Filter           // which records are aggregated
+	Selection Selection        // which files are taken from directories
+	Workers   int              // 0 means runtime.GOMAXPROCS(0)
+	FailFast  bool             // the first failing input fails the run
+	Progress  Progress         // nil: none
+	// MaxExamples is how many malformed lines are kept, with their place,
+	// for the caller to show: 0 means 10, negative means none.
+	MaxExamples int
+}
+
+func (o ScanOptions) maxExamples() int {
+	if o.MaxExamples == 0 {
+		return 10
+	}
+	return max(o.MaxExamples, 0)
+}
+
+// Stats describe what a scan read.
+type Stats struct {
+	Inputs    int   // inputs read to the end
+	Lines     int64 // lines read
+	Matched   int64 // well-formed lines that passed the filter
+	Malformed int64 // lines that did not parse
+	Bytes     int64 // bytes of log text, after decompression
+	// Examples are the first malformed lines, in the order inputs were
+	// scheduled (largest first), at most MaxExamples.
+	Examples []*logparse.LineError
+}
+
+func (s *Stats) merge(o Stats, maxExamples int) {
+	s.Inputs += o.Inputs
+	s.Lines += o.Lines
+	s.Matched += o.Matched
+	s.Malformed += o.Malformed
+	s.Bytes += o.Bytes
+	room := maxExamples - len(s.Examples)
+	s.Examples = append(s.Examples, o.Examples[:min(room, len(o.Examples))]...)
+}
+
+// scanned is the partial result of one input: its aggregate and its stats.
+type scanned[A Aggregate[A]] struct {
+	agg   A
+	stats Stats
+}
+
+// ScanLogs reads every input that paths name (see FindInputs), parses each
+// line, and adds the records that pass opts.Filter to an aggregate made by
+// newAggregate for that input; the aggregates are merged into one.
+//
+// Inputs are scheduled largest first so that one big file does not finish
+// last, alone on one core. An input that fails (unreadable, truncated gzip)
+// contributes nothing; the others are still read and ScanLogs returns their
+// merged aggregate with a *FailedInputs naming each failure. A cancelled ctx
+// stops the workers within a few thousand lines and returns ctx's error.
+func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
+	var zero A
+	filter, err := opts.Filter.compile()
+	if err != nil {
+		return zero, Stats{}, err
+	}
+	inputs, failed, err := FindInputs(paths, opts.Selection)
+	if err != nil {
+		return zero, Stats{}, err
+	}
+	if opts.FailFast && len(failed) > 0 {
+		return zero, Stats{}, failed[0]
+	}
+	slices.SortStableFunc(inputs, func(a, b Input) int { return cmp.Compare(b.Size, a.Size) })
+	startProgress(opts.Progress, inputs)
+
+	s := &logScanner[A]{opts: opts, filter: filter, newAggregate: newAggregate}
+	job := Job[Input, scanned[A]]{
+		Map:    s.mapInput,
+		Reduce: s.reduce,
+		Name:   func(in Input) string { return in.Path },
+	}
+	res, err := Run(ctx, inputs, job, Options{Workers: opts.Workers, FailFast: opts.FailFast})
+	var fi *FailedInputs
+	if errors.As(err, &fi) {
+		failed, err = append(failed, fi.Errs...), nil
+	}
+	if err != nil {
+		return zero, Stats{}, err // cancelled, or fail-fast
+	}
+	if res.stats.Inputs == 0 { // no input read: Run's result is the zero value
+		res.agg = newAggregate()
+	}
+	if len(failed) > 0 {
+		err = &FailedInputs{Errs: failed}
+	}
+	return res.agg, res.stats, err
+}
+
+func startProgress(p Progress, inputs []Input) {
+	if p == nil {
+		return
+	}
+	var total int64
+	for _, in := range inputs {
+		if in.Size < 0 {
+			p.Start(-1)
+			return
+		}
+		total += in.Size
+	}
+	p.Start(total)
+}
+
+type logScanner[A Aggregate[A]] struct {
+	opts         ScanOptions
+	filter       *matcher
+	newAggregate func() A
+}
+
+func (s *logScanner[A]) reduce(acc, next scanned[A]) scanned[A] {
+	acc.agg.Merge(next.agg)
+	acc.stats.merge(next.stats, s.opts.maxExamples())
+	return acc
+}
+
+// scanners keeps line buffers between inputs.
+var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
+
+// mapInput reads one input to the end. It opens the file itself so that at
+// most Workers files are open at once.
+func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
+	out := scanned[A]{agg: s.newAggregate()}
+	file, err := openRaw(in.Path)
+	if err != nil {
+		return out, err
+	}
+	defer file.Close()
+	var raw io.Reader = file
+	if s.opts.Progress != nil {
+		raw = progressReader{r: file, p: s.opts.Progress}
+	}
+	stream, err := logparse.NewStream(raw)
+	if err != nil {
+		return out, err
+	}
+	defer stream.Close()
+	text := &countingReader{r: stream}
+	sc := scanners.Get().(*logparse.Scanner)
+	defer scanners.Put(sc)
+	sc.Reset(text)
+
+	lines := newLineSource(sc, s.opts.Format)
+	if err := s.scanLines(ctx, in.Path, lines, &out); err != nil {
+		return out, err
+	}
+	if err := sc.Err(); err != nil {
+		return out, fmt.Errorf("after line %d: %w", sc.Line(), err)
+	}
+	out.stats.Inputs = 1
+	out.stats.Bytes = text.n
+	return out, nil
+}
+
+// ctxCheckLines is how often a worker looks at ctx: often enough to stop
+// within milliseconds, rarely enough to cost nothing.
+const ctxCheckLines = 4096
+
+func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineSource, out *scanned[A]) error {
+	parser := logparse.NewParser(lines.format)
+	maxExamples := s.opts.maxExamples()
+	st := &out.stats
+	var rec logparse.Record
+	for lines.next() {
+		st.Lines++
+		if st.Lines%ctxCheckLines == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		line := lines.bytes()
+		err := parser.Parse(line, &rec)
+		if err == nil && lines.truncated() {
+			err = logparse.ErrLineTooLong
+		}
+		if err != nil {
+			st.Malformed++
+			if len(st.Examples) < maxExamples {
+				st.Examples = append(st.Examples, logparse.NewLineError(name, lines.lineNo(), line, err))
+			}
+			continue
+		}
+		if s.filter.match(&rec) {
+			st.Matched++
+			out.agg.Add(&rec)
+		}
+	}
+	return nil
+}
