@@ -1,0 +1,58 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// reorderArgs moves a command's flags before its positional arguments, so
+// that "logmr hosts /var/log/apache2 --path /robots.txt" works: urfave/cli v2
+// parses with the standard flag package, which stops at the first
+// positional argument. Everything after "--" stays positional.
+func reorderArgs(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	cmd := app.Command(args[1])
+	if cmd == nil {
+		return args
+	}
+	takesValue := flagArity(cmd.Flags)
+	var flags, positional []string
+	rest := args[2:]
+	for i := 0; i < len(rest); i++ {
+		arg := rest[i]
+		switch {
+		case arg == "--":
+			positional = append(positional, rest[i+1:]...)
+			i = len(rest)
+		case len(arg) > 1 && arg[0] == '-':
+			flags = append(flags, arg)
+			name := strings.TrimLeft(arg, "-")
+			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(rest) {
+				i++
+				flags = append(flags, rest[i])
+			}
+		default:
+			positional = append(positional, arg)
+		}
+	}
+	out := append([]string{args[0], args[1]}, flags...)
+	if len(positional) > 0 {
+		out = append(append(out, "--"), positional...)
+	}
+	return out
+}
+
+// flagArity maps every flag name and alias to whether it takes a value.
+func flagArity(flags []cli.Flag) map[string]bool {
+	m := make(map[string]bool)
+	for _, f := range flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, name := range f.Names() {
+			m[name] = !isBool
+		}
+	}
+	return m
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce"
+)
+
+// Exit codes, the contract scripts rely on (README "Exit codes").
+const (
+	exitOK          = 0
+	exitFailed      = 1   // no result written
+	exitUsage       = 2   // bad flag, format or argument
+	exitSomeFailed  = 3   // result written, some inputs unreadable
+	exitInterrupted = 128 // plus the signal number: 130 SIGINT, 143 SIGTERM
+)
+
+// usageError is a mistake in the command line: exit 2 with a one-line reason.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// interrupted is the cancellation cause when a signal stops the run.
+type interrupted struct{ sig syscall.Signal }
+
+func (e interrupted) Error() string { return "interrupted by " + e.sig.String() }
+
+// exitCode decides the process's exit status, and is the only place that
+// does. Errors reach stderr here, except the per-input ones the command
+// already reported as they were known.
+func exitCode(ctx context.Context, err error, env *env) int {
+	var sig interrupted
+	if errors.As(context.Cause(ctx), &sig) {
+		env.errorf("%v", sig)
+		return exitInterrupted + int(sig.sig)
+	}
+	var failed *mapreduce.FailedInputs
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &failed):
+		return exitSomeFailed // each input was named when it was reported
+	case isUsage(err):
+		env.errorf("%v", err)
+		env.errorf("run 'logmr help' for usage")
+		return exitUsage
+	}
+	env.errorf("%v", err)
+	return exitFailed
+}
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u) || errors.Is(err, mapreduce.ErrInvalidOptions) ||
+		errors.Is(err, logparse.ErrUnknownFormat)
+}

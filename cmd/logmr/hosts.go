@@ -1,0 +1,37 @@
+package main
+
+import (
+	"time"
+
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/urfave/cli/v2"
+)
+
+func hostsCommand(env *env) *cli.Command {
+	return &cli.Command{
+		Name:      "hosts",
+		Usage:     "print the distinct client hosts of the matching requests, one per line",
+		ArgsUsage: "PATH...",
+		Description: `PATH is a log file, a directory (read recursively, hidden entries skipped)
+or - for standard input. Gzip is detected from content, not names.
+
+Hosts are printed in canonical form (one address written two ways is one
+host), sorted: IPv4 numerically, then IPv6, then names.
+
+Examples:
+   logmr hosts --path /robots.txt /var/log/apache2
+   logmr hosts --path /robots.txt --include 'access.log*' -O json -o robots.json /var/log/nginx
+   zcat old.log.gz | logmr hosts --path /wp-login.php -`,
+		Flags:        queryFlags(),
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			q, err := parseQuery(c, env)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			res, err := mapreduce.Hosts(c.Context, q.paths, q.scan)
+			return q.finish(res, err, start)
+		},
+	}
+}

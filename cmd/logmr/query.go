@@ -1,0 +1,131 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/urfave/cli/v2"
+)
+
+// queryFlags are the flags every query command shares (DESIGN.md).
+func queryFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file), common or combined"},
+		&cli.StringSliceFlag{Name: "path", Usage: "keep requests whose path (target before '?') equals `P`; repeatable"},
+		&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
+		&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
+		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "read at most `N` files at once (default: all CPUs)"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` atomically (default: stdout)"},
+		&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: "text", Usage: "text, json, jsonl, csv or tsv"},
+		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "progress bar on stderr: auto (when stderr is a terminal), always, never"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on stderr but errors"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a summary and the first malformed lines on stderr"},
+	}
+}
+
+// query is a command line turned into library options, plus what the CLI
+// itself does around the library call: progress, summary, output.
+type query struct {
+	env      *env
+	paths    []string
+	scan     mapreduce.ScanOptions
+	output   string
+	format   outputFormat
+	quiet    bool
+	verbose  bool
+	progress *progressBar // nil: no bar
+}
+
+func parseQuery(c *cli.Context, env *env) (*query, error) {
+	q := &query{env: env, paths: c.Args().Slice(), output: c.String("output"),
+		quiet: c.Bool("quiet"), verbose: c.Bool("verbose")}
+	if len(q.paths) == 0 {
+		return nil, usagef("%s: no PATH given (use - to read standard input)", c.Command.Name)
+	}
+	format, err := logparse.LookupFormat(c.String("format"))
+	if err != nil {
+		return nil, err
+	}
+	if q.format, err = parseOutputFormat(c.String("output-format")); err != nil {
+		return nil, err
+	}
+	workers := c.Int("workers")
+	if workers < 0 {
+		return nil, usagef("--workers %d: must be 0 (all CPUs) or more", workers)
+	}
+	showProgress, err := q.wantProgress(c.String("progress"))
+	if err != nil {
+		return nil, err
+	}
+	q.scan = mapreduce.ScanOptions{
+		Format:    format,
+		Filter:    mapreduce.Filter{Paths: c.StringSlice("path")},
+		Selection: mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")},
+		Workers:   workers,
+	}
+	if showProgress {
+		q.progress = &progressBar{w: env.stderr}
+		q.scan.Progress = q.progress
+	}
+	return q, nil
+}
+
+func (q *query) wantProgress(mode string) (bool, error) {
+	switch mode {
+	case "auto":
+		return !q.quiet && q.env.stderrIsTerminal(), nil
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	}
+	return false, usagef("--progress %q: want auto, always or never", mode)
+}
+
+// finish reports what the library call returned and writes the result.
+// Per-input failures are named here, one line each; the result of the other
+// inputs is still written and the error returned makes the exit status 3.
+func (q *query) finish(res *mapreduce.HostsResult, err error, start time.Time) error {
+	q.progress.finish()
+	var failed *mapreduce.FailedInputs
+	if errors.As(err, &failed) {
+		for _, e := range failed.Errs {
+			q.env.errorf("%v", e)
+		}
+	} else if err != nil {
+		return err
+	}
+	switch {
+	case res.Stats.Inputs == 0 && failed != nil:
+		return fmt.Errorf("no input could be read: no result written")
+	case res.Stats.Inputs == 0:
+		return fmt.Errorf("no input files found in %q", q.paths)
+	}
+	q.report(res.Stats, time.Since(start))
+	if werr := writeOutput(q.output, q.env.stdout, func(w io.Writer) error {
+		return q.format.writeHosts(w, res.Hosts, q.output == "" && isTerminal(q.env.stdout))
+	}); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// report prints the summary and malformed-line examples when asked for, or
+// when a person is watching (stderr is a terminal); never with -q.
+func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
+	if q.quiet || !(q.verbose || q.env.stderrIsTerminal()) {
+		return
+	}
+	if q.verbose {
+		for _, e := range st.Examples {
+			q.env.errorf("malformed: %v", e)
+		}
+	}
+	mbps := float64(st.Bytes) / 1e6 / max(elapsed.Seconds(), 1e-9)
+	q.env.errorf("%d files, %d lines, %d matched, %d malformed, %.2fs, %.1f MB/s",
+		st.Inputs, st.Lines, st.Matched, st.Malformed, elapsed.Seconds(), mbps)
+}
