@@ -167,6 +167,9 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 		return out, err
 	}
 	defer file.Close()
+	// A read from a pipe or FIFO can block forever; closing the file is what
+	// wakes it when the run is cancelled.
+	defer context.AfterFunc(ctx, func() { file.Close() })()
 	var raw io.Reader = file
 	if s.opts.Progress != nil {
 		raw = progressReader{r: file, p: s.opts.Progress}

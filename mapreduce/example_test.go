@@ -1,0 +1,59 @@
+package mapreduce_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce"
+)
+
+// The built-in hosts job embedded in a Go program: every client that
+// fetched /robots.txt, from a directory of rotated plain and gzip logs.
+func ExampleHosts() {
+	opts := mapreduce.ScanOptions{Filter: mapreduce.Filter{Paths: []string{"/robots.txt"}}}
+	res, err := mapreduce.Hosts(context.Background(), []string{"../testdata/logs"}, opts)
+	if err != nil {
+		fmt.Println(err) // a *mapreduce.FailedInputs comes with the others' result
+		return
+	}
+	fmt.Println(strings.Join(res.Hosts, " "))
+	fmt.Printf("%d lines, %d malformed\n", res.Stats.Lines, res.Stats.Malformed)
+	// Output:
+	// 10.0.2.20 192.0.2.4 192.0.2.10 192.0.2.11 192.0.2.12 192.0.2.30 192.0.2.31 2001:db8::1 2001:db8::2 crawl-66-249-66-1.googlebot.com
+	// 23 lines, 4 malformed
+}
+
+// Run is the generic engine: typed map and reduce functions over any inputs.
+func ExampleRun() {
+	words := []string{"map", "each", "input", "then", "reduce"}
+	job := mapreduce.Job[string, int]{
+		Map:    func(_ context.Context, w string) (int, error) { return len(w), nil },
+		Reduce: func(acc, next int) int { return acc + next },
+	}
+	total, err := mapreduce.Run(context.Background(), words, job, mapreduce.Options{Workers: 2})
+	fmt.Println(total, err)
+	// Output: 22 <nil>
+}
+
+// statusCounts is a custom Aggregate: requests per status code.
+type statusCounts map[int]int
+
+func (c statusCounts) Add(rec *logparse.Record) { c[rec.Status]++ }
+
+func (c statusCounts) Merge(other statusCounts) {
+	for status, n := range other {
+		c[status] += n
+	}
+}
+
+// ScanLogs runs any Aggregate over log files: here, how the robots.txt
+// requests were answered.
+func ExampleScanLogs() {
+	opts := mapreduce.ScanOptions{Filter: mapreduce.Filter{Paths: []string{"/robots.txt"}}}
+	counts, _, err := mapreduce.ScanLogs(context.Background(), []string{"../testdata/logs"},
+		func() statusCounts { return statusCounts{} }, opts)
+	fmt.Println(counts, err)
+	// Output: map[200:10 304:1] <nil>
+}
