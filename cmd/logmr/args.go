@@ -9,7 +9,8 @@ import (
 // reorderArgs moves a command's flags before its positional arguments, so
 // that "logmr hosts /var/log/apache2 --path /robots.txt" works: urfave/cli v2
 // parses with the standard flag package, which stops at the first
-// positional argument. Everything after "--" stays positional.
+// positional argument. Everything after "--" stays positional, and a
+// one-letter flag may carry its value attached ("-j8").
 func reorderArgs(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
@@ -27,6 +28,8 @@ func reorderArgs(app *cli.App, args []string) []string {
 		case arg == "--":
 			positional = append(positional, rest[i+1:]...)
 			i = len(rest)
+		case isAttachedShort(arg, takesValue):
+			flags = append(flags, arg[:2], arg[2:]) // -j8 means -j 8, as in make
 		case len(arg) > 1 && arg[0] == '-':
 			flags = append(flags, arg)
 			name := strings.TrimLeft(arg, "-")
@@ -55,4 +58,11 @@ func flagArity(flags []cli.Flag) map[string]bool {
 		}
 	}
 	return m
+}
+
+// isAttachedShort reports whether arg is a one-letter flag that takes a
+// value with the value attached ("-j8", "-Ojson"), which the standard flag
+// package would reject.
+func isAttachedShort(arg string, takesValue map[string]bool) bool {
+	return len(arg) > 2 && arg[0] == '-' && arg[1] != '-' && arg[2] != '=' && takesValue[arg[1:2]]
 }
