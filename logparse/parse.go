@@ -46,7 +46,8 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 	}
 	rec.Ident = dash(rest[:i])
 	rest = rest[i+1:]
-	// %u may contain spaces: it runs up to the " [" that opens the time.
+	// %u may contain spaces: it runs up to the first '[', which opens the
+	// time and must follow a space (a user with a '[' is not supported).
 	if i = bytes.IndexByte(rest, '['); i < 0 {
 		return errTime
 	}

@@ -35,7 +35,12 @@ type Scanner struct {
 	discarding bool // inside the tail of a truncated line
 	eof        bool
 	err        error
+	emptyReads int // consecutive reads that returned (0, nil)
 }
+
+// maxEmptyReads is how many (0, nil) reads in a row Scan tolerates before
+// failing with io.ErrNoProgress, as bufio does, rather than spin forever.
+const maxEmptyReads = 100
 
 // NewScanner returns a Scanner reading from r.
 func NewScanner(r io.Reader) *Scanner {
@@ -74,7 +79,7 @@ func (s *Scanner) Scan() bool {
 				s.consume(nl + 1)
 				continue
 			}
-			s.emit(s.buf[s.start:nl], false)
+			s.emitLine(s.buf[s.start:nl])
 			s.consume(nl + 1)
 			return true
 		}
@@ -108,9 +113,19 @@ func (s *Scanner) finish() bool {
 		s.line = nil
 		return false
 	}
-	s.emit(s.buf[s.start:s.end], false)
+	s.emitLine(s.buf[s.start:s.end])
 	s.consume(s.end)
 	return true
+}
+
+// emitLine hands out a complete line, cut to maxLine bytes if longer, so
+// that the limit does not depend on how much one Read brought in.
+func (s *Scanner) emitLine(line []byte) {
+	if len(line) > s.maxLine() {
+		s.emit(line[:s.maxLine()], true)
+		return
+	}
+	s.emit(line, false)
 }
 
 // cutLongLine hands out the first maxLine bytes of an over-long line and
@@ -152,6 +167,14 @@ func (s *Scanner) fill() {
 	}
 	n, err := s.r.Read(s.buf[s.end:])
 	s.end += n
+	if n == 0 && err == nil {
+		s.emptyReads++
+		if s.emptyReads >= maxEmptyReads {
+			err = io.ErrNoProgress
+		}
+	} else {
+		s.emptyReads = 0
+	}
 	if err == io.EOF {
 		s.eof = true
 	} else if err != nil {
