@@ -32,7 +32,7 @@ func syntaxErr(field, msg string) *SyntaxError { return &SyntaxError{Field: fiel
 var (
 	errHost         = syntaxErr("host", "missing")
 	errIdent        = syntaxErr("ident", "missing")
-	errUser         = syntaxErr("user", "missing before the time")
+	errUser         = syntaxErr("user", "missing, or words with a lone - (not a user)")
 	errTime         = syntaxErr("time", "not [dd/Mon/yyyy:HH:MM:SS +hhmm]")
 	errRequest      = syntaxErr("request", "missing quoted request")
 	errRequestQuote = syntaxErr("request", "unterminated quote")

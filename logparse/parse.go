@@ -54,6 +54,9 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 	if i == 0 || rest[i-1] != ' ' {
 		return errUser
 	}
+	if !plausibleUser(rest[:i-1]) {
+		return errUser
+	}
 	rec.User = dash(rest[:i-1])
 	t, off, n, ok := parseCLFTime(rest[i+1:])
 	rest = rest[i+1+n:]
@@ -197,6 +200,25 @@ func parseBytes(s []byte, rec *Record) ([]byte, error) {
 	rec.Bytes = n
 	return s[i:], nil
 }
+
+// plausibleUser rejects a %u with spaces that holds a lone "-" word. A real
+// user name with spaces ("John Smith") has none, but lines that are not
+// common/combined do: a vhost prefix ("example.com:443 1.2.3.4 - - [") or a
+// torn line glued to the next ("1.2.3.4 - 5.6.7.8 - - [") would otherwise
+// parse with the wrong host.
+func plausibleUser(u []byte) bool {
+	if bytes.IndexByte(u, ' ') < 0 {
+		return true
+	}
+	for _, word := range bytes.Split(u, space) {
+		if len(word) == 1 && word[0] == '-' {
+			return false
+		}
+	}
+	return true
+}
+
+var space = []byte{' '}
 
 // dash maps a logged "-" to nil: the field is absent.
 func dash(b []byte) []byte {

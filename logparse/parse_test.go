@@ -129,10 +129,6 @@ func TestParse(t *testing.T) {
 			commonRecord(t, func(r *Record) { r.User = bs("") }),
 		},
 		{
-			"vhost prefix shifts into user", Combined, `www.example.org:80 192.0.2.1 - - [` + stampText + `] ` + requestGET + ` 200 5120`,
-			commonRecord(t, func(r *Record) { r.Host, r.Ident, r.User = bs("www.example.org:80"), bs("192.0.2.1"), bs("- -") }),
-		},
-		{
 			"IPv6 host", Combined, `2001:db8::1 - - [` + stampText + `] ` + requestGET + ` 200 5120`,
 			commonRecord(t, func(r *Record) { r.Host = bs("2001:db8::1") }),
 		},
@@ -195,6 +191,9 @@ func TestParseMalformed(t *testing.T) {
 		{"garbage", Combined, "this is not an access log line", "time"},
 		{"one word", Combined, "garbage", "host"},
 		{"only spaces", Combined, "   ", "host"},
+		{"vhost prefix", Combined, `www.example.com:443 203.0.113.7 - - [` + stampText + `] ` + requestGET + ` 200 68 "-" "Bot"`, "user"},
+		{"torn line glued to the next", Combined, `192.0.2.2 - 198.51.100.10 - - [` + stampText + `] ` + requestGET + ` 200 68 "-" "Bot"`, "user"},
+		{"syslog prefix", Combined, `Oct 10 13:55:38 web1 nginx: 198.51.100.11 - - [` + stampText + `] ` + requestGET + ` 200 68`, "user"},
 		{"no user before time", Combined, `192.0.2.1 - [` + stampText + `] ` + requestGET + ` 200 5120`, "user"},
 		{"unterminated request", Combined, lineHead + `"GET /index.html HTTP/1.1 200 5120`, "request"},
 		{"request quote escaped at end", Combined, lineHead + `"GET /\" 200 5120`, "request"},

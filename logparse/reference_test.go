@@ -59,6 +59,11 @@ func refParse(line []byte, combined bool) (rec Record, ok bool) {
 	if !ok {
 		return Record{}, false
 	}
+	// A user of several words never has "-" as one of them: such lines are
+	// vhost-prefixed or torn, and their host would be wrong.
+	if user := group(3); strings.Contains(user, " ") && slices.Contains(strings.Split(user, " "), "-") {
+		return Record{}, false
+	}
 	rec.Host, rec.Ident, rec.User = refDash(group(1)), refDash(group(2)), refDash(group(3))
 	rec.Request = refDash(refUnescape(group(5)))
 	refSplitRequest(&rec)

@@ -196,3 +196,15 @@ type cancelOnAdd struct{ cancel context.CancelFunc }
 
 func (cancelOnAdd) Start(int64)   {}
 func (c cancelOnAdd) Add(n int64) { c.cancel() }
+
+// Debian's vhost_combined lines are not combined lines: read as combined,
+// every one is malformed, never a record with the vhost as its host.
+func TestHostsVhostLinesAreNotMisread(t *testing.T) {
+	res, err := Hosts(context.Background(), []string{"../testdata/realdata/vhost_combined.log"}, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hosts) != 0 || res.Stats.Malformed != 7 {
+		t.Errorf("Hosts(vhost_combined.log) = %q, %d malformed; want no host, 7 malformed", res.Hosts, res.Stats.Malformed)
+	}
+}
