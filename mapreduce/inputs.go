@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // ErrInvalidOptions is returned when options cannot be used as given: a bad
@@ -56,7 +57,8 @@ func matchesAny(patterns []string, name string) bool {
 // FindInputs expands paths into inputs: a file is taken as is, "-" is
 // standard input, a directory is walked recursively in lexical order, its
 // hidden entries (names starting with ".") skipped, its regular files kept
-// when sel keeps them. A path given twice is read once. A path that cannot
+// when sel keeps them. A file reached twice (named twice, or through a
+// link) is read once. A path that cannot
 // be read is returned as an *InputError, and the others are still expanded.
 func FindInputs(paths []string, sel Selection) ([]Input, []*InputError, error) {
 	if err := sel.validate(); err != nil {
@@ -64,16 +66,17 @@ func FindInputs(paths []string, sel Selection) ([]Input, []*InputError, error) {
 	}
 	var inputs []Input
 	var failed []*InputError
-	seen := make(map[string]bool)
-	add := func(in Input) {
-		if !seen[in.Path] {
-			seen[in.Path] = true
+	seen := make(map[any]bool)
+	add := func(in Input, info fs.FileInfo) {
+		key := fileIdentity(in.Path, info)
+		if !seen[key] {
+			seen[key] = true
 			inputs = append(inputs, in)
 		}
 	}
 	for _, p := range paths {
 		if p == "-" {
-			add(Input{Path: "-", Size: -1})
+			add(Input{Path: "-", Size: -1}, nil)
 			continue
 		}
 		info, err := os.Stat(p)
@@ -83,7 +86,7 @@ func FindInputs(paths []string, sel Selection) ([]Input, []*InputError, error) {
 		case info.IsDir():
 			failed = append(failed, walkDir(p, sel, add)...)
 		default:
-			add(Input{Path: filepath.Clean(p), Size: sizeOf(info)})
+			add(Input{Path: filepath.Clean(p), Size: sizeOf(info)}, info)
 		}
 	}
 	return inputs, failed, nil
@@ -91,8 +94,13 @@ func FindInputs(paths []string, sel Selection) ([]Input, []*InputError, error) {
 
 // walkDir adds the files under root that sel keeps. Symbolic links to files
 // are followed; links to directories are not, so a loop cannot trap the walk.
-func walkDir(root string, sel Selection, add func(Input)) []*InputError {
+func walkDir(root string, sel Selection, add func(Input, fs.FileInfo)) []*InputError {
 	var failed []*InputError
+	if info, err := os.Lstat(root); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		// A root given as a link to a directory is walked: WalkDir would
+		// not descend into it, but a trailing separator makes it.
+		root += string(filepath.Separator)
+	}
 	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			failed = append(failed, &InputError{Input: path, Err: unwrapPathError(err)})
@@ -112,11 +120,23 @@ func walkDir(root string, sel Selection, add func(Input)) []*InputError {
 		case err != nil:
 			failed = append(failed, &InputError{Input: path, Err: unwrapPathError(err)})
 		case info.Mode().IsRegular():
-			add(Input{Path: path, Size: info.Size()})
+			add(Input{Path: path, Size: info.Size()}, info)
 		}
 		return nil
 	})
 	return failed
+}
+
+// fileIdentity is what makes two paths one input: the device and inode
+// where the system has them (a file named relatively and absolutely, or
+// through a link, is read once), else the path.
+func fileIdentity(path string, info fs.FileInfo) any {
+	if info != nil {
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			return [2]uint64{uint64(st.Dev), st.Ino}
+		}
+	}
+	return path
 }
 
 func sizeOf(info fs.FileInfo) int64 {

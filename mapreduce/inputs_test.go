@@ -26,7 +26,7 @@ func TestFindInputs(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, "access.log", "access.log.1", "access.log.2.gz", "error.log",
 		".hidden.log", ".git/access.log", "vhosts/a/access.log")
-	if err := os.Symlink(filepath.Join(root, "access.log"), filepath.Join(root, "link.log")); err != nil {
+	if err := os.Symlink(filepath.Join(root, ".hidden.log"), filepath.Join(root, "link.log")); err != nil { // followed: named visibly
 		t.Fatal(err)
 	}
 	rel := func(ins []Input) []string {
@@ -60,8 +60,10 @@ func TestFindInputsFilesAndFailures(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, "a.log", "b.gz")
 	a, missing := filepath.Join(root, "a.log"), filepath.Join(root, "missing.log")
-	// A file named twice is read once; an explicit file ignores Include.
-	ins, failed, err := FindInputs([]string{a, missing, a, "-", filepath.Join(root, "b.gz")},
+	// A file named twice is read once, even spelled another way; an
+	// explicit file ignores Include.
+	other := filepath.Join(root, ".", "a.log")
+	ins, failed, err := FindInputs([]string{a, missing, a, "-", other, filepath.Join(root, "b.gz")},
 		Selection{Include: []string{"*.log"}})
 	if err != nil {
 		t.Fatal(err)
@@ -78,5 +80,18 @@ func TestFindInputsBadGlob(t *testing.T) {
 	_, _, err := FindInputs([]string{"."}, Selection{Include: []string{"[a-"}})
 	if !errors.Is(err, ErrInvalidOptions) {
 		t.Errorf("FindInputs(bad glob) error = %v, want ErrInvalidOptions", err)
+	}
+}
+
+func TestFindInputsSymlinkedDirectory(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, "real/access.log", "real/sub/access.log.1")
+	link := filepath.Join(root, "logs")
+	if err := os.Symlink(filepath.Join(root, "real"), link); err != nil {
+		t.Fatal(err)
+	}
+	ins, failed, err := FindInputs([]string{link}, Selection{})
+	if err != nil || len(failed) != 0 || len(ins) != 2 || filepath.Dir(ins[0].Path) != link {
+		t.Errorf("FindInputs(link to a directory) = %+v, %v, %v; want its 2 files under %s", ins, failed, err, link)
 	}
 }
