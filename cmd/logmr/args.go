@@ -33,10 +33,17 @@ func reorderArgs(app *cli.App, args []string) []string {
 		case len(arg) > 1 && arg[0] == '-':
 			flags = append(flags, arg)
 			name := strings.TrimLeft(arg, "-")
-			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(rest) {
-				i++
-				flags = append(flags, rest[i])
+			if strings.Contains(name, "=") || !takesValue[name] {
+				continue
 			}
+			if i+1 == len(rest) {
+				// A value flag with no value ("--path $EMPTY"): leave it last,
+				// with nothing after it, so the flag parser says so (exit 2)
+				// rather than taking "--" as the value.
+				return append([]string{args[0], args[1]}, flags...)
+			}
+			i++
+			flags = append(flags, rest[i])
 		default:
 			positional = append(positional, arg)
 		}
@@ -64,5 +71,23 @@ func flagArity(flags []cli.Flag) map[string]bool {
 // value with the value attached ("-j8", "-Ojson"), which the standard flag
 // package would reject.
 func isAttachedShort(arg string, takesValue map[string]bool) bool {
-	return len(arg) > 2 && arg[0] == '-' && arg[1] != '-' && arg[2] != '=' && takesValue[arg[1:2]]
+	if len(arg) <= 2 || arg[0] != '-' || arg[1] == '-' || arg[2] == '=' || !takesValue[arg[1:2]] {
+		return false
+	}
+	name, _, _ := strings.Cut(arg[1:], "=")
+	_, isFlag := takesValue[name] // "-output x" is the long flag with one dash
+	return !isFlag
+}
+
+// checkCommand makes an unknown command a usage error (exit 2); urfave/cli
+// would print a help topic error and exit 1.
+func checkCommand(app *cli.App, args []string) error {
+	if len(args) < 2 || strings.HasPrefix(args[1], "-") || app.Command(args[1]) != nil {
+		return nil
+	}
+	switch args[1] {
+	case "help", "h":
+		return nil
+	}
+	return usagef("unknown command %q", args[1])
 }

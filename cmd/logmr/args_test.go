@@ -18,6 +18,8 @@ func TestReorderArgs(t *testing.T) {
 		{"attached short value", []string{"logmr", "hosts", "-j8", "-Ojson", "dir"}, []string{"logmr", "hosts", "-j", "8", "-O", "json", "--", "dir"}},
 		{"equals form", []string{"logmr", "hosts", "--path=/a", "dir"}, []string{"logmr", "hosts", "--path=/a", "--", "dir"}},
 		{"stdin and double dash", []string{"logmr", "hosts", "-", "--", "-q"}, []string{"logmr", "hosts", "--", "-", "-q"}},
+		{"single-dash long flag", []string{"logmr", "hosts", "-output-format", "json", "-output=x", "dir"}, []string{"logmr", "hosts", "-output-format", "json", "-output=x", "--", "dir"}},
+		{"value flag with no value", []string{"logmr", "hosts", "dir", "--path"}, []string{"logmr", "hosts", "--path"}},
 		{"unknown command untouched", []string{"logmr", "nope", "x", "-q"}, []string{"logmr", "nope", "x", "-q"}},
 	}
 	for _, tt := range tests {

@@ -36,7 +36,7 @@ func (e interrupted) Error() string { return "interrupted by " + e.sig.String() 
 // already reported as they were known.
 func exitCode(ctx context.Context, err error, env *env) int {
 	var sig interrupted
-	if errors.As(context.Cause(ctx), &sig) {
+	if err != nil && errors.As(context.Cause(ctx), &sig) { // a run that finished anyway succeeded
 		env.errorf("%v", sig)
 		return exitInterrupted + int(sig.sig)
 	}

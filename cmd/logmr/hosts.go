@@ -31,7 +31,7 @@ Examples:
 			}
 			start := time.Now()
 			res, err := mapreduce.Hosts(c.Context, q.paths, q.scan)
-			return q.finish(res, err, start)
+			return q.finish(c.Context, res, err, start)
 		},
 	}
 }

@@ -7,7 +7,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
+
+// shutdownGrace is how long a cancelled run may take to stop before the
+// process exits anyway: a read from a terminal or a pipe on standard input
+// cannot be woken any other way.
+const shutdownGrace = 2 * time.Second
 
 func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
@@ -19,9 +25,13 @@ func main() {
 		// Restore the default disposition: a second Ctrl-C kills at once.
 		signal.Stop(caught)
 		cancel(interrupted{sig.(syscall.Signal)})
+		time.AfterFunc(shutdownGrace, func() { os.Exit(exitInterrupted + int(sig.(syscall.Signal))) })
 	}()
 	env := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
 	app := newApp(env)
-	err := app.RunContext(ctx, reorderArgs(app, os.Args))
+	err := checkCommand(app, os.Args)
+	if err == nil {
+		err = app.RunContext(ctx, reorderArgs(app, os.Args))
+	}
 	os.Exit(exitCode(ctx, err, env))
 }

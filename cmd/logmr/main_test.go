@@ -122,6 +122,8 @@ func TestExitCodes(t *testing.T) {
 		{"missing file", []string{"hosts", "no/such/file"}, 1, "no/such/file: no such file or directory"},
 		{"one missing among good", []string{"hosts", "no/such/file", "../../testdata/logs"}, 3, "no/such/file: no such file"},
 		{"empty dir", []string{"hosts", t.TempDir()}, 1, "no input files found"},
+		{"unknown command", []string{"hots", "x"}, 2, `unknown command "hots"`},
+		{"value flag without value", []string{"hosts", "../../testdata/logs", "--path"}, 2, "flag needs an argument: -path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,5 +231,71 @@ func TestInterrupt(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("output file after SIGINT: %v, want none", err)
+	}
+}
+
+func TestOutputFileTargets(t *testing.T) {
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "target.txt"), filepath.Join(dir, "link.txt")
+	os.WriteFile(target, []byte("old\n"), 0o640)
+	os.Symlink(target, link)
+	if got := run(t, nil, "hosts", "--path", "/robots.txt", "-o", link, "../../testdata/logs"); got.code != 0 {
+		t.Fatalf("-o link: exit %d, %s", got.code, got.stderr)
+	}
+	linkInfo, _ := os.Lstat(link)
+	data, _ := os.ReadFile(target)
+	info, _ := os.Stat(target)
+	if linkInfo.Mode()&os.ModeSymlink == 0 || strings.Count(string(data), "\n") != 10 || info.Mode().Perm() != 0o640 {
+		t.Errorf("-o through a link: link mode %v, target %q mode %v; want the link kept, 10 hosts in the target, mode 0640",
+			linkInfo.Mode(), data, info.Mode().Perm())
+	}
+	// /dev/null is written in place, never replaced by a regular file.
+	if got := run(t, nil, "hosts", "-o", os.DevNull, "../../testdata/logs"); got.code != 0 {
+		t.Fatalf("-o /dev/null: exit %d, %s", got.code, got.stderr)
+	}
+	if info, err := os.Stat(os.DevNull); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("after -o /dev/null: %v, %v; want a character device still", info.Mode(), err)
+	}
+	// A new file's mode is 0666 less the umask, like any command's output.
+	fresh := filepath.Join(dir, "fresh.txt")
+	cmd := exec.Command("sh", "-c", `umask 027 && exec "$0" hosts -o "$1" ../../testdata/logs`, logmr, fresh)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("umask 027; logmr -o: %v %s", err, out)
+	}
+	if info, _ := os.Stat(fresh); info.Mode().Perm() != 0o640 {
+		t.Errorf("new -o file under umask 027 has mode %v, want 0640", info.Mode().Perm())
+	}
+}
+
+// TestInterruptWhileReadingStdin: a read from an idle pipe on stdin cannot
+// be woken; the run must still end soon after SIGINT, with exit 130.
+func TestInterruptWhileReadingStdin(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	cmd := exec.Command(logmr, "hosts", "-")
+	cmd.Stdin = r
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("logmr hosts - did not stop within 10s of SIGINT")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit code after SIGINT while reading stdin = %d, want 130", code)
+	}
+	if waited := time.Since(start); waited > shutdownGrace+3*time.Second {
+		t.Errorf("stopping took %v, want about the %v grace period", waited, shutdownGrace)
 	}
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,8 +110,13 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 
 
 // writeOutput runs write against stdout, or against a temporary file in the
 // directory of path that is renamed over path once complete: readers of path
-// never see a half-written result, and a failed run leaves path untouched.
-func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) (err error) {
+// never see a half-written result, and a failed or interrupted run leaves
+// path untouched. A path that is a link is followed (the link stays); one
+// that is not a regular file (a FIFO, /dev/stdout) is written in place.
+func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(io.Writer) error) error {
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
 	if path == "" || path == "-" {
 		bw := bufio.NewWriter(stdout)
 		if err := write(bw); err != nil {
@@ -115,9 +124,46 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) (er
 		}
 		return bw.Flush()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	target, existing := path, fs.FileInfo(nil)
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+		existing, _ = os.Stat(target)
+	}
+	var err error
+	if existing != nil && !existing.Mode().IsRegular() {
+		err = writeInPlace(target, write)
+	} else {
+		err = writeAtomically(ctx, target, existing, write)
+	}
 	if err != nil {
-		return fmt.Errorf("output: %w", err)
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeInPlace(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// writeAtomically writes a temporary file beside path and renames it over
+// path, unless ctx is cancelled first. A new file gets 0666 less the umask,
+// as any file a command creates; a replaced one keeps its mode.
+func writeAtomically(ctx context.Context, path string, existing fs.FileInfo, write func(io.Writer) error) (err error) {
+	tmp, err := createTemp(path)
+	if err != nil {
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -127,26 +173,37 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) (er
 	}()
 	bw := bufio.NewWriter(tmp)
 	if err = write(bw); err != nil {
-		return fmt.Errorf("output %s: %w", path, err)
+		return err
 	}
 	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("output %s: %w", path, err)
+		return err
 	}
-	mode := os.FileMode(0o644)
-	if info, statErr := os.Stat(path); statErr == nil {
-		mode = info.Mode().Perm()
+	if existing != nil {
+		if err = tmp.Chmod(existing.Mode().Perm()); err != nil {
+			return err
+		}
 	}
-	if err = tmp.Chmod(mode); err == nil {
-		err = tmp.Sync()
+	if err = tmp.Sync(); err != nil {
+		return err
 	}
-	if err == nil {
-		err = tmp.Close()
+	if err = tmp.Close(); err != nil {
+		return err
 	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
+	if err = context.Cause(ctx); err != nil {
+		return err // interrupted: the old file stays
 	}
-	if err != nil {
-		return fmt.Errorf("output %s: %w", path, err)
+	return os.Rename(tmp.Name(), path)
+}
+
+// createTemp is os.CreateTemp with mode 0666, so that the umask decides the
+// permissions of the result (os.CreateTemp always makes 0600).
+func createTemp(path string) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	for {
+		name := filepath.Join(dir, fmt.Sprintf(".%s.tmp%d", base, rand.Uint32()))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
 	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -89,7 +90,7 @@ func (q *query) wantProgress(mode string) (bool, error) {
 // finish reports what the library call returned and writes the result.
 // Per-input failures are named here, one line each; the result of the other
 // inputs is still written and the error returned makes the exit status 3.
-func (q *query) finish(res *mapreduce.HostsResult, err error, start time.Time) error {
+func (q *query) finish(ctx context.Context, res *mapreduce.HostsResult, err error, start time.Time) error {
 	q.progress.finish()
 	var failed *mapreduce.FailedInputs
 	if errors.As(err, &failed) {
@@ -106,7 +107,7 @@ func (q *query) finish(res *mapreduce.HostsResult, err error, start time.Time) e
 		return fmt.Errorf("no input files found in %q", q.paths)
 	}
 	q.report(res.Stats, time.Since(start))
-	if werr := writeOutput(q.output, q.env.stdout, func(w io.Writer) error {
+	if werr := writeOutput(ctx, q.output, q.env.stdout, func(w io.Writer) error {
 		return q.format.writeHosts(w, res.Hosts, q.output == "" && isTerminal(q.env.stdout))
 	}); werr != nil {
 		return werr
