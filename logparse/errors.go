@@ -11,6 +11,9 @@ var (
 	// ErrTruncated is returned when a gzip stream ends before its trailer:
 	// the file was cut short (a copy in progress, a full disk, a crash).
 	ErrTruncated = errors.New("truncated gzip stream")
+	// ErrTrailingData is returned when a gzip file goes on, after its last
+	// member, with data that is neither a gzip member nor zero padding.
+	ErrTrailingData = errors.New("data after the end of the gzip stream")
 	// ErrUnknownFormat is returned by LookupFormat for a name it does not know.
 	ErrUnknownFormat = errors.New("unknown log format")
 )

@@ -18,7 +18,9 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // A Stream is the decompressed content of one log input. It is not safe for
 // concurrent use.
 type Stream struct {
-	r          io.Reader // what Read reads: the gzip reader or the buffered input
+	r          io.Reader     // what Read reads: the inflater or br
+	br         *bufio.Reader // the input, read ahead
+	member     inflater      // the inflater of the current gzip member; nil for plain text
 	gz         *gzip.Reader
 	pgz        *pgzip.Reader // the read-ahead inflater, instead of gz
 	closer     io.Closer     // the underlying file, nil for readers we do not own
@@ -62,15 +64,15 @@ func NewStreamWith(r io.Reader, opts StreamOptions) (*Stream, error) {
 		return nil, err
 	}
 	if !bytes.Equal(head, gzipMagic) {
-		return &Stream{r: br}, nil
+		return &Stream{r: br, br: br}, nil
 	}
 	if opts.ReadAhead {
 		pgz, err := pgzip.NewReaderN(br, readAheadBlockSize, readAheadBlocks)
 		if err != nil {
 			return nil, gzipError(err)
 		}
-		pgz.Multistream(true)
-		return &Stream{r: pgz, pgz: pgz, compressed: true}, nil
+		pgz.Multistream(false)
+		return &Stream{r: pgz, br: br, member: pgz, pgz: pgz, compressed: true}, nil
 	}
 	gz, _ := gzipReaders.Get().(*gzip.Reader)
 	if gz == nil {
@@ -81,8 +83,8 @@ func NewStreamWith(r io.Reader, opts StreamOptions) (*Stream, error) {
 	if err != nil {
 		return nil, gzipError(err)
 	}
-	gz.Multistream(true)
-	return &Stream{r: gz, gz: gz, compressed: true}, nil
+	gz.Multistream(false)
+	return &Stream{r: gz, br: br, member: gz, gz: gz, compressed: true}, nil
 }
 
 // Open opens path as a Stream; "-" is standard input, which Close leaves open.
@@ -103,13 +105,58 @@ func Open(path string) (*Stream, error) {
 	return s, nil
 }
 
-// Read reads decompressed bytes. A gzip stream cut short returns ErrTruncated.
+// Read reads decompressed bytes. A gzip stream cut short returns
+// ErrTruncated, and non-gzip data after the last member ErrTrailingData.
 func (s *Stream) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
-	if err != nil && err != io.EOF && s.compressed {
-		err = gzipError(err)
+	for {
+		n, err := s.r.Read(p)
+		if s.member == nil || err == nil {
+			return n, err
+		}
+		if err != io.EOF {
+			return n, gzipError(err)
+		}
+		if n > 0 {
+			return n, nil // the inflater says EOF again on the next call
+		}
+		if more, err := s.nextMember(); !more || err != nil {
+			return 0, err
+		}
 	}
-	return n, err
+}
+
+// inflater is what gzip.Reader and pgzip.Reader share.
+type inflater interface {
+	io.Reader
+	Reset(r io.Reader) error
+	Multistream(ok bool)
+}
+
+// nextMember starts the next gzip member, if the input holds one. Members
+// are read one at a time, rather than with the inflater's multistream mode,
+// to tell what follows the last one: nothing, zero padding (left by some
+// copy and rotation tools, and ignored as zcat does), or other data, which
+// is an error rather than a silently shortened log.
+func (s *Stream) nextMember() (more bool, err error) {
+	head, _ := s.br.Peek(len(gzipMagic))
+	if bytes.Equal(head, gzipMagic) {
+		if err := s.member.Reset(s.br); err != nil {
+			return false, gzipError(err)
+		}
+		s.member.Multistream(false)
+		return true, nil
+	}
+	for {
+		b, err := s.br.ReadByte()
+		switch {
+		case err == io.EOF:
+			return false, io.EOF
+		case err != nil:
+			return false, err
+		case b != 0:
+			return false, ErrTrailingData
+		}
+	}
 }
 
 // Compressed reports whether the content was gzip.
@@ -120,12 +167,11 @@ func (s *Stream) Close() error {
 	if s.pgz != nil {
 		s.pgz.Close() // stops and waits for the read-ahead goroutine
 		s.pgz = nil
-		s.r = eofReader{}
 	}
+	s.member, s.r = nil, eofReader{}
 	if s.gz != nil {
 		gzipReaders.Put(s.gz)
 		s.gz = nil
-		s.r = eofReader{}
 	}
 	if s.closer != nil {
 		err := s.closer.Close()

@@ -245,3 +245,34 @@ func TestStreamReadError(t *testing.T) {
 		t.Errorf("read a failing plain stream: err = %v, want %v", err, boom)
 	}
 }
+
+// What follows the last gzip member: zero padding is ignored (as zcat does),
+// other data is an error that says so, for both inflaters.
+func TestStreamAfterLastMember(t *testing.T) {
+	member := gzipBytes(t, logText)
+	tests := []struct {
+		name    string
+		data    []byte
+		wantErr error
+	}{
+		{"zero padding", append(append([]byte{}, member...), make([]byte, 4096)...), nil},
+		{"one zero byte", append(append([]byte{}, member...), 0), nil},
+		{"two members then padding", append(append(append([]byte{}, member...), member...), make([]byte, 10)...), nil},
+		{"text appended", append(append([]byte{}, member...), "appended by mistake\n"...), ErrTrailingData},
+		{"padding then garbage", append(append(append([]byte{}, member...), 0, 0), 'x'), ErrTrailingData},
+	}
+	for _, tt := range tests {
+		for _, mode := range streamModes {
+			t.Run(tt.name+"/"+mode.name, func(t *testing.T) {
+				path := writeFile(t, "access.log.gz", tt.data)
+				text, _, err := readStream(t, path, mode)
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("reading %s: error %v, want %v", tt.name, err, tt.wantErr)
+				}
+				if err == nil && !strings.HasPrefix(text, logText) {
+					t.Errorf("reading %s: got %d bytes, want the member's %d", tt.name, len(text), len(logText))
+				}
+			})
+		}
+	}
+}
