@@ -217,16 +217,7 @@ func TestInterrupt(t *testing.T) {
 	defer w.Close()
 	fmt.Fprintln(w, `192.0.2.1 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x"`)
 	time.Sleep(100 * time.Millisecond) // let it read and block for more
-	cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("logmr did not stop within 5s of SIGINT")
-	}
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
+	if code := interrupt(t, cmd, 5*time.Second); code != 130 {
 		t.Errorf("exit code after SIGINT = %d, want 130 (stderr %q)", code, stderr.String())
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
@@ -283,19 +274,27 @@ func TestInterruptWhileReadingStdin(t *testing.T) {
 	r.Close()
 	time.Sleep(200 * time.Millisecond)
 	start := time.Now()
-	cmd.Process.Signal(syscall.SIGINT)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("logmr hosts - did not stop within 10s of SIGINT")
-	}
-	if code := cmd.ProcessState.ExitCode(); code != 130 {
+	if code := interrupt(t, cmd, 10*time.Second); code != 130 {
 		t.Errorf("exit code after SIGINT while reading stdin = %d, want 130", code)
 	}
 	if waited := time.Since(start); waited > shutdownGrace+3*time.Second {
 		t.Errorf("stopping took %v, want about the %v grace period", waited, shutdownGrace)
 	}
+}
+
+// interrupt sends SIGINT to a started command and returns its exit code,
+// failing the test if it has not exited within limit.
+func interrupt(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
+	t.Helper()
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("logmr %q did not stop within %v of SIGINT", cmd.Args[1:], limit)
+	}
+	return cmd.ProcessState.ExitCode()
 }
