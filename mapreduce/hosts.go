@@ -27,7 +27,7 @@ func (s *HostSet) Add(rec *logparse.Record) {
 	if rec.Host == nil {
 		return
 	}
-	if _, ok := s.logged[string(rec.Host)]; ok { // no allocation: see the Go spec on map index of string(b)
+	if _, ok := s.logged[string(rec.Host)]; ok { // the compiler makes m[string(b)] allocation-free
 		return
 	}
 	s.logged[string(rec.Host)] = struct{}{}

@@ -40,7 +40,6 @@ func newApp(env *env) *cli.App {
 		Writer:                    env.stdout,
 		ErrWriter:                 env.stderr,
 		Reader:                    env.stdin,
-		HideHelpCommand:           false,
 		DisableSliceFlagSeparator: true,                         // "--path /a,b" is one path: commas are legal in URLs
 		ExitErrHandler:            func(*cli.Context, error) {}, // main decides exit codes
 		OnUsageError:              onUsageError,
