@@ -18,11 +18,8 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // A Stream is the decompressed content of one log input. It is not safe for
 // concurrent use.
 type Stream struct {
-	r          io.Reader     // what Read reads: the inflater or br
-	br         *bufio.Reader // the input, read ahead
-	member     inflater      // the inflater of the current gzip member; nil for plain text
-	gz         *gzip.Reader
-	pgz        *pgzip.Reader // the read-ahead inflater, instead of gz
+	br         *bufio.Reader // the input, read ahead; nil once closed
+	member     inflater      // inflates the current gzip member; nil for plain text
 	closer     io.Closer     // the underlying file, nil for readers we do not own
 	compressed bool
 }
@@ -64,27 +61,21 @@ func NewStreamWith(r io.Reader, opts StreamOptions) (*Stream, error) {
 		return nil, err
 	}
 	if !bytes.Equal(head, gzipMagic) {
-		return &Stream{r: br, br: br}, nil
+		return &Stream{br: br}, nil
 	}
+	var member inflater
 	if opts.ReadAhead {
-		pgz, err := pgzip.NewReaderN(br, readAheadBlockSize, readAheadBlocks)
-		if err != nil {
-			return nil, gzipError(err)
-		}
-		pgz.Multistream(false)
-		return &Stream{r: pgz, br: br, member: pgz, pgz: pgz, compressed: true}, nil
-	}
-	gz, _ := gzipReaders.Get().(*gzip.Reader)
-	if gz == nil {
-		gz, err = gzip.NewReader(br)
+		member, err = pgzip.NewReaderN(br, readAheadBlockSize, readAheadBlocks)
+	} else if gz, _ := gzipReaders.Get().(*gzip.Reader); gz != nil {
+		member, err = gz, gz.Reset(br)
 	} else {
-		err = gz.Reset(br)
+		member, err = gzip.NewReader(br)
 	}
 	if err != nil {
 		return nil, gzipError(err)
 	}
-	gz.Multistream(false)
-	return &Stream{r: gz, br: br, member: gz, gz: gz, compressed: true}, nil
+	member.Multistream(false) // nextMember walks the members
+	return &Stream{br: br, member: member, compressed: true}, nil
 }
 
 // Open opens path as a Stream; "-" is standard input, which Close leaves open.
@@ -108,10 +99,16 @@ func Open(path string) (*Stream, error) {
 // Read reads decompressed bytes. A gzip stream cut short returns
 // ErrTruncated, and non-gzip data after the last member ErrTrailingData.
 func (s *Stream) Read(p []byte) (int, error) {
+	switch {
+	case s.br == nil:
+		return 0, io.EOF // closed
+	case s.member == nil:
+		return s.br.Read(p)
+	}
 	for {
-		n, err := s.r.Read(p)
-		if s.member == nil || err == nil {
-			return n, err
+		n, err := s.member.Read(p)
+		if err == nil {
+			return n, nil
 		}
 		if err != io.EOF {
 			return n, gzipError(err)
@@ -164,15 +161,13 @@ func (s *Stream) Compressed() bool { return s.compressed }
 
 // Close releases the inflater and closes the file Open opened.
 func (s *Stream) Close() error {
-	if s.pgz != nil {
-		s.pgz.Close() // stops and waits for the read-ahead goroutine
-		s.pgz = nil
+	switch m := s.member.(type) {
+	case *pgzip.Reader:
+		m.Close() // stops and waits for the read-ahead goroutine
+	case *gzip.Reader:
+		gzipReaders.Put(m)
 	}
-	s.member, s.r = nil, eofReader{}
-	if s.gz != nil {
-		gzipReaders.Put(s.gz)
-		s.gz = nil
-	}
+	s.member, s.br = nil, nil
 	if s.closer != nil {
 		err := s.closer.Close()
 		s.closer = nil
@@ -180,10 +175,6 @@ func (s *Stream) Close() error {
 	}
 	return nil
 }
-
-type eofReader struct{}
-
-func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
 
 // gzipError names the common failure: the inflater hit the end of input
 // before the member's trailer.
