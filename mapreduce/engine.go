@@ -96,14 +96,11 @@ func Run[In, P any](ctx context.Context, inputs []In, job Job[In, P], opts Optio
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return zero, context.Cause(ctx)
 	}
-	if err != nil && opts.FailFast {
-		return zero, err
-	}
-	if errs := f.failures(); len(errs) > 0 {
+	if errs := f.failures(); len(errs) > 0 && !opts.FailFast {
 		return f.acc, &FailedInputs{Errs: errs}
 	}
 	if err != nil {
-		return zero, err // not an input's error: cannot happen short of a bug
+		return zero, err // fail-fast: the first input's *InputError
 	}
 	return f.acc, nil
 }
