@@ -16,6 +16,9 @@ var (
 	ErrTrailingData = errors.New("data after the end of the gzip stream")
 	// ErrUnknownFormat is returned by LookupFormat for a name it does not know.
 	ErrUnknownFormat = errors.New("unknown log format")
+	// ErrNotAccessLog is returned for an input in which no leading line
+	// parses in any format Detect knows.
+	ErrNotAccessLog = errors.New("not an access log")
 )
 
 // A SyntaxError says which field of a line did not parse. Parse returns
@@ -49,6 +52,7 @@ var (
 	errEmpty        = syntaxErr("line", "empty")
 	errLineTooLong  = syntaxErr("line", "longer than the line limit")
 	errAfterQuote   = syntaxErr("line", "quoted field not followed by a space")
+	errClock        = syntaxErr("time", "the time pieces do not make a valid time")
 )
 
 // ErrLineTooLong is the error for a line the Scanner had to truncate.

@@ -3,7 +3,8 @@ package logparse
 import "bytes"
 
 // appendUnescaped appends s to dst with Apache's log escapes decoded:
-// \" \\ \n \t \r \xHH. An unknown escape is kept as written.
+// \" \\ \n \t \r \b \v \xHH, as ap_escape_logitem writes them. An unknown
+// escape is kept as written.
 func appendUnescaped(dst, s []byte) []byte {
 	for {
 		i := bytes.IndexByte(s, '\\')
@@ -34,6 +35,10 @@ func decodeEscape(s []byte) (byte, int) {
 		return '\t', 1
 	case 'r':
 		return '\r', 1
+	case 'b':
+		return '\b', 1
+	case 'v':
+		return '\v', 1
 	case 'x':
 		if len(s) >= 3 {
 			hi, ok1 := unhex(s[1])

@@ -1,67 +1,137 @@
 package logparse
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
-// A Format is a log line layout that a Parser can parse.
+// A Format is a log line layout that a Parser can parse: a named format or
+// a compiled LogFormat string (Compile). A Format is immutable and safe for
+// concurrent use; each goroutine needs its own Parser.
 type Format struct {
-	// Name is the format's name as the command line takes it.
+	// Name is the format's name as the command line takes it; for a
+	// compiled string, the string itself.
 	Name string
 	// LogFormat is the Apache LogFormat string the format parses.
 	LogFormat string
-	parse     func(p *Parser, line []byte, rec *Record) error
+
+	parse  func(p *Parser, line []byte, rec *Record) error
+	fields []Field
+
+	// The compiled parser (build.go, exec.go).
+	steps        []step
+	tail         string // literal text after the last directive
+	errTail      *SyntaxError
+	nExtra       int  // len(Record.extra)
+	urlPath      int  // extra index of the %U the target is derived from, or -1
+	query        int  // extra index of %q, or -1
+	optionalFrom int  // step at which a line may end (a common line in combined), or -1
+	hasTime      bool // a %t or %{format}t fills Record.Time
+	pieces       bool // some %{format}t: the clocks are resolved after the line
 }
 
-// The named formats.
+// Fields returns the values a line of f yields, in format order. The
+// caller must not modify the slice.
+func (f *Format) Fields() []Field { return f.fields }
+
+func (f *Format) String() string { return f.Name }
+
+// The named formats, as Apache's default httpd.conf and nginx define them.
 var (
 	// Common is Apache's common log format.
-	Common = &Format{
-		Name:      "common",
-		LogFormat: `%h %l %u %t "%r" %>s %b`,
-		parse: func(p *Parser, line []byte, rec *Record) error {
-			return parseCLF(p, line, rec, false)
-		},
-	}
-	// Combined is Apache's (and nginx's default) combined format. It also
-	// accepts a common-format line: referer and user agent are then nil.
-	Combined = &Format{
-		Name:      "combined",
-		LogFormat: `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`,
-		parse: func(p *Parser, line []byte, rec *Record) error {
-			return parseCLF(p, line, rec, true)
-		},
-	}
+	Common = named("common", `%h %l %u %t "%r" %>s %b`, func(p *Parser, line []byte, rec *Record) error {
+		return parseCLF(p, line, rec, false)
+	})
+	// Combined is Apache's combined format. It also accepts a common-format
+	// line: referer and user agent are then nil.
+	Combined = named("combined", `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`, func(p *Parser, line []byte, rec *Record) error {
+		return parseCLF(p, line, rec, true)
+	})
+	// VHostCombined is combined with the virtual host and port in front.
+	VHostCombined = named("vhost_combined", `%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"`, nil)
+	// CombinedIO is combined with the bytes received and sent (mod_logio).
+	CombinedIO = named("combinedio", `%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %I %O`, nil)
+	// Referer is Apache's referer log: the referring page and the path.
+	Referer = named("referer", `%{Referer}i -> %U`, nil)
+	// Agent is Apache's agent log: the user agent alone.
+	Agent = named("agent", `%{User-Agent}i`, nil)
+	// NginxCombined is nginx's default access-log format, "combined":
+	// $remote_addr - $remote_user [$time_local] "$request" $status
+	// $body_bytes_sent "$http_referer" "$http_user_agent".
+	NginxCombined = named("nginx_combined", `%h - %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"`, nil)
 )
+
+// namedFormats is what LookupFormat knows, in the order help text lists them.
+var namedFormats = []*Format{Common, Combined, VHostCombined, CombinedIO, Referer, Agent, NginxCombined}
+
+// named compiles a named format's LogFormat; parse, when set, is a
+// hand-written parser the compiled one is held to in the tests.
+func named(name, logFormat string, parse func(p *Parser, line []byte, rec *Record) error) *Format {
+	f, err := Compile(logFormat)
+	if err != nil {
+		panic("logparse: named format " + name + ": " + err.Error())
+	}
+	f.Name = name
+	if parse != nil {
+		f.parse = parse
+	}
+	return f
+}
 
 // AutoFormat is the format name that asks for detection per input (Detect).
 const AutoFormat = "auto"
 
-// LookupFormat returns the named format. "auto" returns nil, nil: the caller
-// detects the format of each input with Detect.
-func LookupFormat(name string) (*Format, error) {
-	switch name {
+// LookupFormat returns the named format, or compiles s when it holds a
+// %-directive (a LogFormat string, or a pasted httpd.conf LogFormat line).
+// "auto" returns nil, nil: the caller detects the format of each input with
+// Detect. An invalid LogFormat string returns a *FormatError.
+func LookupFormat(s string) (*Format, error) {
+	switch s {
 	case AutoFormat, "":
 		return nil, nil
-	case Common.Name:
-		return Common, nil
-	case Combined.Name:
-		return Combined, nil
+	case "nginx":
+		return NginxCombined, nil
 	}
-	return nil, fmt.Errorf("%w %q (want auto, common or combined)", ErrUnknownFormat, name)
+	for _, f := range namedFormats {
+		if f.Name == s {
+			return f, nil
+		}
+	}
+	if strings.Contains(s, "%") {
+		return Compile(s)
+	}
+	names := make([]string, len(namedFormats))
+	for i, f := range namedFormats {
+		names[i] = f.Name
+	}
+	return nil, fmt.Errorf("%w %q (want auto, %s, or a LogFormat string such as '%%h %%l %%u %%t \"%%r\" %%>s %%b')",
+		ErrUnknownFormat, s, strings.Join(names, ", "))
 }
 
 // DetectLines is how many leading lines of an input Detect should be given.
 const DetectLines = 64
 
-// Detect picks the format of an input from its first lines. Combined wins
-// when at least half of the lines common accepts carry a referer and a user
-// agent; common wins otherwise (its lines end after %b or carry other fields
-// there). With no parseable line at all it returns Combined, whose parser
-// then counts each line as malformed.
-func Detect(lines [][]byte) *Format {
-	common, combined := NewParser(Common), NewParser(Combined)
+// Detect picks the format of an input from its first lines, among
+// vhost_combined, combined and common (nginx's default format writes
+// combined lines). vhost_combined wins when it parses more lines than
+// common does; combined wins when at least half of the lines common accepts
+// carry a referer and a user agent; common wins otherwise.
+//
+// ok is false when no line parses in any of them: the input is not an
+// access log (or not in a format Detect knows) and should be reported, not
+// counted as all malformed. An input with no line at all is fine (Combined).
+func Detect(lines [][]byte) (f *Format, ok bool) {
+	vhost, common, combined := NewParser(VHostCombined), NewParser(Common), NewParser(Combined)
 	var rec Record
-	commonOK, combinedFull := 0, 0
+	nonEmpty, vhostOK, commonOK, combinedFull := 0, 0, 0, 0
 	for _, line := range lines {
+		if len(line) == 0 {
+			continue
+		}
+		nonEmpty++
+		if vhost.Parse(line, &rec) == nil {
+			vhostOK++
+		}
 		if common.Parse(line, &rec) != nil {
 			continue
 		}
@@ -70,8 +140,21 @@ func Detect(lines [][]byte) *Format {
 			combinedFull++
 		}
 	}
-	if commonOK > 0 && 2*combinedFull < commonOK {
-		return Common
+	switch {
+	case nonEmpty == 0:
+		return Combined, true
+	case vhostOK == 0 && commonOK == 0:
+		return nil, false
+	case vhostOK > commonOK:
+		return VHostCombined, true
+	case 2*combinedFull < commonOK:
+		return Common, true
 	}
-	return Combined
+	return Combined, true
 }
+
+// AutoColumns are the fields of the formats Detect picks from (common,
+// combined, vhost_combined), in one order: the columns of a table whose
+// inputs may each have any of these formats.
+var AutoColumns = []string{"host", "ident", "user", "time", "request", "method", "target", "protocol",
+	"status", "bytes", "bytes_out", "referer", "user_agent", "vhost", "port"}

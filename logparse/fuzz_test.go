@@ -60,10 +60,12 @@ func FuzzParse(f *testing.F) {
 	for _, line := range readLines(f, realLogs)[:200] {
 		f.Add(line)
 	}
+	compiled := []*Parser{NewParser(mustCompile(f, Common.LogFormat)), NewParser(mustCompile(f, Combined.LogFormat))}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		orig := bytes.Clone(line)
-		for _, p := range []*Parser{NewParser(Common), NewParser(Combined)} {
+		for i, p := range []*Parser{NewParser(Common), NewParser(Combined)} {
 			rec, err := checkAgainstRef(t, p, "fuzz", line)
+			checkCompiled(t, compiled[i], "fuzz", line, &rec, err)
 			var se *SyntaxError
 			if err != nil && !errors.As(err, &se) {
 				t.Fatalf("%s Parse(%q) = %v, want a *SyntaxError", p.Format().Name, line, err)

@@ -8,6 +8,10 @@ import "bytes"
 type Parser struct {
 	format  *Format
 	scratch []byte // unescaped quoted fields; reset by every Parse
+
+	// The pieces of %{format}t a line has given, resolved after the line.
+	clock, clockEnd       timeParts
+	clockSet, clockEndSet bool
 }
 
 // NewParser returns a Parser for f.
@@ -57,13 +61,13 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 	if !plausibleUser(rest[:i-1]) {
 		return errUser
 	}
-	rec.User = dash(rest[:i-1])
+	rec.User = p.user(rest[:i-1])
 	t, off, n, ok := parseCLFTime(rest[i+1:])
 	rest = rest[i+1+n:]
 	if !ok || len(rest) < 3 || rest[0] != ']' || rest[1] != ' ' {
 		return errTime
 	}
-	rec.Time, rec.Offset = t, off
+	rec.Time, rec.Offset, rec.hasTime = t, off, true
 	if rest[2] != '"' {
 		return errRequest
 	}
@@ -219,6 +223,22 @@ func plausibleUser(u []byte) bool {
 }
 
 var space = []byte{' '}
+
+// user returns %u as Apache means it: "-" is no user, "" (two quotes) an
+// empty one, and escapes are decoded.
+func (p *Parser) user(u []byte) []byte {
+	switch {
+	case len(u) == 1 && u[0] == '-':
+		return nil
+	case len(u) == 2 && u[0] == '"' && u[1] == '"':
+		return u[:0]
+	case bytes.IndexByte(u, '\\') >= 0:
+		start := len(p.scratch)
+		p.scratch = appendUnescaped(p.scratch, u)
+		return p.scratch[start:len(p.scratch):len(p.scratch)]
+	}
+	return u
+}
 
 // dash maps a logged "-" to nil: the field is absent.
 func dash(b []byte) []byte {

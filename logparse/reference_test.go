@@ -35,7 +35,7 @@ var (
 
 	refStatusRE = regexp.MustCompile(`^(?:-|[0-9]{3})$`)
 	refBytesRE  = regexp.MustCompile(`^(?:-|[0-9]{1,18})$`) // 18 digits always fit an int64
-	refEscapeRE = regexp.MustCompile(`\\(?:["\\ntr]|x[0-9a-fA-F]{2})`)
+	refEscapeRE = regexp.MustCompile(`\\(?:["\\ntrbv]|x[0-9a-fA-F]{2})`)
 	refMethodRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$") // RFC 9110 token
 )
 
@@ -64,7 +64,10 @@ func refParse(line []byte, combined bool) (rec Record, ok bool) {
 	if user := group(3); strings.Contains(user, " ") && slices.Contains(strings.Split(user, " "), "-") {
 		return Record{}, false
 	}
-	rec.Host, rec.Ident, rec.User = refDash(group(1)), refDash(group(2)), refDash(group(3))
+	rec.Host, rec.Ident, rec.User = refDash(group(1)), refDash(group(2)), refDash(refUnescape(group(3)))
+	if group(3) == `""` { // Apache's empty user
+		rec.User = []byte{}
+	}
 	rec.Request = refDash(refUnescape(group(5)))
 	refSplitRequest(&rec)
 	rec.Status, rec.Bytes = -1, -1
@@ -116,7 +119,7 @@ func refTime(s string) (unix int64, offset int32, ok bool) {
 	return unix, int32(off), true
 }
 
-// refUnescape decodes Apache's \" \\ \n \t \r \xHH; other backslashes stay.
+// refUnescape decodes Apache's \" \\ \n \t \r \b \v \xHH; other backslashes stay.
 func refUnescape(s string) string {
 	return refEscapeRE.ReplaceAllStringFunc(s, func(e string) string {
 		switch e[1] {
@@ -126,6 +129,10 @@ func refUnescape(s string) string {
 			return "\t"
 		case 'r':
 			return "\r"
+		case 'b':
+			return "\b"
+		case 'v':
+			return "\v"
 		case 'x':
 			v, err := strconv.ParseUint(e[2:], 16, 8)
 			if err != nil {
@@ -186,12 +193,18 @@ func checkAgainstRef(t *testing.T, p *Parser, where string, line []byte) (rec Re
 
 func TestParseMatchesReference(t *testing.T) {
 	parsers := []*Parser{NewParser(Common), NewParser(Combined)}
+	// The compiled parsers of the same LogFormat strings must agree with
+	// the hand-written ones on every line, well formed or not.
+	compiled := []*Parser{NewParser(mustCompile(t, Common.LogFormat)), NewParser(mustCompile(t, Combined.LogFormat))}
 	check := func(t *testing.T, name string, lines [][]byte) (malformed []int) {
 		for i, line := range lines {
 			where := name + ":" + strconv.Itoa(i+1)
-			checkAgainstRef(t, parsers[0], where, line)
-			if _, err := checkAgainstRef(t, parsers[1], where, line); err != nil {
-				malformed = append(malformed, i+1)
+			for j, p := range parsers {
+				rec, err := checkAgainstRef(t, p, where, line)
+				checkCompiled(t, compiled[j], where, line, &rec, err)
+				if j == 1 && err != nil {
+					malformed = append(malformed, i+1)
+				}
 			}
 		}
 		return malformed
@@ -232,4 +245,29 @@ func TestParseMatchesReference(t *testing.T) {
 			t.Errorf("generated: %d lines, %d malformed; want %d, %d", lines, malformed, truth.Lines, truth.Malformed)
 		}
 	})
+}
+
+func mustCompile(tb testing.TB, logFormat string) *Format {
+	tb.Helper()
+	f, err := Compile(logFormat)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
+}
+
+// checkCompiled parses line with the compiled parser p and reports where it
+// disagrees with want and wantErr, what the hand-written parser made of it.
+func checkCompiled(t *testing.T, p *Parser, where string, line []byte, want *Record, wantErr error) {
+	t.Helper()
+	var rec Record
+	err := p.Parse(line, &rec)
+	switch {
+	case (err == nil) != (wantErr == nil):
+		t.Errorf("%s: compiled %q Parse(%q) = %v, hand-written: %v", where, p.Format().LogFormat, line, err, wantErr)
+	case err == nil:
+		for _, d := range diffRecord(&rec, want) {
+			t.Errorf("%s: compiled %q Parse(%q).%s", where, p.Format().LogFormat, line, d)
+		}
+	}
 }

@@ -1,0 +1,211 @@
+package logparse
+
+import (
+	"strconv"
+	"strings"
+)
+
+// A step parses one directive's value: the literal text before it, then the
+// value, scanned as its class and place in the format say.
+type step struct {
+	lit        string // the literal text before the value
+	lit0, lit1 byte   // its first and last bytes
+	// plain: a text value with no rule but "-" and escapes (not %u, %X).
+	plain bool
+	class scanClass
+	scan  scanKind // how Parse scans the value, from class and place
+	// quoted: the value sits between double quotes, which belong to the
+	// literals around it; it ends at the first quote no backslash escapes.
+	quoted bool
+	// stop is the text that must follow the value: the next literal plus a
+	// fixed start of the next directive (the '[' of %t); "" when the value
+	// is the last or is directly followed by another directive.
+	stop string
+	// stopLast: a token ends at the last stop inside it when the stop
+	// starts with a colon ("%v:%p" reads "[::1]:443" as "[::1]" and 443).
+	stopLast  bool
+	stopBytes []byte // stop, for bytes.Index
+	last      bool   // nothing but the tail follows
+	user      bool   // %u: "" is an empty user; see plausibleUser
+	decode    bool   // decode Apache's escapes
+	noDash    bool
+	request   bool
+	slot      slot
+	extra     int // index in Record.extra when slot is slotExtra
+	typ       FieldType
+	usecs     int64 // microseconds per unit of a duration
+	time      *timeLayout
+	timeEnd   bool
+
+	errLit   *SyntaxError // the literal before the value is missing
+	errValue *SyntaxError // the value is not what the directive writes
+}
+
+// build turns the directives into fields and parse steps.
+func (f *Format) build(tokens []token, tail string) {
+	owners := slotOwners(tokens)
+	names := map[string]int{}
+	uniqueName := func(name string) string {
+		names[name]++
+		if n := names[name]; n > 1 {
+			return name + "_" + strconv.Itoa(n)
+		}
+		return name
+	}
+	f.urlPath, f.query = -1, -1
+	f.optionalFrom = -1
+	for i, t := range tokens {
+		d := t.dir
+		s := step{lit: t.lit, class: d.class, typ: d.typ, noDash: d.noDash, usecs: d.usecs,
+			time: d.time, timeEnd: d.timeEnd, user: t.letter == 'u'}
+		s.slot = d.slot
+		if owner, ok := owners[d.slot]; !d.clock() && (!ok || owner != i) {
+			s.slot, s.extra = slotExtra, f.nExtra
+			f.nExtra++
+		}
+		s.request = d.request && s.slot == slotRequest
+		s.decode = d.typ == TypeString && d.class != classToken
+		directiveText := "%" + braced(t) + string(t.letter)
+		switch {
+		case d.clock():
+			f.hasTime = f.hasTime || s.slot == slotTime
+			if d.class == classStrftime {
+				f.pieces = true
+			}
+			if !f.hasField(s.slot) {
+				f.fields = append(f.fields, Field{Name: uniqueName(d.name), Type: TypeTime, Directive: directiveText, slot: s.slot})
+			}
+		case s.request:
+			f.fields = append(f.fields,
+				Field{Name: uniqueName("request"), Type: TypeString, Directive: directiveText, slot: slotRequest},
+				Field{Name: uniqueName("method"), Type: TypeString, Directive: directiveText, slot: slotMethod},
+				Field{Name: uniqueName("target"), Type: TypeString, Directive: directiveText, slot: slotTarget},
+				Field{Name: uniqueName("protocol"), Type: TypeString, Directive: directiveText, slot: slotProtocol})
+		default:
+			f.fields = append(f.fields, Field{Name: uniqueName(d.name), Type: d.typ, Directive: directiveText,
+				slot: s.slot + slot(s.extra), unit: max(d.usecs, 1)})
+		}
+		switch t.letter {
+		case 'U':
+			if _, ok := owners[slotTarget]; !ok && f.urlPath < 0 {
+				f.urlPath = s.extra
+			}
+		case 'q':
+			if s.slot == slotExtra && f.query < 0 {
+				f.query = s.extra
+			}
+		}
+		fieldName := d.name
+		s.errLit = syntaxErr(fieldName, "missing "+strconv.Quote(t.lit)+" before it")
+		s.errValue = syntaxErr(fieldName, valueMessage(d))
+		f.steps = append(f.steps, s)
+	}
+	f.tail = tail
+	f.errTail = syntaxErr("line", "missing "+strconv.Quote(tail)+" at the end")
+	f.linkSteps()
+	f.findOptionalTail(tokens)
+}
+
+func braced(t token) string {
+	if t.arg == "" && t.letter != 'C' {
+		return ""
+	}
+	return "{" + t.arg + "}"
+}
+
+// slotOwners picks, for each typed Record member, the directive that fills
+// it: the lowest priority, then the first. The others go to Record.extra.
+// The pieces of a clock (%t, %{format}t) all fill it together: not here.
+func slotOwners(tokens []token) map[slot]int {
+	owners := map[slot]int{}
+	for i, t := range tokens {
+		s := t.dir.slot
+		if s == slotNone || s == slotTime || s == slotTimeEnd {
+			continue
+		}
+		if cur, ok := owners[s]; !ok || t.dir.priority < tokens[cur].dir.priority {
+			owners[s] = i
+		}
+	}
+	if i, ok := owners[slotRequest]; ok {
+		owners[slotMethod], owners[slotTarget], owners[slotProtocol] = i, i, i
+	}
+	return owners
+}
+
+func (f *Format) hasField(s slot) bool {
+	for _, fd := range f.fields {
+		if fd.slot == s {
+			return true
+		}
+	}
+	return false
+}
+
+func valueMessage(d directive) string {
+	switch d.class {
+	case classNumber:
+		return "not a number or -"
+	case classStatus:
+		return "not a 3-digit code or -"
+	case classCLFTime:
+		return "not [dd/Mon/yyyy:HH:MM:SS +hhmm]"
+	case classStrftime:
+		return "not a time in the format's layout"
+	}
+	return "missing or unterminated"
+}
+
+// linkSteps works out where each value ends, from what follows it.
+func (f *Format) linkSteps() {
+	for i := range f.steps {
+		s := &f.steps[i]
+		next, nextQuote := f.tail, strings.HasPrefix(f.tail, `"`)
+		if i+1 < len(f.steps) {
+			n := &f.steps[i+1]
+			next, nextQuote = n.lit, strings.HasPrefix(n.lit, `"`)
+			switch {
+			case n.class == classCLFTime:
+				next += "["
+			case n.lit == "":
+				next = "" // two directives with nothing between: the class decides
+			}
+		} else {
+			s.last = true
+		}
+		s.quoted = strings.HasSuffix(s.lit, `"`) && nextQuote
+		s.stop, s.stopBytes = next, []byte(next)
+		if len(s.lit) > 0 {
+			s.lit0, s.lit1 = s.lit[0], s.lit[len(s.lit)-1]
+		}
+		s.plain = s.typ == TypeString && !s.user && !s.noDash && (s.slot != slotHost || s.scan == scanSpace)
+		// Only a colon is ambiguous in a token: an IPv6 address holds some.
+		s.stopLast = s.class == classToken && strings.HasPrefix(s.stop, ":")
+		switch {
+		case s.quoted:
+			s.scan = scanQuoted
+		case s.class == classNumber || s.class == classStatus:
+			s.scan = scanNumber
+		case s.class == classCLFTime:
+			s.scan = scanCLFTime
+		case s.class == classStrftime:
+			s.scan = scanStrftime
+		case s.class == classToken && strings.HasPrefix(s.stop, " "):
+			s.scan = scanSpace
+		}
+	}
+}
+
+// findOptionalTail lets a format that extends common (…%>s %b followed by
+// more fields, like combined and vhost_combined) accept a line that ends
+// right after %b, as servers logging common lines to a combined log write.
+func (f *Format) findOptionalTail(tokens []token) {
+	for i := 2; i < len(tokens); i++ {
+		bytesDir := tokens[i-1].dir.slot == slotBytes
+		statusDir := tokens[i-2].dir.class == classStatus
+		if bytesDir && statusDir && strings.HasPrefix(tokens[i].lit, " ") {
+			f.optionalFrom = i
+			return
+		}
+	}
+}

@@ -1,0 +1,238 @@
+package logparse
+
+import (
+	"sync"
+	"unicode/utf8"
+)
+
+// AppendJSON appends rec, parsed with f, as one JSON object with a member
+// per field of f, in format order, and a newline: strings as JSON strings
+// (bytes that are not UTF-8 become U+FFFD, as encoding/json does), numbers
+// as JSON numbers, times as RFC 3339 strings, and what the line logged as
+// "-" as null.
+func AppendJSON(dst []byte, f *Format, rec *Record) []byte {
+	dst = append(dst, '{')
+	for i, fd := range f.fields {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '"')
+		dst = append(dst, fd.Name...) // names are [a-z0-9_]
+		dst = append(dst, '"', ':')
+		start := len(dst)
+		v, ok := rec.AppendValue(dst, fd)
+		switch {
+		case !ok:
+			dst = append(dst, "null"...)
+		case fd.Type == TypeInt:
+			dst = v
+		default:
+			dst = quoteInPlace(v, start, appendJSONBytes)
+		}
+	}
+	return append(dst, '}', '\n')
+}
+
+// quoteInPlace rewrites dst[start:] with quote, without allocating: it
+// appends the quoted form after the raw value, then moves it down. Reading
+// the raw value while appending is safe: a reallocation leaves the old array
+// as it was, and without one the writes land past the value.
+func quoteInPlace(dst []byte, start int, quote func(dst, s []byte) []byte) []byte {
+	end := len(dst)
+	dst = quote(dst, dst[start:end])
+	n := copy(dst[start:], dst[end:])
+	return dst[:start+n]
+}
+
+// AppendJSONString appends s as a JSON string.
+func AppendJSONString(dst []byte, s string) []byte { return appendJSONBytes(dst, []byte(s)) }
+
+func appendJSONBytes(dst, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c < 0x20 || c == 0x7f:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			dst = append(dst, c)
+		}
+		i++
+	}
+	return append(dst, '"')
+}
+
+// A Table writes records as CSV or TSV rows with fixed columns, whatever
+// format each record was parsed with: a column a format lacks is empty, as
+// is a field logged as "-". It is safe for concurrent use.
+type Table struct {
+	columns []string
+	tsv     bool
+	byFmt   sync.Map // *Format -> []int: the field index of each column, or -1
+}
+
+// NewTable returns a Table with the named columns; tsv selects TSV.
+//
+// CSV follows RFC 4180 (a field holding a comma, a quote, a CR or LF, or
+// starting with a space is quoted, quotes doubled; rows end in LF, as
+// encoding/csv writes them). TSV writes backslash, tab, LF and CR as \\,
+// \t, \n and \r, the linear TSV convention, so a row is always one line.
+func NewTable(columns []string, tsv bool) *Table {
+	return &Table{columns: columns, tsv: tsv}
+}
+
+// ColumnsOf returns the field names of f, the columns for a single format.
+func ColumnsOf(f *Format) []string {
+	names := make([]string, len(f.fields))
+	for i, fd := range f.fields {
+		names[i] = fd.Name
+	}
+	return names
+}
+
+// AppendHeader appends the header row.
+func (t *Table) AppendHeader(dst []byte) []byte {
+	for i, c := range t.columns {
+		if i > 0 {
+			dst = t.sep(dst)
+		}
+		dst = t.appendCell(dst, c)
+	}
+	return append(dst, '\n')
+}
+
+// AppendRow appends rec, parsed with f, as one row.
+func (t *Table) AppendRow(dst []byte, f *Format, rec *Record) []byte {
+	index := t.indexOf(f)
+	for i, fi := range index {
+		if i > 0 {
+			dst = t.sep(dst)
+		}
+		if fi < 0 {
+			continue
+		}
+		start := len(dst)
+		v, ok := rec.AppendValue(dst, f.fields[fi])
+		if !ok {
+			continue
+		}
+		if t.needsEscape(v[start:]) {
+			v = quoteInPlace(v, start, t.appendEscaped)
+		}
+		dst = v
+	}
+	return append(dst, '\n')
+}
+
+// AppendCells appends one row of plain cells.
+func (t *Table) AppendCells(dst []byte, cells ...string) []byte {
+	for i, c := range cells {
+		if i > 0 {
+			dst = t.sep(dst)
+		}
+		dst = t.appendCell(dst, c)
+	}
+	return append(dst, '\n')
+}
+
+func (t *Table) indexOf(f *Format) []int {
+	if v, ok := t.byFmt.Load(f); ok {
+		return v.([]int)
+	}
+	index := make([]int, len(t.columns))
+	for i, c := range t.columns {
+		index[i] = -1
+		for j, fd := range f.fields {
+			if fd.Name == c {
+				index[i] = j
+				break
+			}
+		}
+	}
+	t.byFmt.Store(f, index)
+	return index
+}
+
+func (t *Table) sep(dst []byte) []byte {
+	if t.tsv {
+		return append(dst, '\t')
+	}
+	return append(dst, ',')
+}
+
+func (t *Table) needsEscape(v []byte) bool {
+	for i, c := range v {
+		switch c {
+		case '\t', '\n', '\r':
+			return true
+		case '\\':
+			if t.tsv {
+				return true
+			}
+		case '"', ',':
+			if !t.tsv {
+				return true
+			}
+		case ' ':
+			if !t.tsv && i == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (t *Table) appendCell(dst []byte, s string) []byte {
+	if !t.needsEscape([]byte(s)) {
+		return append(dst, s...)
+	}
+	return t.appendEscaped(dst, []byte(s))
+}
+
+// appendEscaped appends s quoted (CSV) or escaped (TSV).
+func (t *Table) appendEscaped(dst, s []byte) []byte {
+	if t.tsv {
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; c {
+			case '\\':
+				dst = append(dst, '\\', '\\')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			default:
+				dst = append(dst, c)
+			}
+		}
+		return dst
+	}
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			dst = append(dst, '"')
+		}
+		dst = append(dst, s[i])
+	}
+	return append(dst, '"')
+}

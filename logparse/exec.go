@@ -1,0 +1,399 @@
+package logparse
+
+import (
+	"bytes"
+	"strings"
+)
+
+// How a step scans its value, worked out when the format is compiled.
+type scanKind uint8
+
+const (
+	scanText     scanKind = iota // valueEnd decides
+	scanQuoted                   // up to the closing quote
+	scanSpace                    // a token followed by a space: up to the first space
+	scanNumber                   // digits or "-"
+	scanCLFTime                  // [dd/Mon/yyyy:HH:MM:SS +hhmm]
+	scanStrftime                 // as the %{format}t layout says
+)
+
+// parseSteps is the parser of a compiled format: it walks the steps once
+// over the line, each scanning with bytes.IndexByte where it can. It is one
+// long loop on purpose: a call per field would cost more than the scan.
+func parseSteps(p *Parser, line []byte, rec *Record) error {
+	f := p.format
+	if f.nExtra > 0 {
+		rec.growExtra(f.nExtra)
+	}
+	if f.pieces {
+		p.clock, p.clockEnd = timeParts{}, timeParts{}
+		p.clockSet, p.clockEndSet = false, false
+	}
+	rest := line
+	for i := range f.steps {
+		s := &f.steps[i]
+		// Most literals are one or two bytes (" ", "\" ", " \""): compare
+		// them by hand, the rest with hasPrefix.
+		switch n := len(s.lit); {
+		case n == 0:
+		case n <= 2 && len(rest) >= n && rest[0] == s.lit0 && rest[n-1] == s.lit1:
+			rest = rest[n:]
+		case n > 2 && hasPrefix(rest, s.lit):
+			rest = rest[n:]
+		case len(rest) == 0 && i == f.optionalFrom:
+			goto done // a common line in a format that extends common
+		default:
+			return s.errLit
+		}
+		var v []byte
+		switch s.scan {
+		case scanQuoted:
+			end := closingQuote(rest)
+			if end < 0 {
+				return s.errValue
+			}
+			v, rest = rest[:end], rest[end:]
+		case scanSpace: // a token ends at the first space
+			end := bytes.IndexByte(rest, ' ')
+			if end < 0 {
+				return s.errValue
+			}
+			v, rest = rest[:end], rest[end:]
+		case scanNumber:
+			n, num := 0, int64(0)
+			for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+				num = num*10 + int64(rest[n]-'0')
+				n++
+			}
+			switch {
+			case n == 0 && len(rest) > 0 && rest[0] == '-':
+				n, num = 1, -1
+			case n == 0 || n > maxBytesDigits || s.class == classStatus && n != 3:
+				return s.errValue
+			}
+			// The next literal is checked in full by the next step; one
+			// byte here is enough to blame this value ("2O0").
+			if s.stop != "" && n < len(rest) && rest[n] != s.stop[0] {
+				return s.errValue
+			}
+			v, rest = rest[:n], rest[n:]
+			if err := p.storeNumber(s, num, v, rec); err != nil {
+				return err
+			}
+			continue
+		case scanCLFTime:
+			if len(rest) == 0 || rest[0] != '[' {
+				if hasPrefix(rest, "-") && s.stopAfter(rest[1:]) {
+					rest = rest[1:]
+					continue
+				}
+				return s.errValue
+			}
+			t, off, n, ok := parseCLFTime(rest[1:])
+			if !ok || len(rest) < n+2 || rest[n+1] != ']' {
+				return s.errValue
+			}
+			rest = rest[n+2:]
+			if f.pieces {
+				p.clockFor(s).setInstant(t, off)
+			} else {
+				rec.Time, rec.Offset, rec.hasTime = t, off, true
+			}
+			continue
+		case scanStrftime:
+			if hasPrefix(rest, "-") && s.stopAfter(rest[1:]) {
+				rest = rest[1:]
+				continue
+			}
+			n, ok := s.time.parse(rest, p.clockFor(s))
+			if !ok {
+				return s.errValue
+			}
+			rest = rest[n:]
+			continue
+		default:
+			end := s.valueEnd(rest)
+			if end < 0 {
+				return s.errValue
+			}
+			v, rest = rest[:end], rest[end:]
+		}
+		if s.plain && (len(v) != 1 || v[0] != '-') && bytes.IndexByte(v, '\\') < 0 {
+			// The common case, inline: text with nothing to check or decode.
+			switch s.slot {
+			case slotHost:
+				rec.Host = v
+				continue
+			case slotIdent:
+				rec.Ident = v
+				continue
+			case slotReferer:
+				rec.Referer = v
+				continue
+			case slotUserAgent:
+				rec.UserAgent = v
+				continue
+			}
+		}
+		if err := p.storeText(s, v, rec); err != nil {
+			return err
+		}
+	}
+	if !hasPrefix(rest, f.tail) {
+		return f.errTail
+	}
+	rest = rest[len(f.tail):]
+	// Text after the format's last field is ignored when a space sets it
+	// apart: servers append fields to standard formats.
+	if len(rest) > 0 && rest[0] != ' ' && !strings.HasSuffix(f.tail, " ") {
+		return errTrailing
+	}
+done:
+	if f.urlPath < 0 && !f.pieces {
+		return nil
+	}
+	return p.finish(rec)
+}
+
+// hasPrefix is bytes.HasPrefix for the short literals of formats, where a
+// loop beats the call into memequal.
+func hasPrefix(s []byte, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i] != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexStop is bytes.Index(s, stop) for a stop of two bytes or more. It
+// looks for the stop's last byte, which is rarer in logs than its first:
+// " [" and "\" \"" start with a space.
+func indexStop(s []byte, stop string) int {
+	last, n := stop[len(stop)-1], len(stop)
+	for from := n - 1; from < len(s); {
+		j := bytes.IndexByte(s[from:], last)
+		if j < 0 {
+			return -1
+		}
+		end := from + j + 1
+		if hasPrefix(s[end-n:], stop) {
+			return end - n
+		}
+		from = end
+	}
+	return -1
+}
+
+// stopAfter reports whether rest starts with what must follow s's value.
+func (s *step) stopAfter(rest []byte) bool {
+	if s.stop == "" {
+		return len(rest) == 0 || rest[0] == ' ' || !s.last
+	}
+	return hasPrefix(rest, s.stop)
+}
+
+// closingQuote returns the index of the first double quote in s that no
+// backslash escapes, or -1. Apache writes a quote inside a field as \" and a
+// backslash as \\, so a quote after an odd run of backslashes is escaped.
+func closingQuote(s []byte) int {
+	end := 0
+	for {
+		q := bytes.IndexByte(s[end:], '"')
+		if q < 0 {
+			return -1
+		}
+		end += q
+		if !escapedAt(s, end) {
+			return end
+		}
+		end++
+	}
+}
+
+// valueEnd returns where an unquoted text or token value that starts rest
+// ends, or -1 when what must follow it is not there.
+func (s *step) valueEnd(rest []byte) int {
+	var end int
+	switch {
+	case s.stop == "":
+		if s.last && s.class != classToken {
+			end = len(rest) // the last text field runs to the end of the line
+		} else if end = bytes.IndexByte(rest, ' '); end < 0 {
+			end = len(rest)
+		}
+	case s.stopLast:
+		token := rest
+		if sp := bytes.IndexByte(rest, ' '); sp >= 0 {
+			token = rest[:sp]
+		}
+		end = bytes.LastIndex(token, s.stopBytes)
+	case len(s.stop) == 1:
+		end = bytes.IndexByte(rest, s.stop[0])
+	default:
+		end = indexStop(rest, s.stop)
+	}
+	if end < 0 {
+		return -1
+	}
+	if s.class == classPath {
+		if q := bytes.IndexByte(rest[:end], '?'); q >= 0 {
+			end = q
+		}
+	}
+	if s.class == classToken && bytes.IndexByte(rest[:end], ' ') >= 0 {
+		return -1
+	}
+	return end
+}
+
+// storeNumber puts a scanned number in rec; num is -1 for "-".
+func (p *Parser) storeNumber(s *step, num int64, v []byte, rec *Record) error {
+	if num < 0 && s.noDash {
+		return s.errValue
+	}
+	if num < 0 {
+		return nil // every typed number is reset to -1, every extra to nil
+	}
+	switch s.slot {
+	case slotStatus:
+		rec.Status = int(num)
+	case slotBytes:
+		rec.Bytes = num
+	case slotPort:
+		rec.Port = int(num)
+	case slotDuration:
+		if num > maxDuration/s.usecs {
+			return s.errValue
+		}
+		rec.Duration = num * s.usecs
+	default:
+		rec.extra[s.extra] = v
+	}
+	return nil
+}
+
+// storeText checks a scanned value against its directive and puts it in
+// rec. A quoted number comes here too.
+func (p *Parser) storeText(s *step, v []byte, rec *Record) error {
+	absent := len(v) == 1 && v[0] == '-' && !s.noDash
+	if s.typ == TypeInt {
+		num := int64(-1)
+		if !absent {
+			n, ok := parseDecimal(v)
+			if !ok || (s.class == classStatus && len(v) != 3) {
+				return s.errValue
+			}
+			num = n
+		}
+		return p.storeNumber(s, num, v, rec)
+	}
+	if absent {
+		return nil
+	}
+	switch {
+	case s.user:
+		// As parseCLF: a user never holds '[' (it would be the time's) nor,
+		// among several words, a lone "-".
+		if !plausibleUser(v) || bytes.IndexByte(v, '[') >= 0 {
+			return errUser
+		}
+		if len(v) == 2 && v[0] == '"' && v[1] == '"' {
+			v = v[:0] // Apache logs an empty user as ""
+		}
+	case len(v) == 0 && s.slot == slotHost:
+		return s.errValue
+	}
+	if s.decode && bytes.IndexByte(v, '\\') >= 0 {
+		start := len(p.scratch)
+		p.scratch = appendUnescaped(p.scratch, v)
+		v = p.scratch[start:len(p.scratch):len(p.scratch)]
+	}
+	switch s.slot {
+	case slotHost:
+		rec.Host = v
+	case slotIdent:
+		rec.Ident = v
+	case slotUser:
+		rec.User = v
+	case slotRequest:
+		rec.Request = v
+		splitRequest(rec)
+	case slotMethod:
+		rec.Method = v
+	case slotProtocol:
+		rec.Protocol = v
+	case slotReferer:
+		rec.Referer = v
+	case slotUserAgent:
+		rec.UserAgent = v
+	case slotVHost:
+		rec.VHost = v
+	default:
+		rec.extra[s.extra] = v
+	}
+	return nil
+}
+
+// maxDuration bounds durations in microseconds (about 292,000 years).
+const maxDuration = 1<<63 - 1
+
+// parseDecimal parses 1 to 18 decimal digits.
+func parseDecimal(v []byte) (int64, bool) {
+	if len(v) == 0 || len(v) > maxBytesDigits {
+		return 0, false
+	}
+	var n int64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// finish derives what the line gave in pieces: the target from %U%q, the
+// instants from the pieces of %{format}t.
+func (p *Parser) finish(rec *Record) error {
+	f := p.format
+	if f.urlPath >= 0 && rec.Target == nil && rec.extra[f.urlPath] != nil {
+		rec.Target = rec.extra[f.urlPath]
+		if f.query >= 0 && len(rec.extra[f.query]) > 0 {
+			start := len(p.scratch)
+			p.scratch = append(append(p.scratch, rec.Target...), rec.extra[f.query]...)
+			rec.Target = p.scratch[start:len(p.scratch):len(p.scratch)]
+		}
+	}
+	if !f.pieces {
+		return nil
+	}
+	if p.clockSet {
+		t, nsec, off, ok := p.clock.resolve()
+		if !ok {
+			return errClock
+		}
+		rec.Time, rec.Nsec, rec.Offset, rec.hasTime = t, nsec, off, true
+	}
+	if p.clockEndSet {
+		t, nsec, off, ok := p.clockEnd.resolve()
+		if !ok {
+			return errClock
+		}
+		rec.endTime, rec.endNsec, rec.endOffset, rec.hasEndTime = t, nsec, off, true
+	}
+	return nil
+}
+
+// clockFor returns the clock a time piece fills and marks it as set.
+func (p *Parser) clockFor(s *step) *timeParts {
+	if s.timeEnd {
+		p.clockEndSet = true
+		return &p.clockEnd
+	}
+	p.clockSet = true
+	return &p.clock
+}
