@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -197,14 +198,43 @@ type cancelOnAdd struct{ cancel context.CancelFunc }
 func (cancelOnAdd) Start(int64)   {}
 func (c cancelOnAdd) Add(n int64) { c.cancel() }
 
-// Debian's vhost_combined lines are not combined lines: read as combined,
-// every one is malformed, never a record with the vhost as its host.
-func TestHostsVhostLinesAreNotMisread(t *testing.T) {
-	res, err := Hosts(context.Background(), []string{"../testdata/realdata/vhost_combined.log"}, ScanOptions{})
+// Debian's vhost_combined lines are detected as such and their client is
+// the host; read as combined, every one is malformed, never a record with
+// the vhost as its host.
+func TestHostsVhostLines(t *testing.T) {
+	const vhostLog = "../testdata/realdata/vhost_combined.log"
+	res, err := Hosts(context.Background(), []string{vhostLog}, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Hosts, []string{"203.62.1.80"}) || res.Stats.Malformed != 1 {
+		t.Errorf("Hosts(vhost_combined.log) = %q, %d malformed; want [203.62.1.80], 1 malformed", res.Hosts, res.Stats.Malformed)
+	}
+	res, err = Hosts(context.Background(), []string{vhostLog}, ScanOptions{Format: logparse.Combined})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Hosts) != 0 || res.Stats.Malformed != 7 {
-		t.Errorf("Hosts(vhost_combined.log) = %q, %d malformed; want no host, 7 malformed", res.Hosts, res.Stats.Malformed)
+		t.Errorf("Hosts(vhost_combined.log as combined) = %q, %d malformed; want no host, 7 malformed", res.Hosts, res.Stats.Malformed)
+	}
+}
+
+// A file that is not an access log fails as an input, named, and the
+// other inputs are still counted.
+func TestHostsNotAnAccessLog(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("shopping list\nmilk\neggs\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Hosts(context.Background(), []string{notes, "../testdata/logs/access.log.1"}, ScanOptions{})
+	var failed *FailedInputs
+	if !errors.As(err, &failed) || len(failed.Errs) != 1 || !errors.Is(failed.Errs[0], logparse.ErrNotAccessLog) ||
+		!strings.Contains(failed.Errs[0].Error(), notes) {
+		t.Fatalf("Hosts(notes.txt, access.log.1) error = %v, want notes.txt failed as not an access log", err)
+	}
+	if res.Stats.Inputs != 1 || res.Stats.Malformed != 0 || len(res.Hosts) == 0 {
+		t.Errorf("Hosts(notes.txt, access.log.1) = %d inputs, %d malformed, %d hosts; want access.log.1 counted alone",
+			res.Stats.Inputs, res.Stats.Malformed, len(res.Hosts))
 	}
 }

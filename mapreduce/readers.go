@@ -1,6 +1,7 @@
 package mapreduce
 
 import (
+	"fmt"
 	"io"
 	"os"
 
@@ -59,10 +60,13 @@ type lineSource struct {
 const maxSampleBytes = 1 << 20
 
 // newLineSource uses format, or detects it from the first lines when nil.
-func newLineSource(sc *logparse.Scanner, format *logparse.Format) *lineSource {
+// An input whose first lines parse in no format Detect knows is an error
+// wrapping logparse.ErrNotAccessLog, unless reading them failed (the
+// Scanner's error is then what to report).
+func newLineSource(sc *logparse.Scanner, format *logparse.Format) (*lineSource, error) {
 	ls := &lineSource{sc: sc, format: format}
 	if format != nil {
-		return ls
+		return ls, nil
 	}
 	sampled := 0
 	for len(ls.sample) < logparse.DetectLines && sampled < maxSampleBytes && sc.Scan() {
@@ -70,8 +74,16 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format) *lineSource {
 		ls.sampleTrunc = append(ls.sampleTrunc, sc.Truncated())
 		sampled += len(sc.Bytes())
 	}
-	ls.format = logparse.Detect(ls.sample)
-	return ls
+	format, ok := logparse.Detect(ls.sample)
+	if !ok && sc.Err() == nil {
+		return nil, fmt.Errorf("%w: none of its first %d lines is in the common, combined or vhost_combined format (use --format to name the format)",
+			logparse.ErrNotAccessLog, len(ls.sample))
+	}
+	if !ok {
+		format = logparse.Combined // the read error is reported after the lines
+	}
+	ls.format = format
+	return ls, nil
 }
 
 func (ls *lineSource) next() bool {

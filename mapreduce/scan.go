@@ -171,25 +171,40 @@ func (s *logScanner[A]) reduce(acc, next scanned[A]) scanned[A] {
 // scanners keeps line buffers between inputs.
 var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
 
-// mapInput reads one input to the end. It opens the file itself so that at
-// most Workers files are open at once.
+// mapInput reads one input to the end.
 func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
 	out := scanned[A]{agg: s.newAggregate()}
-	file, err := openRaw(in.Path)
+	n, err := readInput(ctx, in, s.opts, s.readAhead, func(lines *lineSource) error {
+		return s.scanLines(ctx, in.Path, lines, &out)
+	})
 	if err != nil {
 		return out, err
+	}
+	out.stats.Inputs = 1
+	out.stats.Bytes = n
+	return out, nil
+}
+
+// readInput opens an input, picks its format (opts.Format, or detected from
+// its first lines) and calls fn with its lines; it returns the bytes of log
+// text read. It opens the file itself so that at most Workers files are
+// open at once.
+func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (int64, error) {
+	file, err := openRaw(in.Path)
+	if err != nil {
+		return 0, err
 	}
 	defer file.Close()
 	// A read from a pipe or FIFO can block forever; closing the file is what
 	// wakes it when the run is cancelled.
 	defer context.AfterFunc(ctx, func() { file.Close() })()
 	var raw io.Reader = file
-	if s.opts.Progress != nil {
-		raw = progressReader{r: file, p: s.opts.Progress}
+	if opts.Progress != nil {
+		raw = progressReader{r: file, p: opts.Progress}
 	}
-	stream, err := logparse.NewStreamWith(raw, logparse.StreamOptions{ReadAhead: s.readAhead})
+	stream, err := logparse.NewStreamWith(raw, logparse.StreamOptions{ReadAhead: readAhead})
 	if err != nil {
-		return out, err
+		return 0, err
 	}
 	defer stream.Close()
 	text := &countingReader{r: stream}
@@ -200,16 +215,17 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 	}()
 	sc.Reset(text)
 
-	lines := newLineSource(sc, s.opts.Format)
-	if err := s.scanLines(ctx, in.Path, lines, &out); err != nil {
-		return out, err
+	lines, err := newLineSource(sc, opts.Format)
+	if err != nil {
+		return 0, err
+	}
+	if err := fn(lines); err != nil {
+		return 0, err
 	}
 	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("after line %d: %w", sc.Line(), err)
+		return 0, fmt.Errorf("after line %d: %w", sc.Line(), err)
 	}
-	out.stats.Inputs = 1
-	out.stats.Bytes = text.n
-	return out, nil
+	return text.n, nil
 }
 
 // ctxCheckLines is how often a worker looks at ctx: often enough to stop
