@@ -22,7 +22,7 @@ Examples:
    logmr hosts --path /robots.txt /var/log/apache2
    logmr hosts --path /robots.txt --include 'access.log*' -O json -o robots.json /var/log/nginx
    zcat old.log.gz | logmr hosts --path /wp-login.php -`,
-		Flags:        queryFlags(),
+		Flags:        queryFlags(outText, outJSON, outJSONL, outCSV, outTSV),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			q, err := parseQuery(c, env)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/logmr/logmr/logparse"
@@ -12,16 +13,22 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// queryFlags are the flags every query command shares (DESIGN.md).
-func queryFlags() []cli.Flag {
+// queryFlags are the flags every query command shares (DESIGN.md);
+// outputs lists the output formats the command writes, the first the default.
+func queryFlags(outputs ...outputFormat) []cli.Flag {
+	names := make([]string, len(outputs))
+	for i, o := range outputs {
+		names[i] = string(o)
+	}
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file), common or combined"},
+		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined or vhost_combined), " +
+			"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined) or an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b'"},
 		&cli.StringSliceFlag{Name: "path", Usage: "keep requests whose path (target before '?') equals `P`; repeatable"},
 		&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
 		&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
 		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "read at most `N` files at once (default: all CPUs)"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` atomically (default: stdout)"},
-		&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: "text", Usage: "text, json, jsonl, csv or tsv"},
+		&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: names[0], Usage: strings.Join(names, ", ")},
 		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "progress bar on stderr: auto (when stderr is a terminal), always, never"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on stderr but errors"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a summary and the first malformed lines on stderr"},
@@ -31,14 +38,16 @@ func queryFlags() []cli.Flag {
 // query is a command line turned into library options, plus what the CLI
 // itself does around the library call: progress, summary, output.
 type query struct {
-	env      *env
-	paths    []string
-	scan     mapreduce.ScanOptions
-	output   string
-	format   outputFormat
-	quiet    bool
-	verbose  bool
-	progress *progressBar // nil: no bar
+	env    *env
+	paths  []string
+	scan   mapreduce.ScanOptions
+	output string
+	format outputFormat
+	// logFormat is the --format asked for; nil: detected per input.
+	logFormat *logparse.Format
+	quiet     bool
+	verbose   bool
+	progress  *progressBar // nil: no bar
 }
 
 func parseQuery(c *cli.Context, env *env) (*query, error) {
@@ -49,11 +58,12 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	}
 	format, err := logparse.LookupFormat(c.String("format"))
 	if err != nil {
-		return nil, err
+		return nil, usagef("--format: %v", err)
 	}
 	if q.format, err = parseOutputFormat(c.String("output-format")); err != nil {
 		return nil, err
 	}
+	q.logFormat = format
 	workers := c.Int("workers")
 	if workers < 0 {
 		return nil, usagef("--workers %d: must be 0 (all CPUs) or more", workers)

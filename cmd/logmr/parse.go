@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/urfave/cli/v2"
+)
+
+func parseCommand(env *env) *cli.Command {
+	return &cli.Command{
+		Name:      "parse",
+		Usage:     "print every record as JSON lines, CSV or TSV: logs -> structured data",
+		ArgsUsage: "PATH...",
+		Description: `Each well-formed line that passes the filters becomes one JSON object (or
+CSV/TSV row) with a member per field of its format: host, ident, user, time
+(RFC 3339 with the logged offset), request, method, target, protocol, status,
+bytes, referer, user_agent, vhost, port, and snake_case names for the other
+directives (duration_us for %D, bytes_out for %O, header_x_forwarded_for for
+%{X-Forwarded-For}i, ...). A field logged as "-" is null (an empty CSV cell);
+Apache's escapes are decoded. Output follows the input: files in argument
+order, lines in file order, whatever -j is.
+
+CSV and TSV have one header row: the fields of --format, or with --format auto
+the fields of common, combined and vhost_combined together.
+
+--malformed prints the lines that do not parse instead, with file, line number
+and reason (-O text for people, jsonl, csv or tsv for tools).
+
+Examples:
+   logmr parse access.log.2.gz | jq -r 'select(.status >= 500) | .target'
+   logmr parse -O csv -o access.csv /var/log/apache2
+   logmr parse --format '%h %l %u %t "%r" %>s %b %D' --path /login app.log
+   logmr parse --malformed -O text --format combined access.log`,
+		Flags: append(queryFlags(outJSONL, outCSV, outTSV, outText),
+			&cli.BoolFlag{Name: "malformed", Usage: "print the lines that do not parse, with file:line and reason, instead of the records"}),
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			q, err := parseQuery(c, env)
+			if err != nil {
+				return err
+			}
+			malformed := c.Bool("malformed")
+			if q.format == outJSON || (q.format == outText && !malformed) {
+				return usagef("parse -O %s: records are written as jsonl, csv or tsv (text only with --malformed)", q.format)
+			}
+			return q.runParse(c.Context, malformed)
+		},
+	}
+}
+
+// runParse streams the records (or the malformed lines) to the output.
+func (q *query) runParse(ctx context.Context, malformed bool) error {
+	out, header := q.recordOutput(malformed)
+	start := time.Now()
+	var st mapreduce.Stats
+	var runErr error
+	werr := writeOutput(ctx, q.output, q.env.stdout, func(w io.Writer) error {
+		if _, err := w.Write(header); err != nil {
+			return err
+		}
+		st, runErr = mapreduce.WriteRecords(ctx, q.paths, w, out, q.scan)
+		var failed *mapreduce.FailedInputs
+		switch {
+		case errors.As(runErr, &failed) && st.Inputs > 0:
+			return nil // the other inputs' records stand; exit 3 below
+		case runErr != nil:
+			return runErr
+		case st.Inputs == 0:
+			return fmt.Errorf("no input files found in %q", q.paths)
+		}
+		return nil
+	})
+	q.progress.finish()
+	var failed *mapreduce.FailedInputs
+	if errors.As(runErr, &failed) {
+		for _, e := range failed.Errs {
+			q.env.errorf("%v", e)
+		}
+		if st.Inputs == 0 {
+			return fmt.Errorf("no input could be read: no result written")
+		}
+	}
+	if werr != nil {
+		return werr
+	}
+	q.report(st, time.Since(start))
+	return runErr
+}
+
+// recordOutput encodes records, or malformed lines, in q's output format;
+// header is what goes first (CSV and TSV column names).
+func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header []byte) {
+	var table *logparse.Table
+	if q.format == outCSV || q.format == outTSV {
+		columns := logparse.AutoColumns
+		switch {
+		case malformed:
+			columns = []string{"file", "line", "error", "text"}
+		case q.logFormat != nil:
+			columns = logparse.ColumnsOf(q.logFormat)
+		}
+		table = logparse.NewTable(columns, q.format == outTSV)
+		header = table.AppendHeader(nil)
+	}
+	if !malformed {
+		if table != nil {
+			out.Record = table.AppendRow
+		} else {
+			out.Record = logparse.AppendJSON
+		}
+		return out, header
+	}
+	out.Malformed = func(dst []byte, e *logparse.LineError, line []byte) []byte {
+		lineNo := strconv.FormatInt(e.Line, 10)
+		switch q.format {
+		case outText:
+			return fmt.Appendf(dst, "%s:%d: %v: %s\n", e.File, e.Line, e.Err, escapeControl(string(line)))
+		case outJSONL:
+			dst = append(dst, `{"file":`...)
+			dst = logparse.AppendJSONString(dst, e.File)
+			dst = append(append(dst, `,"line":`...), lineNo...)
+			dst = logparse.AppendJSONString(append(dst, `,"error":`...), e.Err.Error())
+			dst = logparse.AppendJSONString(append(dst, `,"text":`...), string(line))
+			return append(dst, '}', '\n')
+		}
+		return table.AppendCells(dst, e.File, lineNo, e.Err.Error(), string(line))
+	}
+	return out, header
+}
