@@ -19,29 +19,26 @@ func AppendJSON(dst []byte, f *Format, rec *Record) []byte {
 		dst = append(dst, '"')
 		dst = append(dst, fd.Name...) // names are [a-z0-9_]
 		dst = append(dst, '"', ':')
-		start := len(dst)
-		v, ok := rec.AppendValue(dst, fd)
-		switch {
-		case !ok:
-			dst = append(dst, "null"...)
-		case fd.Type == TypeInt:
-			dst = v
-		default:
-			dst = quoteInPlace(v, start, appendJSONBytes)
+		if fd.Type == TypeString {
+			if text, ok := rec.text(fd); ok {
+				dst = appendJSONBytes(dst, text)
+			} else {
+				dst = append(dst, "null"...)
+			}
+			continue
 		}
+		if fd.Type == TypeTime { // RFC 3339 needs no escaping
+			if v, ok := rec.AppendValue(append(dst, '"'), fd); ok {
+				dst = append(v, '"')
+				continue
+			}
+		} else if v, ok := rec.AppendValue(dst, fd); ok {
+			dst = v
+			continue
+		}
+		dst = append(dst, "null"...)
 	}
 	return append(dst, '}', '\n')
-}
-
-// quoteInPlace rewrites dst[start:] with quote, without allocating: it
-// appends the quoted form after the raw value, then moves it down. Reading
-// the raw value while appending is safe: a reallocation leaves the old array
-// as it was, and without one the writes land past the value.
-func quoteInPlace(dst []byte, start int, quote func(dst, s []byte) []byte) []byte {
-	end := len(dst)
-	dst = quote(dst, dst[start:end])
-	n := copy(dst[start:], dst[end:])
-	return dst[:start+n]
 }
 
 // AppendJSONString appends s as a JSON string.
@@ -50,36 +47,50 @@ func AppendJSONString(dst []byte, s string) []byte { return appendJSONBytes(dst,
 func appendJSONBytes(dst, s []byte) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
+	start := 0 // s[start:i] is safe and not yet appended
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, s[i:i+size]...)
+		if c < utf8.RuneSelf {
+			if jsonSafe[c] {
+				i++
+				continue
 			}
-			i += size
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
 			continue
 		}
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c < 0x20 || c == 0x7f:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			dst = append(dst, c)
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			start = i + 1
 		}
-		i++
+		i += size
 	}
+	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// jsonSafe marks the ASCII bytes a JSON string holds as they are.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // A Table writes records as CSV or TSV rows with fixed columns, whatever
 // format each record was parsed with: a column a format lacks is empty, as
@@ -130,15 +141,16 @@ func (t *Table) AppendRow(dst []byte, f *Format, rec *Record) []byte {
 		if fi < 0 {
 			continue
 		}
-		start := len(dst)
-		v, ok := rec.AppendValue(dst, f.fields[fi])
-		if !ok {
+		fd := f.fields[fi]
+		if fd.Type == TypeString {
+			if text, ok := rec.text(fd); ok && t.needsEscape(text) {
+				dst = t.appendEscaped(dst, text)
+			} else {
+				dst = append(dst, text...)
+			}
 			continue
 		}
-		if t.needsEscape(v[start:]) {
-			v = quoteInPlace(v, start, t.appendEscaped)
-		}
-		dst = v
+		dst, _ = rec.AppendValue(dst, fd) // numbers and times need no quoting
 	}
 	return append(dst, '\n')
 }

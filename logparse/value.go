@@ -11,14 +11,11 @@ import (
 // line logged the field as "-" (null). fd must come from the Fields of the
 // format rec was parsed with.
 func (r *Record) AppendValue(dst []byte, fd Field) (_ []byte, ok bool) {
-	var text []byte
+	if fd.Type == TypeString {
+		text, ok := r.text(fd)
+		return append(dst, text...), ok
+	}
 	switch fd.slot {
-	case slotHost:
-		text = r.Host
-	case slotIdent:
-		text = r.Ident
-	case slotUser:
-		text = r.User
 	case slotTime:
 		if !r.hasTime {
 			return dst, false
@@ -29,6 +26,33 @@ func (r *Record) AppendValue(dst []byte, fd Field) (_ []byte, ok bool) {
 			return dst, false
 		}
 		return appendRFC3339(dst, r.endTime, r.endNsec, r.endOffset), true
+	case slotStatus:
+		return appendNumber(dst, int64(r.Status), 1)
+	case slotBytes:
+		return appendNumber(dst, r.Bytes, 1)
+	case slotPort:
+		return appendNumber(dst, int64(r.Port), 1)
+	case slotDuration:
+		return appendNumber(dst, r.Duration, max(fd.unit, 1))
+	}
+	text, ok := r.text(fd)
+	if !ok {
+		return dst, false
+	}
+	n, _ := parseDecimal(text) // checked by Parse; this drops leading zeros
+	return strconv.AppendInt(dst, n, 10), true
+}
+
+// text returns the text of a string field, or the digits of a number kept
+// in extra; ok is false when it was logged as "-".
+func (r *Record) text(fd Field) (text []byte, ok bool) {
+	switch fd.slot {
+	case slotHost:
+		text = r.Host
+	case slotIdent:
+		text = r.Ident
+	case slotUser:
+		text = r.User
 	case slotRequest:
 		text = r.Request
 	case slotMethod:
@@ -43,29 +67,12 @@ func (r *Record) AppendValue(dst []byte, fd Field) (_ []byte, ok bool) {
 		text = r.UserAgent
 	case slotVHost:
 		text = r.VHost
-	case slotStatus:
-		return appendNumber(dst, int64(r.Status), 1)
-	case slotBytes:
-		return appendNumber(dst, r.Bytes, 1)
-	case slotPort:
-		return appendNumber(dst, int64(r.Port), 1)
-	case slotDuration:
-		return appendNumber(dst, r.Duration, max(fd.unit, 1))
 	default:
-		i := int(fd.slot - slotExtra)
-		if i < 0 || i >= len(r.extra) {
-			return dst, false
-		}
-		text = r.extra[i]
-		if fd.Type == TypeInt && text != nil {
-			n, _ := parseDecimal(text) // checked by Parse; this drops leading zeros
-			return strconv.AppendInt(dst, n, 10), true
+		if i := int(fd.slot - slotExtra); i >= 0 && i < len(r.extra) {
+			text = r.extra[i]
 		}
 	}
-	if text == nil {
-		return dst, false
-	}
-	return append(dst, text...), true
+	return text, text != nil
 }
 
 func appendNumber(dst []byte, n, unit int64) ([]byte, bool) {
