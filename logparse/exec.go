@@ -48,7 +48,10 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		var v []byte
 		switch s.scan {
 		case scanQuoted:
-			end := closingQuote(rest)
+			end := bytes.IndexByte(rest, '"')
+			if end > 0 && rest[end-1] == '\\' {
+				end = closingQuote(rest) // an escaped quote: count backslashes
+			}
 			if end < 0 {
 				return s.errValue
 			}
@@ -118,7 +121,7 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 			}
 			v, rest = rest[:end], rest[end:]
 		}
-		if s.plain && (len(v) != 1 || v[0] != '-') && bytes.IndexByte(v, '\\') < 0 {
+		if s.plain && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
 			// The common case, inline: text with nothing to check or decode.
 			switch s.slot {
 			case slotHost:
@@ -233,6 +236,10 @@ func (s *step) valueEnd(rest []byte) int {
 		end = bytes.LastIndex(token, s.stopBytes)
 	case len(s.stop) == 1:
 		end = bytes.IndexByte(rest, s.stop[0])
+	case hasPrefix(rest, s.stop):
+		end = 0
+	case len(rest) > 0 && hasPrefix(rest[1:], s.stop):
+		end = 1 // a "-", as %u mostly is
 	default:
 		end = indexStop(rest, s.stop)
 	}
