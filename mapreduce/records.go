@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/logmr/logmr/fanout"
 	"github.com/logmr/logmr/logparse"
@@ -25,6 +27,11 @@ type RecordOutput struct {
 // chunkBytes is how much encoded output a worker gathers before handing it
 // to the writer, and chunksAhead how many chunks an input may have waiting:
 // memory is bounded by workers * (chunksAhead+1) * chunkBytes.
+// An input that is not being written yet and has filled its chunks
+// spills the rest of its output to an unlinked temporary file instead of
+// waiting, so every worker stays busy; the caller copies the file after
+// the chunks. Disk use is then at most the output of the inputs not yet
+// written.
 const (
 	chunkBytes  = 256 << 10
 	chunksAhead = 4
@@ -60,6 +67,8 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	rw := &recordWriter{opts: opts, out: out, filter: filter,
 		readAhead: len(inputs) < workerCount(opts.Workers),
 		chunks:    make([]chan []byte, len(inputs)),
+		spills:    make([]*os.File, len(inputs)),
+		ran:       make([]bool, len(inputs)),
 		stats:     make([]Stats, len(inputs)),
 	}
 	for i := range rw.chunks {
@@ -69,6 +78,13 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	var panicked any
 	go func() {
 		defer func() {
+			// Inputs that never started (the run was cancelled) close here:
+			// Each has returned, so no worker is left to do it.
+			for i, ran := range rw.ran {
+				if !ran {
+					close(rw.chunks[i])
+				}
+			}
 			if p := recover(); p != nil {
 				panicked = p
 				done <- nil
@@ -80,6 +96,7 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	var writeErr error
 	var total Stats
 	for i, in := range inputs {
+		rw.head.Store(int64(i))
 		for chunk := range rw.chunks[i] {
 			if writeErr == nil {
 				if _, err := w.Write(chunk); err != nil {
@@ -88,6 +105,10 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 				}
 			}
 			rw.buffers.Put(chunk[:0])
+		}
+		if err := copySpill(w, rw.spills[i], writeErr == nil); err != nil && writeErr == nil {
+			writeErr = fmt.Errorf("writing records of %s: %w", in.Path, err)
+			cancel(writeErr)
 		}
 		total.merge(rw.stats[i], opts.maxExamples())
 	}
@@ -131,6 +152,9 @@ type recordWriter struct {
 	filter    *matcher
 	readAhead bool
 	chunks    []chan []byte // chunks[i]: input i's output; closed by its worker
+	spills    []*os.File    // spills[i]: input i's output after its chunks; set before chunks[i] is closed
+	head      atomic.Int64  // the input the caller is writing: its worker never spills
+	ran       []bool        // ran[i]: input i's worker started, and closes chunks[i]
 	stats     []Stats       // stats[i]: written by input i's worker before it closes chunks[i]
 	buffers   sync.Pool     // of []byte with chunkBytes capacity
 }
@@ -144,10 +168,29 @@ func (rw *recordWriter) buffer() []byte {
 
 // mapInput encodes input i into chunks and sends them to the writer.
 func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
+	rw.ran[i] = true
 	defer close(rw.chunks[i])
 	st := &rw.stats[i]
 	buf := rw.buffer()
+	var spill *os.File
+	defer func() { rw.spills[i] = spill }() // runs before close(rw.chunks[i])
 	send := func() error {
+		if spill == nil && int64(i) != rw.head.Load() {
+			select {
+			case rw.chunks[i] <- buf:
+				buf = rw.buffer()
+				return nil
+			default:
+			}
+			spill = newSpill() // nil when no temporary file can be made: wait then
+		}
+		if spill != nil {
+			if _, err := spill.Write(buf); err != nil {
+				return fmt.Errorf("spilling output to a temporary file: %w", err)
+			}
+			buf = buf[:0]
+			return nil
+		}
 		select {
 		case rw.chunks[i] <- buf:
 			buf = rw.buffer()
@@ -209,4 +252,36 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 	}
 	st.Inputs, st.Bytes = 1, n
 	return nil
+}
+
+// newSpill makes a temporary file for output that must wait, unlinked at
+// once where the system allows, so that nothing is left behind even when
+// the process is killed. It returns nil when no file can be made.
+func newSpill() *os.File {
+	f, err := os.CreateTemp("", "logmr-spill-*")
+	if err != nil {
+		return nil
+	}
+	os.Remove(f.Name()) // on systems that refuse, copySpill removes it
+	return f
+}
+
+// copySpill writes what an input spilled, when write is set, and releases
+// the file either way.
+func copySpill(w io.Writer, f *os.File, write bool) error {
+	if f == nil {
+		return nil
+	}
+	defer func() {
+		f.Close()
+		os.Remove(f.Name()) // where unlinking an open file failed
+	}()
+	if !write {
+		return nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.CopyBuffer(w, f, make([]byte, chunkBytes))
+	return err
 }
