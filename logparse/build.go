@@ -66,23 +66,37 @@ func (f *Format) build(tokens []token, tail string) {
 		s.request = d.request && s.slot == slotRequest
 		s.decode = d.typ == TypeString && d.class != classToken
 		directiveText := "%" + braced(t) + string(t.letter)
+		name := d.name
+		if t.letter == 's' && name == "status" && s.slot == slotExtra {
+			name = "status_original" // %s beside the final %>s is the original status
+		}
 		switch {
 		case d.clock():
 			f.hasTime = f.hasTime || s.slot == slotTime
 			if d.class == classStrftime {
 				f.pieces = true
 			}
-			if !f.hasField(s.slot) {
-				f.fields = append(f.fields, Field{Name: uniqueName(d.name), Type: TypeTime, Directive: directiveText, slot: s.slot})
+			if fd, ok := f.fieldOf(s.slot); ok {
+				name = fd.Name // one more piece of a clock that has its field
+			} else {
+				name = uniqueName(name)
+				f.fields = append(f.fields, Field{Name: name, Type: TypeTime, Directive: directiveText, slot: s.slot})
+				if s.slot == slotTime {
+					f.errClock = syntaxErr(name, "the time pieces do not make a valid time")
+				} else {
+					f.errClockEnd = syntaxErr(name, "the time pieces do not make a valid time")
+				}
 			}
 		case s.request:
+			name = uniqueName("request")
 			f.fields = append(f.fields,
-				Field{Name: uniqueName("request"), Type: TypeString, Directive: directiveText, slot: slotRequest},
+				Field{Name: name, Type: TypeString, Directive: directiveText, slot: slotRequest},
 				Field{Name: uniqueName("method"), Type: TypeString, Directive: directiveText, slot: slotMethod},
 				Field{Name: uniqueName("target"), Type: TypeString, Directive: directiveText, slot: slotTarget},
 				Field{Name: uniqueName("protocol"), Type: TypeString, Directive: directiveText, slot: slotProtocol})
 		default:
-			f.fields = append(f.fields, Field{Name: uniqueName(d.name), Type: d.typ, Directive: directiveText,
+			name = uniqueName(name)
+			f.fields = append(f.fields, Field{Name: name, Type: d.typ, Directive: directiveText,
 				slot: s.slot + slot(s.extra), unit: max(d.usecs, 1)})
 		}
 		switch t.letter {
@@ -95,9 +109,8 @@ func (f *Format) build(tokens []token, tail string) {
 				f.query = s.extra
 			}
 		}
-		fieldName := d.name
-		s.errLit = syntaxErr(fieldName, "missing "+strconv.Quote(t.lit)+" before it")
-		s.errValue = syntaxErr(fieldName, valueMessage(d))
+		s.errLit = syntaxErr(name, "missing "+strconv.Quote(t.lit)+" before it")
+		s.errValue = syntaxErr(name, valueMessage(d))
 		f.steps = append(f.steps, s)
 	}
 	f.tail = tail
@@ -133,13 +146,13 @@ func slotOwners(tokens []token) map[slot]int {
 	return owners
 }
 
-func (f *Format) hasField(s slot) bool {
+func (f *Format) fieldOf(s slot) (Field, bool) {
 	for _, fd := range f.fields {
 		if fd.slot == s {
-			return true
+			return fd, true
 		}
 	}
-	return false
+	return Field{}, false
 }
 
 func valueMessage(d directive) string {
@@ -178,21 +191,23 @@ func (f *Format) linkSteps() {
 		if len(s.lit) > 0 {
 			s.lit0, s.lit1 = s.lit[0], s.lit[len(s.lit)-1]
 		}
-		s.plain = s.typ == TypeString && !s.user && !s.noDash && (s.slot != slotHost || s.scan == scanSpace)
 		// Only a colon is ambiguous in a token: an IPv6 address holds some.
-		s.stopLast = s.class == classToken && strings.HasPrefix(s.stop, ":")
+		s.stopLast = s.class == classToken && strings.HasPrefix(s.stop, ":") && !strings.Contains(s.stop, " ")
 		switch {
+		case s.class == classCLFTime: // quotes around a time are literals
+			s.scan = scanCLFTime
+		case s.class == classStrftime:
+			s.scan = scanStrftime
 		case s.quoted:
 			s.scan = scanQuoted
 		case s.class == classNumber || s.class == classStatus:
 			s.scan = scanNumber
-		case s.class == classCLFTime:
-			s.scan = scanCLFTime
-		case s.class == classStrftime:
-			s.scan = scanStrftime
 		case s.class == classToken && strings.HasPrefix(s.stop, " "):
 			s.scan = scanSpace
 		}
+		// plain values may be stored inline, skipping storeText; an empty
+		// one (a malformed host) still goes through it.
+		s.plain = s.typ == TypeString && !s.user && !s.noDash
 	}
 }
 

@@ -61,7 +61,12 @@ func stripLogFormatLine(s string) (string, int) {
 		start++
 	}
 	if start >= len(s) || s[start] != '"' {
-		return s[start:], start
+		// Unquoted, the format is one word; a nickname may follow.
+		end := start
+		for end < len(s) && s[end] != ' ' && s[end] != '\t' {
+			end++
+		}
+		return s[start:end], start
 	}
 	for i := start + 1; i < len(s); i++ {
 		switch s[i] {

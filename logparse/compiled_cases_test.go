@@ -543,6 +543,21 @@ var compiledCases = []compiledCase{
 	{name: "tab literal", format: `%h\t%>s\t%b`, line: "h\t200\t5", want: fv{"host": "h", "status": "200", "bytes": "5"}},
 	{name: "comma separated", format: `%h,%>s,%b`, line: `192.0.2.1,200,5`, want: fv{"host": "192.0.2.1", "status": "200", "bytes": "5"}},
 	{name: "pipe separated", format: `%h|%u|%>s`, line: `192.0.2.1|bob|200`, want: fv{"host": "192.0.2.1", "user": "bob", "status": "200"}},
+	// Found in review: quoted times, a colon stop with a space, "-" before
+	// an adjacent directive, error names of duplicates and of time_end.
+	{name: "quoted CLF time", format: `%h "%t"`, line: `a "[10/Oct/2000:13:55:36 -0700]"`,
+		want: fv{"time": "2000-10-10T13:55:36-07:00", ".Time": "971211336"}},
+	{name: "quoted strftime time", format: `%h %A "%{%Y-%m-%d %H:%M:%S}t"`, line: `a 10.0.0.1 "2000-10-10 13:55:36"`,
+		want: fv{"local_ip": "10.0.0.1", "time": "2000-10-10T13:55:36+00:00"}},
+	{name: "colon and space after a token", format: `%v: %h`, line: `example.com: 1.2.3.4`,
+		want: fv{"vhost": "example.com", "host": "1.2.3.4"}},
+	{name: "negative offset before an adjacent directive", format: `%{%Y-%m-%d %H:%M:%S}t %{%z}t%h`, line: `2000-10-10 13:55:36 -0700host`,
+		want: fv{"time": "2000-10-10T13:55:36-07:00", "host": "host"}},
+	{name: "error names the duplicate", format: `%{X-A}i "%{X-A}i"`, line: `a "b`, wantErr: "header_x_a_2"},
+	{name: "error names time_end", format: `%{end:%d}t %h`, line: `01 a`, wantErr: "time_end"},
+	{name: "unquoted pasted LogFormat with nickname", format: `LogFormat %h common`, line: `a`, want: fv{"host": "a"}},
+	{name: "original and final status", format: `%s %>s`, line: `302 200`,
+		want: fv{"status_original": "302", "status": "200", ".Status": "200"}},
 	{name: "semicolon separated vhost", format: `%v;%h;%>s`, line: `example.com;192.0.2.1;200`, want: fv{"vhost": "example.com", "host": "192.0.2.1"}},
 }
 

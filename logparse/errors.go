@@ -52,7 +52,6 @@ var (
 	errEmpty        = syntaxErr("line", "empty")
 	errLineTooLong  = syntaxErr("line", "longer than the line limit")
 	errAfterQuote   = syntaxErr("line", "quoted field not followed by a space")
-	errClock        = syntaxErr("time", "the time pieces do not make a valid time")
 )
 
 // ErrLineTooLong is the error for a line the Scanner had to truncate.

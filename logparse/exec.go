@@ -121,7 +121,7 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 			}
 			v, rest = rest[:end], rest[end:]
 		}
-		if s.plain && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
+		if s.plain && len(v) > 0 && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
 			// The common case, inline: text with nothing to check or decode.
 			switch s.slot {
 			case slotHost:
@@ -193,8 +193,8 @@ func indexStop(s []byte, stop string) int {
 
 // stopAfter reports whether rest starts with what must follow s's value.
 func (s *step) stopAfter(rest []byte) bool {
-	if s.stop == "" {
-		return len(rest) == 0 || rest[0] == ' ' || !s.last
+	if s.stop == "" { // at the end, or a directive follows: "-" must stand alone
+		return len(rest) == 0 || rest[0] == ' '
 	}
 	return hasPrefix(rest, s.stop)
 }
@@ -339,7 +339,7 @@ func (p *Parser) storeText(s *step, v []byte, rec *Record) error {
 		rec.UserAgent = v
 	case slotVHost:
 		rec.VHost = v
-	default:
+	case slotExtra:
 		rec.extra[s.extra] = v
 	}
 	return nil
@@ -381,14 +381,14 @@ func (p *Parser) finish(rec *Record) error {
 	if p.clockSet {
 		t, nsec, off, ok := p.clock.resolve()
 		if !ok {
-			return errClock
+			return f.errClock
 		}
 		rec.Time, rec.Nsec, rec.Offset, rec.hasTime = t, nsec, off, true
 	}
 	if p.clockEndSet {
 		t, nsec, off, ok := p.clockEnd.resolve()
 		if !ok {
-			return errClock
+			return f.errClockEnd
 		}
 		rec.endTime, rec.endNsec, rec.endOffset, rec.hasEndTime = t, nsec, off, true
 	}

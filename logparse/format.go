@@ -22,12 +22,14 @@ type Format struct {
 	steps        []step
 	tail         string // literal text after the last directive
 	errTail      *SyntaxError
-	nExtra       int  // len(Record.extra)
-	urlPath      int  // extra index of the %U the target is derived from, or -1
-	query        int  // extra index of %q, or -1
-	optionalFrom int  // step at which a line may end (a common line in combined), or -1
-	hasTime      bool // a %t or %{format}t fills Record.Time
-	pieces       bool // some %{format}t: the clocks are resolved after the line
+	errClock     *SyntaxError // the pieces of %{format}t make no valid time
+	errClockEnd  *SyntaxError // likewise for the end: pieces
+	nExtra       int          // len(Record.extra)
+	urlPath      int          // extra index of the %U the target is derived from, or -1
+	query        int          // extra index of %q, or -1
+	optionalFrom int          // step at which a line may end (a common line in combined), or -1
+	hasTime      bool         // a %t or %{format}t fills Record.Time
+	pieces       bool         // some %{format}t: the clocks are resolved after the line
 }
 
 // Fields returns the values a line of f yields, in format order. The

@@ -46,8 +46,10 @@ const (
 // calling goroutine writes the first unfinished input's chunks as they come
 // while later inputs' chunks wait, a few at most per input. An input that
 // fails part way has its records up to the failure written; the failures
-// come back as a *FailedInputs, as from ScanLogs. A write error or a
-// cancelled ctx stops every worker and is returned.
+// come back as a *FailedInputs, as from ScanLogs. With opts.FailFast the
+// first failure stops every worker instead, the output is cut short and
+// that input's *InputError is returned. A write error or a cancelled ctx
+// stops every worker and is returned.
 func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOutput, opts ScanOptions) (Stats, error) {
 	filter, err := opts.Filter.compile()
 	if err != nil {
@@ -118,6 +120,9 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	}
 	if writeErr != nil {
 		return total, writeErr
+	}
+	if opts.FailFast && workErr != nil {
+		return total, workErr // the first failing input's; the output is cut short
 	}
 	if err := ctx.Err(); err != nil {
 		return total, context.Cause(ctx)

@@ -68,8 +68,8 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 		st, runErr = mapreduce.WriteRecords(ctx, q.paths, w, out, q.scan)
 		var failed *mapreduce.FailedInputs
 		switch {
-		case errors.As(runErr, &failed) && st.Inputs > 0:
-			return nil // the other inputs' records stand; exit 3 below
+		case errors.As(runErr, &failed) && readSome(st):
+			return nil // the records read stand; exit 3 below
 		case runErr != nil:
 			return runErr
 		case st.Inputs == 0:
@@ -83,7 +83,7 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 		for _, e := range failed.Errs {
 			q.env.errorf("%v", e)
 		}
-		if st.Inputs == 0 {
+		if !readSome(st) {
 			return fmt.Errorf("no input could be read: no result written")
 		}
 	}
@@ -134,3 +134,7 @@ func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header
 	}
 	return out, header
 }
+
+// readSome reports whether a run read anything: an input to its end, or
+// the lines of one before it failed (a truncated gzip), which parse keeps.
+func readSome(st mapreduce.Stats) bool { return st.Inputs > 0 || st.Lines > 0 }

@@ -146,3 +146,24 @@ func TestParseOrder(t *testing.T) {
 		t.Fatalf("-j 1 and -j 8 differ or failed: exits %d %d, %d and %d bytes", one.code, many.code, len(one.stdout), len(many.stdout))
 	}
 }
+
+// An input cut short keeps the records read before the cut, in the output
+// file too; the failure is named and the exit status is 3.
+func TestParseTruncatedInput(t *testing.T) {
+	dir := t.TempDir()
+	whole, err := os.ReadFile(realLogs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(dir, "cut.gz")
+	if err := os.WriteFile(cut, whole[:len(whole)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.jsonl")
+	r := run(t, nil, "parse", "-o", out, cut)
+	data, _ := os.ReadFile(out)
+	records := strings.Count(string(data), "\n")
+	if r.code != 3 || !strings.Contains(r.stderr, "cut.gz") || records < 1000 || records >= 9999 {
+		t.Errorf("exit %d, stderr %q, %d records in %s; want 3, cut.gz named, the records before the cut", r.code, r.stderr, records, out)
+	}
+}
