@@ -12,23 +12,6 @@ import (
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
-func BenchmarkParse(b *testing.B) {
-	lines := readLines(b, realLogs)
-	var total int64
-	for _, l := range lines {
-		total += int64(len(l)) + 1
-	}
-	p := NewParser(Combined)
-	var rec Record
-	b.SetBytes(total)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, l := range lines {
-			_ = p.Parse(l, &rec)
-		}
-	}
-}
-
 // benchText is about 64 MiB of generated log text, and its gzip (level 1),
 // made once for all benchmarks.
 var benchText = sync.OnceValues(func() (text, gz []byte) {

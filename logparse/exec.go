@@ -123,18 +123,8 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		}
 		if s.plain && len(v) > 0 && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
 			// The common case, inline: text with nothing to check or decode.
-			switch s.slot {
-			case slotHost:
-				rec.Host = v
-				continue
-			case slotIdent:
-				rec.Ident = v
-				continue
-			case slotReferer:
-				rec.Referer = v
-				continue
-			case slotUserAgent:
-				rec.UserAgent = v
+			if m := rec.textMember(s.slot); m != nil && !s.request {
+				*m = v
 				continue
 			}
 		}
@@ -319,27 +309,12 @@ func (p *Parser) storeText(s *step, v []byte, rec *Record) error {
 		p.scratch = appendUnescaped(p.scratch, v)
 		v = p.scratch[start:len(p.scratch):len(p.scratch)]
 	}
-	switch s.slot {
-	case slotHost:
-		rec.Host = v
-	case slotIdent:
-		rec.Ident = v
-	case slotUser:
-		rec.User = v
-	case slotRequest:
-		rec.Request = v
-		splitRequest(rec)
-	case slotMethod:
-		rec.Method = v
-	case slotProtocol:
-		rec.Protocol = v
-	case slotReferer:
-		rec.Referer = v
-	case slotUserAgent:
-		rec.UserAgent = v
-	case slotVHost:
-		rec.VHost = v
-	case slotExtra:
+	if m := rec.textMember(s.slot); m != nil {
+		*m = v
+		if s.request {
+			splitRequest(rec)
+		}
+	} else if s.slot == slotExtra {
 		rec.extra[s.extra] = v
 	}
 	return nil

@@ -46,31 +46,10 @@ func (r *Record) AppendValue(dst []byte, fd Field) (_ []byte, ok bool) {
 // text returns the text of a string field, or the digits of a number kept
 // in extra; ok is false when it was logged as "-".
 func (r *Record) text(fd Field) (text []byte, ok bool) {
-	switch fd.slot {
-	case slotHost:
-		text = r.Host
-	case slotIdent:
-		text = r.Ident
-	case slotUser:
-		text = r.User
-	case slotRequest:
-		text = r.Request
-	case slotMethod:
-		text = r.Method
-	case slotTarget:
-		text = r.Target
-	case slotProtocol:
-		text = r.Protocol
-	case slotReferer:
-		text = r.Referer
-	case slotUserAgent:
-		text = r.UserAgent
-	case slotVHost:
-		text = r.VHost
-	default:
-		if i := int(fd.slot - slotExtra); i >= 0 && i < len(r.extra) {
-			text = r.extra[i]
-		}
+	if m := r.textMember(fd.slot); m != nil {
+		text = *m
+	} else if i := int(fd.slot - slotExtra); i >= 0 && i < len(r.extra) {
+		text = r.extra[i]
 	}
 	return text, text != nil
 }
@@ -103,4 +82,31 @@ func appendRFC3339(dst []byte, unix int64, nsec, offset int32) []byte {
 	}
 	h, m := offset/3600, offset/60%60
 	return append(dst, sign, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))
+}
+
+// textMember returns the typed text member that slot s names, or nil.
+func (r *Record) textMember(s slot) *[]byte {
+	switch s {
+	case slotHost:
+		return &r.Host
+	case slotIdent:
+		return &r.Ident
+	case slotUser:
+		return &r.User
+	case slotRequest:
+		return &r.Request
+	case slotMethod:
+		return &r.Method
+	case slotTarget:
+		return &r.Target
+	case slotProtocol:
+		return &r.Protocol
+	case slotReferer:
+		return &r.Referer
+	case slotUserAgent:
+		return &r.UserAgent
+	case slotVHost:
+		return &r.VHost
+	}
+	return nil
 }
