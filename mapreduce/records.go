@@ -106,7 +106,8 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 					cancel(writeErr)
 				}
 			}
-			rw.buffers.Put(chunk[:0])
+			chunk = chunk[:0]
+			rw.buffers.Put(&chunk)
 		}
 		if err := copySpill(w, rw.spills[i], writeErr == nil); err != nil && writeErr == nil {
 			writeErr = fmt.Errorf("writing records of %s: %w", in.Path, err)
@@ -161,12 +162,12 @@ type recordWriter struct {
 	head      atomic.Int64  // the input the caller is writing: its worker never spills
 	ran       []bool        // ran[i]: input i's worker started, and closes chunks[i]
 	stats     []Stats       // stats[i]: written by input i's worker before it closes chunks[i]
-	buffers   sync.Pool     // of []byte with chunkBytes capacity
+	buffers   sync.Pool     // of *[]byte with chunkBytes capacity
 }
 
 func (rw *recordWriter) buffer() []byte {
-	if b, ok := rw.buffers.Get().([]byte); ok {
-		return b
+	if b, ok := rw.buffers.Get().(*[]byte); ok {
+		return *b
 	}
 	return make([]byte, 0, chunkBytes+chunkBytes/4)
 }
