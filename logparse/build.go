@@ -120,7 +120,7 @@ func (f *Format) build(tokens []token, tail string) {
 }
 
 func braced(t token) string {
-	if t.arg == "" && t.letter != 'C' {
+	if t.arg == "" {
 		return ""
 	}
 	return "{" + t.arg + "}"
