@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // AppendCanonicalHost appends the canonical form of a logged client host to
@@ -29,6 +30,37 @@ func AppendCanonicalHost(dst, host []byte) []byte {
 		return addr.AppendTo(dst)
 	}
 	return append(dst, host...)
+}
+
+// ParseHostAddr parses a logged client host as an IP address, with the
+// forms AppendCanonicalHost accepts (brackets, zone, IPv4-mapped IPv6 as
+// IPv4, IPv4 with leading zeros); ok is false for a name or host:port. It
+// does not allocate, except for an address with a zone.
+func ParseHostAddr(host []byte) (addr netip.Addr, ok bool) {
+	h := host
+	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
+		h = h[1 : len(h)-1]
+	}
+	if len(h) == 0 {
+		return netip.Addr{}, false
+	}
+	if a, ok := parseIPv4LeadingZeros(h); ok {
+		return a, true
+	}
+	if bytes.IndexByte(h, ':') < 0 {
+		return netip.Addr{}, false // not IPv6, and not IPv4 either
+	}
+	var err error
+	if bytes.IndexByte(h, '%') >= 0 {
+		addr, err = netip.ParseAddr(string(h)) // the zone is kept: copy it
+	} else {
+		// ParseAddr keeps nothing of a zoneless string: no copy needed.
+		addr, err = netip.ParseAddr(unsafe.String(&h[0], len(h)))
+	}
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return addr.Unmap(), true
 }
 
 // parseIPv4LeadingZeros parses a dotted quad whose parts may carry leading

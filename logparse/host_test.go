@@ -2,6 +2,7 @@ package logparse
 
 import (
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"testing"
 )
@@ -106,4 +107,29 @@ func cmpInt(a, b int) int {
 		return 1
 	}
 	return 0
+}
+
+// ParseHostAddr agrees with AppendCanonicalHost on what is an address and
+// on its canonical form, and allocates nothing without a zone.
+func TestParseHostAddr(t *testing.T) {
+	hosts := []string{"192.0.2.1", "010.001.002.003", "::ffff:192.0.2.1", "2001:DB8::1", "[2001:db8::2]",
+		"[192.0.2.1]", "fe80::1%eth0", "[FE80::1%eth0]", "example.com", "192.0.2.1:80", "[::1]:80", "",
+		"[]", "1.2.3", "256.1.1.1", "::", "not a host!"}
+	for _, h := range hosts {
+		addr, ok := ParseHostAddr([]byte(h))
+		canon := string(AppendCanonicalHost(nil, []byte(h)))
+		_, isAddr := netipParse(canon)
+		if ok != isAddr || (ok && addr.String() != canon) {
+			t.Errorf("ParseHostAddr(%q) = %v, %v; canonical form %q", h, addr, ok, canon)
+		}
+	}
+	b := []byte("2001:db8::1")
+	if n := testing.AllocsPerRun(100, func() { ParseHostAddr(b) }); n != 0 {
+		t.Errorf("ParseHostAddr allocates %v times, want 0", n)
+	}
+}
+
+func netipParse(s string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(s)
+	return a, err == nil
 }

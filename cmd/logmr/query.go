@@ -20,10 +20,9 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 	for i, o := range outputs {
 		names[i] = string(o)
 	}
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined or vhost_combined), " +
 			"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined) or an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b'"},
-		&cli.StringSliceFlag{Name: "path", Usage: "keep requests whose path (target before '?') equals `P`; repeatable"},
 		&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
 		&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
 		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "read at most `N` files at once (default: all CPUs)"},
@@ -32,7 +31,7 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "progress bar on stderr: auto (when stderr is a terminal), always, never"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on stderr but errors"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a summary and the first malformed lines on stderr"},
-	}
+	}, filterFlags()...)
 }
 
 // query is a command line turned into library options, plus what the CLI
@@ -72,9 +71,13 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
+	filter, err := parseFilter(c)
+	if err != nil {
+		return nil, err
+	}
 	q.scan = mapreduce.ScanOptions{
 		Format:    format,
-		Filter:    mapreduce.Filter{Paths: c.StringSlice("path")},
+		Filter:    filter,
 		Selection: mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")},
 		Workers:   workers,
 	}
