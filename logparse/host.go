@@ -109,6 +109,45 @@ func SortHosts(hosts []string) {
 	}
 }
 
+// AppendHostSortKey appends to dst a key for the canonical host h that
+// orders bytewise as CompareHosts orders hosts and is short: a class byte,
+// then an IPv4 address in 4 bytes, an IPv6 address in 16 and its zone, or
+// a name as it is. HostOfSortKey gives h back.
+func AppendHostSortKey(dst []byte, h string) []byte {
+	if addr, err := netip.ParseAddr(h); err == nil && addr.String() == h {
+		return AppendAddrSortKey(dst, addr)
+	}
+	return append(append(dst, className), h...)
+}
+
+// AppendAddrSortKey is AppendHostSortKey for an address; it does not allocate.
+func AppendAddrSortKey(dst []byte, addr netip.Addr) []byte {
+	if addr.Is4() {
+		a := addr.As4()
+		return append(append(dst, classIPv4), a[:]...)
+	}
+	a := addr.As16()
+	return append(append(append(dst, classIPv6), a[:]...), addr.Zone()...)
+}
+
+// AppendNameSortKey is AppendHostSortKey for a host that is not an address.
+func AppendNameSortKey(dst, name []byte) []byte {
+	return append(append(dst, className), name...)
+}
+
+// HostOfSortKey returns the canonical host a sort key was made of.
+func HostOfSortKey(key string) string {
+	switch {
+	case len(key) >= 5 && key[0] == classIPv4:
+		return netip.AddrFrom4([4]byte([]byte(key[1:5]))).String()
+	case len(key) >= 17 && key[0] == classIPv6:
+		return netip.AddrFrom16([16]byte([]byte(key[1:17]))).WithZone(key[17:]).String()
+	case len(key) >= 1 && key[0] == className:
+		return key[1:]
+	}
+	return ""
+}
+
 type hostKey struct {
 	class int // classIPv4, classIPv6 or className
 	addr  netip.Addr

@@ -1,6 +1,7 @@
 package logparse
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -132,4 +133,21 @@ func TestParseHostAddr(t *testing.T) {
 func netipParse(s string) (netip.Addr, bool) {
 	a, err := netip.ParseAddr(s)
 	return a, err == nil
+}
+
+func TestAppendHostSortKey(t *testing.T) {
+	hosts := []string{"10.0.0.1", "9.255.255.255", "192.0.2.1", "::1", "2001:db8::1", "fe80::1%eth0", "fe80::1%a",
+		"a.example", "B.example", "1.2.3.4:80", ""}
+	for _, a := range hosts {
+		for _, b := range hosts {
+			want := CompareHosts(a, b)
+			got := bytes.Compare(AppendHostSortKey(nil, a), AppendHostSortKey(nil, b))
+			if got != want {
+				t.Errorf("sort keys of %q, %q compare %d, CompareHosts %d", a, b, got, want)
+			}
+		}
+		if back := HostOfSortKey(string(AppendHostSortKey(nil, a))); back != a {
+			t.Errorf("HostOfSortKey(AppendHostSortKey(%q)) = %q", a, back)
+		}
+	}
 }

@@ -78,3 +78,20 @@ func ExampleFilter() {
 	// Output:
 	// 192.0.2.13 192.0.2.14 192.0.2.15
 }
+
+// Requests and bytes per day, in UTC, from the sample logs.
+func ExampleCount() {
+	co := mapreduce.CountOptions{By: []mapreduce.CountField{mapreduce.ByDay}}
+	res, err := mapreduce.Count(context.Background(), []string{"../testdata/logs"}, co, mapreduce.ScanOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for row := range res.All() {
+		fmt.Println(row.Key[0], row.Requests, row.Bytes)
+	}
+	// Output:
+	// 2026-11-21 13 7245
+	// 2026-11-18 3 204
+	// 2026-11-19 3 345
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"time"
 
 	"github.com/logmr/logmr/mapreduce"
@@ -31,7 +32,12 @@ Examples:
 			}
 			start := time.Now()
 			res, err := mapreduce.Hosts(c.Context, q.paths, q.scan)
-			return q.finish(c.Context, res, err, start)
+			if res == nil {
+				return q.finish(c.Context, nil, err, start, nil)
+			}
+			return q.finish(c.Context, &res.Stats, err, start, func(w io.Writer, terminal bool) error {
+				return q.format.writeHosts(w, res.Hosts, terminal)
+			})
 		},
 	}
 }

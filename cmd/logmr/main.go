@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // --tz works where the system has no zone database (containers, cron images)
 )
 
 // shutdownGrace is how long a cancelled run may take to stop before the

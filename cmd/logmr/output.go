@@ -12,7 +12,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce"
 )
 
 type outputFormat string
@@ -206,4 +211,148 @@ func createTemp(path string) (*os.File, error) {
 			return f, err
 		}
 	}
+}
+
+// writeCount writes a count's rows in f: a header (or member names) of the
+// --by fields, requests and bytes. In JSON a status is a number and an
+// absent key null; in CSV and TSV it is an empty cell, in text "-".
+func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, terminal, human bool) error {
+	header := make([]string, 0, len(res.By)+2)
+	for _, by := range res.By {
+		header = append(header, string(by))
+	}
+	header = append(header, "requests", "bytes")
+	bw := bufio.NewWriter(w)
+	switch f {
+	case outJSON, outJSONL:
+		if f == outJSON {
+			bw.WriteString("[")
+		}
+		var buf []byte
+		first := true
+		for row := range res.All() {
+			buf = buf[:0]
+			if f == outJSON && !first {
+				buf = append(buf, ',')
+			}
+			first = false
+			buf = append(buf, '{')
+			for j, by := range res.By {
+				buf = logparse.AppendJSONString(buf, string(by))
+				buf = append(buf, ':')
+				switch {
+				case row.Absent[j]:
+					buf = append(buf, "null"...)
+				case by == mapreduce.ByStatus:
+					buf = append(buf, row.Key[j]...)
+				default:
+					buf = logparse.AppendJSONString(buf, row.Key[j])
+				}
+				buf = append(buf, ',')
+			}
+			buf = fmt.Appendf(buf, `"requests":%d,"bytes":%d}`, row.Requests, row.Bytes)
+			if f == outJSONL {
+				buf = append(buf, '\n')
+			}
+			bw.Write(buf)
+		}
+		if f == outJSON {
+			bw.WriteString("]\n")
+		}
+	case outCSV, outTSV:
+		table := logparse.NewTable(header, f == outTSV)
+		bw.Write(table.AppendHeader(nil))
+		cells := make([]string, len(header))
+		for row := range res.All() {
+			copy(cells, row.Key) // absent keys are "" already
+			cells[len(res.By)] = strconv.FormatInt(row.Requests, 10)
+			cells[len(res.By)+1] = strconv.FormatInt(row.Bytes, 10)
+			bw.Write(table.AppendCells(nil, cells...))
+		}
+	default:
+		writeCountText(bw, header, res, terminal, human)
+	}
+	return bw.Flush()
+}
+
+// writeCountText writes aligned columns: keys left-aligned, numbers right.
+// It reads the rows twice, to size the columns, rather than hold them, and
+// makes no garbage per row (a count may have millions).
+func writeCountText(w *bufio.Writer, header []string, res *mapreduce.CountResult, terminal, human bool) {
+	n := len(res.By)
+	var num [2][]byte // scratch for the two numbers of a row
+	cell := func(row *mapreduce.CountRow, j int) string {
+		switch {
+		case j >= n:
+			return "" // numbers are formatted into num
+		case row.Absent[j]:
+			return "-"
+		case terminal:
+			return escapeControl(row.Key[j]) // allocates only for a control character
+		}
+		return row.Key[j]
+	}
+	formatNumbers := func(row *mapreduce.CountRow) {
+		if human {
+			num[0], num[1] = append(num[0][:0], groupThousands(row.Requests)...), append(num[1][:0], humanBytes(row.Bytes)...)
+		} else {
+			num[0], num[1] = strconv.AppendInt(num[0][:0], row.Requests, 10), strconv.AppendInt(num[1][:0], row.Bytes, 10)
+		}
+	}
+	widths := make([]int, len(header))
+	for j, h := range header {
+		widths[j] = len(h)
+	}
+	for row := range res.All() {
+		for j := range n {
+			widths[j] = max(widths[j], utf8.RuneCountInString(cell(row, j)))
+		}
+		formatNumbers(row)
+		widths[n], widths[n+1] = max(widths[n], len(num[0])), max(widths[n+1], len(num[1]))
+	}
+	pad := func(k int) {
+		for ; k > 0; k-- {
+			w.WriteByte(' ')
+		}
+	}
+	writeLine := func(keys func(j int) string, requests, bytes []byte) {
+		for j := range n {
+			k := keys(j)
+			w.WriteString(k)
+			pad(widths[j] - utf8.RuneCountInString(k) + 2)
+		}
+		pad(widths[n] - len(requests))
+		w.Write(requests)
+		pad(2 + widths[n+1] - len(bytes))
+		w.Write(bytes)
+		w.WriteByte('\n')
+	}
+	writeLine(func(j int) string { return header[j] }, []byte(header[n]), []byte(header[n+1]))
+	for row := range res.All() {
+		formatNumbers(row)
+		writeLine(func(j int) string { return cell(row, j) }, num[0], num[1])
+	}
+}
+
+func groupThousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	v, suffix := float64(n), "B"
+	for _, s := range []string{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"} {
+		if v < unit {
+			break
+		}
+		v, suffix = v/unit, s
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " " + suffix
 }

@@ -103,7 +103,10 @@ func (q *query) wantProgress(mode string) (bool, error) {
 // finish reports what the library call returned and writes the result.
 // Per-input failures are named here, one line each; the result of the other
 // inputs is still written and the error returned makes the exit status 3.
-func (q *query) finish(ctx context.Context, res *mapreduce.HostsResult, err error, start time.Time) error {
+//
+// st is the run's Stats, nil when the library returned no result; write
+// writes the result, escaping control characters when terminal is set.
+func (q *query) finish(ctx context.Context, st *mapreduce.Stats, err error, start time.Time, write func(w io.Writer, terminal bool) error) error {
 	q.progress.finish()
 	var failed *mapreduce.FailedInputs
 	if errors.As(err, &failed) {
@@ -114,15 +117,14 @@ func (q *query) finish(ctx context.Context, res *mapreduce.HostsResult, err erro
 		return err
 	}
 	switch {
-	case res.Stats.Inputs == 0 && failed != nil:
+	case st == nil || st.Inputs == 0 && failed != nil:
 		return fmt.Errorf("no input could be read: no result written")
-	case res.Stats.Inputs == 0:
+	case st.Inputs == 0:
 		return fmt.Errorf("no input files found in %q", q.paths)
 	}
-	q.report(res.Stats, time.Since(start))
-	if werr := writeOutput(ctx, q.output, q.env.stdout, func(w io.Writer) error {
-		return q.format.writeHosts(w, res.Hosts, q.output == "" && isTerminal(q.env.stdout))
-	}); werr != nil {
+	q.report(*st, time.Since(start))
+	terminal := q.output == "" && isTerminal(q.env.stdout)
+	if werr := writeOutput(ctx, q.output, q.env.stdout, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
 		return werr
 	}
 	return err

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"maps"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/scripts/genlogs/loggen"
+)
+
+// refBytesRE adds %b to refLineRE's fields.
+var refBytesRE = regexp.MustCompile(`^(\S+) \S+ .*? \[([^\]]+)\] "(?:[^"\\]|\\.)*" (\d{3}|-) (\d+|-)`)
+
+type refRow struct {
+	key            string
+	requests, size int64
+}
+
+// refCount counts the corpus' lines by key, the straightforward way.
+func refCount(t *testing.T, files []string, key func(host string, at time.Time, status string) string) []refRow {
+	counts := map[string]*refRow{}
+	for _, path := range files {
+		for _, l := range readTextLines(t, path) {
+			m := refBytesRE.FindStringSubmatch(l)
+			if m == nil {
+				t.Fatalf("reference cannot read %q", l)
+			}
+			at, err := time.Parse("02/Jan/2006:15:04:05 -0700", m[2])
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := key(refCanonicalHost(m[1]), at, m[3])
+			r := counts[k]
+			if r == nil {
+				r = &refRow{key: k}
+				counts[k] = r
+			}
+			r.requests++
+			if n, err := strconv.ParseInt(m[4], 10, 64); err == nil {
+				r.size += n
+			}
+		}
+	}
+	rows := make([]refRow, 0, len(counts))
+	for _, r := range counts {
+		rows = append(rows, *r)
+	}
+	return rows
+}
+
+// refHostOrder is DESIGN.md's host order: IPv4 numerically, IPv6, names.
+func refHostOrder(a, b string) int {
+	class := func(h string) (int, netip.Addr) {
+		addr, err := netip.ParseAddr(h)
+		switch {
+		case err != nil:
+			return 2, addr
+		case addr.Is4():
+			return 0, addr
+		}
+		return 1, addr
+	}
+	ca, aa := class(a)
+	cb, ab := class(b)
+	if c := cmp.Compare(ca, cb); c != 0 {
+		return c
+	}
+	if c := aa.Compare(ab); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func sortRef(rows []refRow, keyOrder func(a, b string) int) {
+	slices.SortFunc(rows, func(a, b refRow) int {
+		if c := cmp.Compare(b.requests, a.requests); c != 0 {
+			return c
+		}
+		return keyOrder(a.key, b.key)
+	})
+}
+
+// The issue's "done when": count --by status, --by host --top 20 and --by
+// day equal an independent count; -j 1 and -j 8 print the same bytes in
+// every format; CSV and JSON read back with the standard readers.
+func TestCountMatchesReference(t *testing.T) {
+	dir := t.TempDir()
+	truth, err := loggen.Generate(loggen.Config{Dir: dir, Files: 4, BytesPerFile: 1 << 20, Seed: 13, GzipLevel: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args  []string
+		key   func(host string, at time.Time, status string) string
+		order func(a, b string) int
+		top   int
+	}{
+		{[]string{"--by", "status"}, func(_ string, _ time.Time, s string) string { return s }, strings.Compare, 0},
+		{[]string{"--by", "host", "--top", "20"}, func(h string, _ time.Time, _ string) string { return h }, refHostOrder, 20},
+		{[]string{"--by", "day"}, func(_ string, at time.Time, _ string) string { return at.UTC().Format("2006-01-02") }, strings.Compare, 0},
+	}
+	for _, tc := range tests {
+		want := refCount(t, truth.Files, tc.key)
+		sortRef(want, tc.order)
+		if tc.top > 0 {
+			want = want[:tc.top]
+		}
+		outputs := map[string]string{}
+		for _, format := range []string{"csv", "json", "jsonl", "tsv", "text"} {
+			var first string
+			for _, j := range []string{"1", "8"} {
+				r := run(t, nil, append(append([]string{"count", "-j", j, "-O", format}, tc.args...), dir)...)
+				if r.code != 0 {
+					t.Fatalf("count %q -O %s: exit %d, stderr %q", tc.args, format, r.code, r.stderr)
+				}
+				if j == "1" {
+					first = r.stdout
+				} else if r.stdout != first {
+					t.Errorf("count %q -O %s: -j 1 and -j 8 differ", tc.args, format)
+				}
+			}
+			outputs[format] = first
+		}
+		rows, err := csv.NewReader(strings.NewReader(outputs["csv"])).ReadAll()
+		if err != nil {
+			t.Fatalf("count %q: CSV: %v", tc.args, err)
+		}
+		var got []refRow
+		for _, row := range rows[1:] {
+			n, _ := strconv.ParseInt(row[1], 10, 64)
+			b, _ := strconv.ParseInt(row[2], 10, 64)
+			got = append(got, refRow{row[0], n, b})
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("count %q = %v...\nreference %v...", tc.args, got[:min(5, len(got))], want[:min(5, len(want))])
+		}
+		var objects []map[string]any
+		if err := json.Unmarshal([]byte(outputs["json"]), &objects); err != nil || len(objects) != len(want) {
+			t.Fatalf("count %q -O json: %d objects, %v", tc.args, len(objects), err)
+		}
+		field := tc.args[1]
+		for i, o := range objects {
+			key := o[field]
+			if field == "status" {
+				key = strconv.Itoa(int(o[field].(float64))) // a JSON number
+			}
+			if key != want[i].key || o["requests"] != float64(want[i].requests) || o["bytes"] != float64(want[i].size) {
+				t.Errorf("count %q -O json [%d] = %v, want %+v", tc.args, i, o, want[i])
+				break
+			}
+			if keys := slices.Sorted(maps.Keys(o)); !slices.Equal(keys, slices.Sorted(slices.Values([]string{field, "requests", "bytes"}))) {
+				t.Errorf("count %q -O json members %v", tc.args, keys)
+				break
+			}
+		}
+	}
+}
+
+// A user agent carrying an ANSI sequence prints escaped on a terminal
+// (here: the text writer asked to escape), exact in the machine formats.
+func TestCountEscapesControlOnTerminal(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "ansi.log")
+	line := `192.0.2.1 - - [22/Nov/2026:06:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla \x1b[2J"` + "\n"
+	if err := os.WriteFile(log, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	co := mapreduce.CountOptions{By: []mapreduce.CountField{mapreduce.ByUserAgent}}
+	res, err := mapreduce.Count(context.Background(), []string{log}, co, mapreduce.ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text, js strings.Builder
+	if err := outText.writeCount(&text, res, true, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text.String(), "\x1b") || !strings.Contains(text.String(), `Mozilla \x1b[2J`) {
+		t.Errorf("text on a terminal = %q, want the escape escaped", text.String())
+	}
+	if err := outJSONL.writeCount(&js, res, true, false); err != nil {
+		t.Fatal(err)
+	}
+	var o map[string]any
+	if err := json.Unmarshal([]byte(js.String()), &o); err != nil || o["user_agent"] != "Mozilla \x1b[2J" {
+		t.Errorf("jsonl = %q (%v), want the exact user agent", js.String(), err)
+	}
+}

@@ -1,0 +1,285 @@
+package mapreduce
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logmr/logmr/logparse"
+)
+
+// A CountField is a key Count groups records by.
+type CountField string
+
+// The fields Count can group by.
+const (
+	ByHost        CountField = "host"         // the client host, canonical
+	ByPath        CountField = "path"         // the target up to '?'
+	ByStatus      CountField = "status"       // 404
+	ByStatusClass CountField = "status_class" // 4xx
+	ByMethod      CountField = "method"
+	ByReferer     CountField = "referer"
+	ByUserAgent   CountField = "user_agent"
+	ByVHost       CountField = "vhost"
+	ByHour        CountField = "hour" // 2026-11-22T06:00:00+01:00, in CountOptions.TZ
+	ByDay         CountField = "day"  // 2026-11-22, in CountOptions.TZ
+)
+
+// CountFields lists every CountField, in the order help text gives them.
+var CountFields = []CountField{ByHost, ByPath, ByStatus, ByStatusClass, ByMethod, ByReferer, ByUserAgent, ByVHost, ByHour, ByDay}
+
+// CountOptions says what Count groups by.
+type CountOptions struct {
+	By  []CountField   // one or more; a record's key is its values of these
+	Top int            // keep the Top rows with the most requests; 0 keeps all
+	TZ  *time.Location // the zone of hour and day buckets; nil means UTC
+}
+
+// A CountRow is one key and what its records add up to.
+type CountRow struct {
+	// Key holds the record's value of each By field, in order; Absent[i]
+	// is set when the record had none ("-", no time, ...).
+	Key      []string
+	Absent   []bool
+	Requests int64
+	Bytes    int64 // Record.Bytes summed; "-" counts as 0
+}
+
+// CountResult is the answer of Count: rows by requests, most first, then
+// by key (hosts as logparse.CompareHosts orders them, statuses numerically,
+// the rest bytewise, an absent value first).
+type CountResult struct {
+	By    []CountField
+	Stats Stats
+	rows  []countEntry // sorted; their keys are decoded as they are read
+}
+
+type countEntry struct {
+	key string // appendKey's encoding
+	t   *tally
+}
+
+// Len returns the number of rows.
+func (r *CountResult) Len() int { return len(r.rows) }
+
+// All yields the rows in order. The row it yields is reused: copy what
+// must outlive the iteration step. Decoding as it goes keeps a result of
+// millions of keys at about the size of its counts.
+func (r *CountResult) All() iter.Seq[*CountRow] {
+	return func(yield func(*CountRow) bool) {
+		row := &CountRow{Key: make([]string, len(r.By)), Absent: make([]bool, len(r.By))}
+		for _, e := range r.rows {
+			decodeKey(e.key, r.By, row)
+			row.Requests, row.Bytes = e.t.requests, e.t.bytes
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// Rows returns every row as a slice of its own.
+func (r *CountResult) Rows() []CountRow {
+	out := make([]CountRow, 0, len(r.rows))
+	for row := range r.All() {
+		out = append(out, CountRow{Key: slices.Clone(row.Key), Absent: slices.Clone(row.Absent), Requests: row.Requests, Bytes: row.Bytes})
+	}
+	return out
+}
+
+// Count groups the records of the inputs that paths name which pass
+// opts.Filter by the fields of co.By and counts requests and bytes per
+// key. Each input is counted into a map of its own, merged into one as
+// inputs complete: counts are exact, memory grows with the number of
+// distinct keys, not with the input. With co.Top, the rows are cut after
+// the merge, so the top N are exact. Errors are as for ScanLogs.
+func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOptions) (*CountResult, error) {
+	if err := co.check(); err != nil {
+		return nil, err
+	}
+	loc := co.TZ
+	if loc == nil {
+		loc = time.UTC
+	}
+	newCounter := func() *Counter { return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}} }
+	counter, stats, err := ScanLogs(ctx, paths, newCounter, opts)
+	if counter == nil {
+		return nil, err
+	}
+	return &CountResult{By: co.By, rows: counter.sorted(co.Top), Stats: stats}, err
+}
+
+func (co CountOptions) check() error {
+	if len(co.By) == 0 {
+		return fmt.Errorf("%w: count needs at least one field to group by", ErrInvalidOptions)
+	}
+	seen := map[CountField]bool{}
+	for _, f := range co.By {
+		if !slices.Contains(CountFields, f) {
+			return fmt.Errorf("%w: unknown count field %q (want one of %v)", ErrInvalidOptions, f, CountFields)
+		}
+		if seen[f] {
+			return fmt.Errorf("%w: count field %q given twice", ErrInvalidOptions, f)
+		}
+		seen[f] = true
+	}
+	if co.Top < 0 {
+		return fmt.Errorf("%w: top %d: want 0 (all) or more", ErrInvalidOptions, co.Top)
+	}
+	return nil
+}
+
+// A Counter is the Aggregate of Count: requests and bytes per key.
+type Counter struct {
+	by     []CountField
+	loc    *time.Location
+	counts map[string]*tally // encoded key (appendKey) -> counts
+	key    []byte            // scratch for the key of the record being added
+	esc    []byte            // scratch for escaping a value
+}
+
+type tally struct{ requests, bytes int64 }
+
+// Add counts rec under its key. It allocates only for a key not seen yet.
+func (c *Counter) Add(rec *logparse.Record) {
+	c.key = c.key[:0]
+	for _, f := range c.by {
+		c.key = c.appendKey(c.key, f, rec)
+	}
+	// A pointer, so that a known key is a lookup (m[string(b)] does not
+	// allocate) and never an assignment (which would copy the key).
+	t := c.counts[string(c.key)]
+	if t == nil {
+		t = &tally{}
+		c.counts[string(c.key)] = t
+	}
+	t.requests++
+	if rec.Bytes > 0 {
+		t.bytes += rec.Bytes
+	}
+}
+
+// appendKey appends one field of rec's key so that keys order bytewise as
+// rows should: 0x01 for an absent value; else 0x02, the value with each
+// 0x00 written 0x00 0xFF, and the terminator 0x00 0x01, which sorts before
+// any longer value. A host is written as its sort key
+// (logparse.AppendHostSortKey), which ends with its canonical text.
+func (c *Counter) appendKey(dst []byte, f CountField, rec *logparse.Record) []byte {
+	start := len(dst)
+	dst = append(dst, 2)
+	valueStart := len(dst)
+	ok := true
+	switch f {
+	case ByHost:
+		if addr, isAddr := logparse.ParseHostAddr(rec.Host); isAddr {
+			dst = logparse.AppendAddrSortKey(dst, addr)
+		} else if ok = rec.Host != nil; ok {
+			dst = logparse.AppendNameSortKey(dst, rec.Host)
+		}
+	case ByPath:
+		dst, ok = append(dst, rec.Path()...), rec.Target != nil
+	case ByStatus:
+		dst, ok = strconv.AppendInt(dst, int64(rec.Status), 10), rec.Status >= 0
+	case ByStatusClass:
+		dst, ok = append(dst, byte('0'+rec.Status/100%10), 'x', 'x'), rec.Status >= 0
+	case ByMethod:
+		dst, ok = append(dst, rec.Method...), rec.Method != nil
+	case ByReferer:
+		dst, ok = append(dst, rec.Referer...), rec.Referer != nil
+	case ByUserAgent:
+		dst, ok = append(dst, rec.UserAgent...), rec.UserAgent != nil
+	case ByVHost:
+		dst, ok = append(dst, rec.VHost...), rec.VHost != nil
+	case ByHour, ByDay:
+		ok = rec.HasTime()
+		if ok {
+			t := time.Unix(rec.Time, 0).In(c.loc)
+			if f == ByDay {
+				dst = t.AppendFormat(dst, time.DateOnly)
+			} else {
+				// The local hour, whatever the zone's offset (+05:45 too).
+				y, mo, d := t.Date()
+				dst = time.Date(y, mo, d, t.Hour(), 0, 0, 0, c.loc).AppendFormat(dst, time.RFC3339)
+			}
+		}
+	}
+	if !ok {
+		return append(dst[:start], 1)
+	}
+	if bytes.IndexByte(dst[valueStart:], 0) >= 0 { // every address: escape
+		c.esc = append(c.esc[:0], dst[valueStart:]...)
+		dst = dst[:valueStart]
+		for _, b := range c.esc {
+			if dst = append(dst, b); b == 0 {
+				dst = append(dst, 0xff)
+			}
+		}
+	}
+	return append(dst, 0, 1)
+}
+
+// decodeKey reads a key appendKey wrote into row's Key and Absent.
+func decodeKey(key string, by []CountField, row *CountRow) {
+	for i, f := range by {
+		present := key[0] == 2
+		key = key[1:]
+		row.Absent[i], row.Key[i] = !present, ""
+		if !present {
+			continue
+		}
+		end := strings.Index(key, "\x00\x01")
+		value := key[:end]
+		key = key[end+2:]
+		if strings.Contains(value, "\x00\xff") {
+			value = strings.ReplaceAll(value, "\x00\xff", "\x00")
+		}
+		if f == ByHost {
+			value = logparse.HostOfSortKey(value)
+		}
+		row.Key[i] = value
+	}
+}
+
+// Merge adds other's counts to c.
+func (c *Counter) Merge(other *Counter) {
+	if len(other.counts) > len(c.counts) {
+		c.counts, other.counts = other.counts, c.counts
+	}
+	for k, o := range other.counts {
+		if t := c.counts[k]; t != nil {
+			t.requests += o.requests
+			t.bytes += o.bytes
+		} else {
+			c.counts[k] = o
+		}
+	}
+}
+
+// Len returns the number of distinct keys.
+func (c *Counter) Len() int { return len(c.counts) }
+
+// sorted returns the counts by requests, most first, then by key (which
+// appendKey made order bytewise); top > 0 keeps the first top. It costs a
+// 24-byte entry per key: the keys themselves are shared with the map.
+func (c *Counter) sorted(top int) []countEntry {
+	rows := make([]countEntry, 0, len(c.counts))
+	for k, t := range c.counts {
+		rows = append(rows, countEntry{k, t})
+	}
+	slices.SortFunc(rows, func(a, b countEntry) int {
+		if c := cmp.Compare(b.t.requests, a.t.requests); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	if top > 0 && len(rows) > top {
+		rows = slices.Clip(rows[:top])
+	}
+	return rows
+}

@@ -1,0 +1,84 @@
+package mapreduce
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/logmr/logmr/logparse"
+)
+
+// Counting lines in two Counters and merging them equals counting them in
+// one; rows come most requests first, then by key, an absent key first.
+func TestCounterMergeAndOrder(t *testing.T) {
+	lines := []string{
+		`10.0.0.2 - - [22/Nov/2026:23:30:00 -0200] "GET /a HTTP/1.1" 200 5`,
+		`10.0.0.10 - - [23/Nov/2026:01:30:00 +0000] "GET /a HTTP/1.1" 200 -`,
+		`010.000.000.002 - - [23/Nov/2026:01:31:00 +0000] "GET /b HTTP/1.1" 404 7`,
+		`::ffff:10.0.0.10 - - [23/Nov/2026:01:32:00 +0000] "-" 400 1`,
+		`host.example - - [23/Nov/2026:01:33:00 +0000] "GET /c HTTP/1.1" - 2`,
+	}
+	var recs []*logparse.Record
+	for _, l := range lines {
+		recs = append(recs, parseLine(t, logparse.Common, l))
+	}
+	by := []CountField{ByHost, ByDay, ByPath}
+	newC := func() *Counter { return &Counter{by: by, loc: time.UTC, counts: map[string]*tally{}} }
+	whole, a, b := newC(), newC(), newC()
+	for i, r := range recs {
+		whole.Add(r)
+		if i%2 == 0 {
+			a.Add(r)
+		} else {
+			b.Add(r)
+		}
+	}
+	a.Merge(b)
+	rowsOf := func(c *Counter, top int) []CountRow { return (&CountResult{By: by, rows: c.sorted(top)}).Rows() }
+	rows := rowsOf(whole, 0)
+	if merged := rowsOf(a, 0); !slices.EqualFunc(rows, merged, rowEqual) {
+		t.Fatalf("merged rows %v, want %v", merged, rows)
+	}
+	want := []CountRow{
+		{Key: []string{"10.0.0.2", "2026-11-23", "/a"}, Absent: []bool{false, false, false}, Requests: 1, Bytes: 5},
+		{Key: []string{"10.0.0.2", "2026-11-23", "/b"}, Absent: []bool{false, false, false}, Requests: 1, Bytes: 7},
+		{Key: []string{"10.0.0.10", "2026-11-23", ""}, Absent: []bool{false, false, true}, Requests: 1, Bytes: 1},
+		{Key: []string{"10.0.0.10", "2026-11-23", "/a"}, Absent: []bool{false, false, false}, Requests: 1, Bytes: 0},
+		{Key: []string{"host.example", "2026-11-23", "/c"}, Absent: []bool{false, false, false}, Requests: 1, Bytes: 2},
+	}
+	if !slices.EqualFunc(rows, want, rowEqual) {
+		t.Errorf("rows\n%v\nwant\n%v", rows, want)
+	}
+	if top := rowsOf(whole, 2); !slices.EqualFunc(top, want[:2], rowEqual) {
+		t.Errorf("top 2 = %v", top)
+	}
+}
+
+func rowEqual(a, b CountRow) bool {
+	return slices.Equal(a.Key, b.Key) && slices.Equal(a.Absent, b.Absent) && a.Requests == b.Requests && a.Bytes == b.Bytes
+}
+
+// Counter.Add allocates only for a key it has not seen.
+func TestCounterAllocs(t *testing.T) {
+	rec := parseLine(t, logparse.Combined, `2001:db8::1 - - [22/Nov/2026:06:30:00 +0100] "GET /a?b HTTP/1.1" 200 5 "-" "curl"`)
+	c := &Counter{by: CountFields, loc: time.UTC, counts: map[string]*tally{}}
+	c.Add(rec)
+	if n := testing.AllocsPerRun(100, func() { c.Add(rec) }); n != 0 {
+		t.Errorf("Counter.Add allocates %v times for a known key, want 0", n)
+	}
+}
+
+func TestCountOptionErrors(t *testing.T) {
+	for name, co := range map[string]CountOptions{
+		"no field":      {},
+		"unknown field": {By: []CountField{"size"}},
+		"twice":         {By: []CountField{ByHost, ByHost}},
+		"negative top":  {By: []CountField{ByHost}, Top: -1},
+	} {
+		if _, err := Count(context.Background(), []string{"../testdata/logs"}, co, ScanOptions{}); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("%s: %v, want ErrInvalidOptions", name, err)
+		}
+	}
+}
