@@ -113,6 +113,9 @@ func TestFilterErrors(t *testing.T) {
 
 // Filters are evaluated per line: they must not allocate.
 func TestFilterAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("under -race, sync.Pool drops regexp machines at random")
+	}
 	const line = `2001:db8::7 - - [22/Nov/2026:06:30:00 +0100] "POST /wp-login.php HTTP/1.1" 503 5 "https://evil.example/" "Mozilla/5.0 (bot)"`
 	rec := parseLine(t, logparse.Combined, line)
 	m, err := Filter{Paths: []string{"/wp-login.php"}, PathPrefixes: []string{"/wp"}, PathRegexps: []string{`\.php$`},
