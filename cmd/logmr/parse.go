@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,7 +17,7 @@ import (
 func parseCommand(env *env) *cli.Command {
 	return &cli.Command{
 		Name:      "parse",
-		Usage:     "print every record as JSON lines, CSV or TSV: logs -> structured data",
+		Usage:     "print every record as JSON lines, a JSON array, CSV or TSV: logs -> structured data",
 		ArgsUsage: "PATH...",
 		Description: `Each well-formed line that passes the filters becomes one JSON object (or
 CSV/TSV row) with a member per field of its format: host, ident, user, time
@@ -38,7 +39,7 @@ Examples:
    logmr parse -O csv -o access.csv /var/log/apache2
    logmr parse --format '%h %l %u %t "%r" %>s %b %D' --path /login app.log
    logmr parse --malformed -O text --format combined access.log`,
-		Flags: append(queryFlags(outJSONL, outCSV, outTSV, outText),
+		Flags: append(queryFlags(outJSONL, outJSON, outCSV, outTSV, outText),
 			&cli.BoolFlag{Name: "malformed", Usage: "print the lines that do not parse, with file:line and reason, instead of the records"}),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -47,8 +48,8 @@ Examples:
 				return err
 			}
 			malformed := c.Bool("malformed")
-			if q.format == outJSON || (q.format == outText && !malformed) {
-				return usagef("parse -O %s: records are written as jsonl, csv or tsv (text only with --malformed)", q.format)
+			if q.format == outText && !malformed {
+				return usagef("parse -O text: records are written as jsonl, json, csv or tsv (text only with --malformed)")
 			}
 			return q.runParse(c.Context, malformed)
 		},
@@ -65,7 +66,17 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 		if _, err := w.Write(header); err != nil {
 			return err
 		}
+		var array *jsonArrayWriter
+		if q.format == outJSON {
+			array = &jsonArrayWriter{w: w}
+			w = array
+		}
 		st, runErr = mapreduce.WriteRecords(ctx, q.paths, w, out, q.scan)
+		if array != nil {
+			if err := array.Close(); err != nil && runErr == nil {
+				runErr = err
+			}
+		}
 		var failed *mapreduce.FailedInputs
 		switch {
 		case errors.As(runErr, &failed) && readSome(st):
@@ -122,7 +133,7 @@ func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header
 		switch q.format {
 		case outText:
 			return fmt.Appendf(dst, "%s:%d: %v: %s\n", e.File, e.Line, e.Err, escapeControl(string(line)))
-		case outJSONL:
+		case outJSONL, outJSON:
 			dst = append(dst, `{"file":`...)
 			dst = logparse.AppendJSONString(dst, e.File)
 			dst = append(append(dst, `,"line":`...), lineNo...)
@@ -138,3 +149,47 @@ func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header
 // readSome reports whether a run read anything: an input to its end, or
 // the lines of one before it failed (a truncated gzip), which parse keeps.
 func readSome(st mapreduce.Stats) bool { return st.Inputs > 0 || st.Lines > 0 }
+
+// jsonArrayWriter turns JSON lines into one JSON array: "[" first, a comma
+// before every line but the first, "]" at Close. JSON lines hold a raw
+// newline only between values (inside strings it is escaped), so each
+// newline followed by more output starts the next element.
+type jsonArrayWriter struct {
+	w       io.Writer
+	started bool // "[" written
+	between bool // the last byte written ended a line
+	buf     []byte
+}
+
+func (a *jsonArrayWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	a.buf = a.buf[:0]
+	if !a.started {
+		a.buf, a.started = append(a.buf, '['), true
+	}
+	for len(p) > 0 {
+		if a.between {
+			a.buf, a.between = append(a.buf, ','), false
+		}
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			a.buf, p = append(a.buf, p...), nil
+			break
+		}
+		a.buf, p, a.between = append(a.buf, p[:i+1]...), p[i+1:], true
+	}
+	if _, err := a.w.Write(a.buf); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Close ends the array; with no element it is "[]".
+func (a *jsonArrayWriter) Close() error {
+	end := "]\n"
+	if !a.started {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(a.w, end)
+	return err
+}

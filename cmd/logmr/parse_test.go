@@ -167,3 +167,27 @@ func TestParseTruncatedInput(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, %d records in %s; want 3, cut.gz named, the records before the cut", r.code, r.stderr, records, out)
 	}
 }
+
+// -O json is one array of the same objects -O jsonl writes, "[]" when no
+// record matches; it reads back with encoding/json.
+func TestParseJSONArray(t *testing.T) {
+	lines := run(t, nil, "parse", "-O", "jsonl", realLogs)
+	array := run(t, nil, "parse", "-O", "json", "-j", "3", realLogs)
+	var records []json.RawMessage
+	if err := json.Unmarshal([]byte(array.stdout), &records); err != nil || array.code != 0 {
+		t.Fatalf("parse -O json: exit %d, %v", array.code, err)
+	}
+	want := strings.Split(strings.TrimSuffix(lines.stdout, "\n"), "\n")
+	if len(records) != len(want) || len(records) != 9999 {
+		t.Fatalf("%d records in the array, %d JSON lines, want 9999", len(records), len(want))
+	}
+	for i, r := range records {
+		if string(r) != want[i] {
+			t.Fatalf("element %d = %s, want %s", i, r, want[i])
+		}
+	}
+	empty := run(t, nil, "parse", "-O", "json", "--path", "/no/such/path", realLogs)
+	if empty.code != 0 || empty.stdout != "[]\n" {
+		t.Errorf("no match: exit %d, output %q, want []", empty.code, empty.stdout)
+	}
+}
