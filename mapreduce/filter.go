@@ -173,40 +173,60 @@ func parseHostPrefix(s string) (netip.Prefix, error) {
 	return netip.Prefix{}, fmt.Errorf("%w: host %q: want an IP address or a CIDR prefix such as 192.0.2.0/24", ErrInvalidOptions, s)
 }
 
-// match reports whether rec passes. Short linear scans beat maps for the
-// handful of values a command line names.
-func (m *matcher) match(rec *logparse.Record) bool {
+// The filter stages, in the order match tests them (cheapest first); a
+// rejected record is counted against the first stage it fails.
+const (
+	stageStatus = iota
+	stageMethod
+	stageTime
+	stageVHost
+	stagePath
+	stageHost
+	stageUserAgent
+	stageReferer
+	numStages
+	passed = -1
+)
+
+var stageNames = [numStages]string{"status", "method", "time", "vhost", "path", "host", "user agent", "referer"}
+
+// match reports whether rec passes.
+func (m *matcher) match(rec *logparse.Record) bool { return m.stage(rec) == passed }
+
+// stage returns the first stage rec fails, or passed. Short linear scans
+// beat maps for the handful of values a command line names.
+func (m *matcher) stage(rec *logparse.Record) int {
 	if m.statuses != nil && (rec.Status < 0 || rec.Status >= len(m.statuses) || !m.statuses[rec.Status]) {
-		return false
+		return stageStatus
 	}
 	if len(m.methods) > 0 && !anyEqualFold(m.methods, rec.Method) {
-		return false
+		return stageMethod
 	}
 	if m.hasSince || m.hasUntil {
 		if !rec.HasTime() {
-			return false
+			return stageTime
 		}
 		t := rec.Time*1e9 + int64(rec.Nsec)
 		if (m.hasSince && t < m.since) || (m.hasUntil && t >= m.until) {
-			return false
+			return stageTime
 		}
 	}
 	if len(m.vhosts) > 0 && !anyEqualFold(m.vhosts, rec.VHost) {
-		return false
+		return stageVHost
 	}
 	if m.selectsPaths && !m.matchPath(rec.Path()) {
-		return false
+		return stagePath
 	}
 	if len(m.hosts) > 0 && !m.matchHost(rec.Host) {
-		return false
+		return stageHost
 	}
 	if len(m.agentREs) > 0 && !anyMatch(m.agentREs, rec.UserAgent) {
-		return false
+		return stageUserAgent
 	}
 	if len(m.refererREs) > 0 && !anyMatch(m.refererREs, rec.Referer) {
-		return false
+		return stageReferer
 	}
-	return true
+	return passed
 }
 
 // matchPath tests the three path conditions, each that is set.

@@ -1,6 +1,7 @@
 package mapreduce
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -129,5 +130,30 @@ func TestFilterAllocs(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { m.match(rec) }); n != 0 {
 		t.Errorf("match allocates %v times a line, want 0", n)
+	}
+}
+
+// Every line is malformed, matched, or dropped by exactly one stage, and
+// each input read has its FileStats.
+func TestFilterStageCounts(t *testing.T) {
+	opts := ScanOptions{Filter: Filter{Statuses: []string{"200"}, Paths: []string{"/robots.txt"}}}
+	res, err := Hosts(context.Background(), []string{"../testdata/logs"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := res.Stats
+	rejected := st.Rejected()
+	if rejected["status"] != 7 || rejected["path"] != 2 || len(rejected) != 2 {
+		t.Errorf("Rejected() = %v, want 7 by status and 2 by path", rejected)
+	}
+	if st.Matched+rejected["status"]+rejected["path"]+st.Malformed != st.Lines {
+		t.Errorf("%d matched + %v rejected + %d malformed != %d lines", st.Matched, rejected, st.Malformed, st.Lines)
+	}
+	var lines int64
+	for _, f := range st.Files {
+		lines += f.Lines
+	}
+	if len(st.Files) != 4 || lines != st.Lines {
+		t.Errorf("Files = %+v, want 4 adding up to %d lines", st.Files, st.Lines)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/logmr/logmr/fanout"
 	"github.com/logmr/logmr/logparse"
@@ -175,6 +176,7 @@ func (rw *recordWriter) buffer() []byte {
 // mapInput encodes input i into chunks and sends them to the writer.
 func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 	rw.ran[i] = true
+	start := time.Now()
 	defer close(rw.chunks[i])
 	st := &rw.stats[i]
 	buf := rw.buffer()
@@ -231,7 +233,11 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 						buf = rw.out.Malformed(buf, le, line)
 					}
 				}
-			case rw.filter.match(&rec):
+			default:
+				if stage := rw.filter.stage(&rec); stage != passed {
+					st.rejected[stage]++
+					break
+				}
 				st.Matched++
 				if rw.out.Record != nil {
 					buf = rw.out.Record(buf, lines.format, &rec)
@@ -257,6 +263,7 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 		return &InputError{Input: in.Path, Err: err}
 	}
 	st.Inputs, st.Bytes = 1, n
+	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: n, Elapsed: time.Since(start)}}
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/logmr/logmr/logparse"
 )
@@ -63,6 +64,32 @@ type Stats struct {
 	// Examples are the first malformed lines, in the order inputs were
 	// scheduled (largest first), at most MaxExamples.
 	Examples []*logparse.LineError
+	// Files has one entry per input read to the end, in no set order.
+	Files []FileStats
+
+	rejected [numStages]int64 // well-formed lines by the filter stage that dropped them
+}
+
+// FileStats describe what was read of one input.
+type FileStats struct {
+	Path      string
+	Lines     int64
+	Malformed int64
+	Bytes     int64 // of log text
+	Elapsed   time.Duration
+}
+
+// Rejected returns, per filter condition that dropped any well-formed
+// line, how many it dropped, each line counted against the first
+// condition it failed ("status", "time", "path", ...).
+func (s Stats) Rejected() map[string]int64 {
+	m := map[string]int64{}
+	for i, n := range s.rejected {
+		if n > 0 {
+			m[stageNames[i]] = n
+		}
+	}
+	return m
 }
 
 func (s *Stats) merge(o Stats, maxExamples int) {
@@ -73,6 +100,10 @@ func (s *Stats) merge(o Stats, maxExamples int) {
 	s.Bytes += o.Bytes
 	room := maxExamples - len(s.Examples)
 	s.Examples = append(s.Examples, o.Examples[:min(room, len(o.Examples))]...)
+	s.Files = append(s.Files, o.Files...)
+	for i, n := range o.rejected {
+		s.rejected[i] += n
+	}
 }
 
 // scanned is the partial result of one input: its aggregate and its stats.
@@ -174,6 +205,7 @@ var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
 // mapInput reads one input to the end.
 func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
 	out := scanned[A]{agg: s.newAggregate()}
+	start := time.Now()
 	n, err := readInput(ctx, in, s.opts, s.readAhead, func(lines *lineSource) error {
 		return s.scanLines(ctx, in.Path, lines, &out)
 	})
@@ -182,6 +214,7 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 	}
 	out.stats.Inputs = 1
 	out.stats.Bytes = n
+	out.stats.Files = []FileStats{{Path: in.Path, Lines: out.stats.Lines, Malformed: out.stats.Malformed, Bytes: n, Elapsed: time.Since(start)}}
 	return out, nil
 }
 
@@ -254,9 +287,11 @@ func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineS
 			}
 			continue
 		}
-		if s.filter.match(&rec) {
+		if stage := s.filter.stage(&rec); stage == passed {
 			st.Matched++
 			out.agg.Add(&rec)
+		} else {
+			st.rejected[stage]++
 		}
 	}
 	return nil

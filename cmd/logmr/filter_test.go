@@ -156,3 +156,14 @@ func TestFilterFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// -v names each file with its lines and the summary says what each filter
+// dropped.
+func TestVerboseReport(t *testing.T) {
+	r := run(t, nil, "hosts", "-v", "--status", "200", "--path", "/robots.txt", "../../testdata/logs")
+	for _, want := range []string{"file ../../testdata/logs/access.log.1: 7 lines, 0 malformed", "10 matched (dropped 2 by path, 7 by status), 4 malformed"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr %q lacks %q", r.stderr, want)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -140,8 +142,20 @@ func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
 		for _, e := range st.Examples {
 			q.env.errorf("malformed: %v", e)
 		}
+		files := slices.SortedFunc(slices.Values(st.Files), func(a, b mapreduce.FileStats) int { return strings.Compare(a.Path, b.Path) })
+		for _, f := range files {
+			q.env.errorf("file %s: %d lines, %d malformed, %d bytes, %.2fs", f.Path, f.Lines, f.Malformed, f.Bytes, f.Elapsed.Seconds())
+		}
+	}
+	rejected := ""
+	if r := st.Rejected(); len(r) > 0 {
+		var parts []string
+		for _, stage := range slices.Sorted(maps.Keys(r)) {
+			parts = append(parts, fmt.Sprintf("%d by %s", r[stage], stage))
+		}
+		rejected = " (dropped " + strings.Join(parts, ", ") + ")"
 	}
 	mbps := float64(st.Bytes) / 1e6 / max(elapsed.Seconds(), 1e-9)
-	q.env.errorf("%d files, %d lines, %d matched, %d malformed, %.2fs, %.1f MB/s",
-		st.Inputs, st.Lines, st.Matched, st.Malformed, elapsed.Seconds(), mbps)
+	q.env.errorf("%d files, %d lines, %d matched%s, %d malformed, %.2fs, %.1f MB/s",
+		st.Inputs, st.Lines, st.Matched, rejected, st.Malformed, elapsed.Seconds(), mbps)
 }
