@@ -196,3 +196,59 @@ func TestCountEscapesControlOnTerminal(t *testing.T) {
 		t.Errorf("jsonl = %q (%v), want the exact user agent", js.String(), err)
 	}
 }
+
+// Every command in every format: the same bytes for -j 1 and -j 8, and
+// output that the standard readers read back.
+func TestEveryCommandEveryFormat(t *testing.T) {
+	dir, _ := generate(t, 3)
+	commands := map[string][]string{
+		"hosts": {"text", "json", "jsonl", "csv", "tsv"},
+		"count": {"text", "json", "jsonl", "csv", "tsv"},
+		"parse": {"json", "jsonl", "csv", "tsv"},
+	}
+	for cmdName, formats := range commands {
+		for _, format := range formats {
+			args := []string{cmdName, "-O", format, "--status", "2xx,404"}
+			if cmdName == "count" {
+				args = append(args, "--by", "host,status")
+			}
+			one := run(t, nil, append(append(args, "-j", "1"), dir)...)
+			eight := run(t, nil, append(append(args, "-j", "8"), dir)...)
+			if one.code != 0 || eight.code != 0 || one.stdout != eight.stdout {
+				t.Errorf("%s -O %s: exits %d and %d, same bytes %v", cmdName, format, one.code, eight.code, one.stdout == eight.stdout)
+				continue
+			}
+			out := one.stdout
+			switch format {
+			case "csv":
+				rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+				if err != nil || len(rows) < 2 {
+					t.Errorf("%s -O csv: %d rows, %v", cmdName, len(rows), err)
+				}
+			case "json":
+				var v []any
+				if err := json.Unmarshal([]byte(out), &v); err != nil || len(v) == 0 {
+					t.Errorf("%s -O json: %d elements, %v", cmdName, len(v), err)
+				}
+			case "jsonl":
+				for i, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+					if !json.Valid([]byte(l)) {
+						t.Errorf("%s -O jsonl line %d is not JSON: %q", cmdName, i+1, l)
+						break
+					}
+				}
+			case "tsv", "text":
+				lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+				if format == "tsv" {
+					cols := strings.Count(lines[0], "\t")
+					for i, l := range lines {
+						if strings.Count(l, "\t") != cols {
+							t.Errorf("%s -O tsv line %d has %d tabs, header %d", cmdName, i+1, strings.Count(l, "\t"), cols)
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+}
