@@ -204,7 +204,7 @@ func TestEveryCommandEveryFormat(t *testing.T) {
 	commands := map[string][]string{
 		"hosts": {"text", "json", "jsonl", "csv", "tsv"},
 		"count": {"text", "json", "jsonl", "csv", "tsv"},
-		"parse": {"json", "jsonl", "csv", "tsv"},
+		"parse": {"text", "json", "jsonl", "csv", "tsv"},
 	}
 	for cmdName, formats := range commands {
 		for _, format := range formats {

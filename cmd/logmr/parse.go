@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
@@ -31,8 +35,10 @@ order, lines in file order, whatever -j is.
 CSV and TSV have one header row: the fields of --format, or with --format auto
 the fields of common, combined and vhost_combined together.
 
+-O text aligns the columns for people: the records go to an unlinked
+temporary file first (in $TMPDIR), then are written padded; "-" is a null.
 --malformed prints the lines that do not parse instead, with file, line number
-and reason (-O text for people, jsonl, csv or tsv for tools).
+and reason (-O text for people, jsonl, json, csv or tsv for tools).
 
 Examples:
    logmr parse access.log.2.gz | jq -r 'select(.status >= 500) | .target'
@@ -48,9 +54,6 @@ Examples:
 				return err
 			}
 			malformed := c.Bool("malformed")
-			if q.format == outText && !malformed {
-				return usagef("parse -O text: records are written as jsonl, json, csv or tsv (text only with --malformed)")
-			}
 			return q.runParse(c.Context, malformed)
 		},
 	}
@@ -63,17 +66,25 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 	var st mapreduce.Stats
 	var runErr error
 	werr := writeOutput(ctx, q.output, q.env.stdout, func(w io.Writer) error {
+		var closer interface{ Close() error }
+		switch {
+		case q.format == outJSON:
+			array := &jsonArrayWriter{w: w}
+			w, closer = array, array
+		case q.format == outText && !malformed:
+			aligned, err := newAlignedWriter(w, q.output == "" && isTerminal(q.env.stdout))
+			if err != nil {
+				return err
+			}
+			defer aligned.release()
+			w, closer = aligned, aligned
+		}
 		if _, err := w.Write(header); err != nil {
 			return err
 		}
-		var array *jsonArrayWriter
-		if q.format == outJSON {
-			array = &jsonArrayWriter{w: w}
-			w = array
-		}
 		st, runErr = mapreduce.WriteRecords(ctx, q.paths, w, out, q.scan)
-		if array != nil {
-			if err := array.Close(); err != nil && runErr == nil {
+		if closer != nil && (runErr == nil || readSome(st)) {
+			if err := closer.Close(); err != nil && runErr == nil {
 				runErr = err
 			}
 		}
@@ -109,7 +120,10 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 // header is what goes first (CSV and TSV column names).
 func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header []byte) {
 	var table *logparse.Table
-	if q.format == outCSV || q.format == outTSV {
+	// Text records are TSV first (alignedWriter aligns them); text
+	// --malformed lines are written as they are.
+	textRecords := q.format == outText && !malformed
+	if q.format == outCSV || q.format == outTSV || textRecords {
 		columns := logparse.AutoColumns
 		switch {
 		case malformed:
@@ -117,7 +131,7 @@ func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header
 		case q.logFormat != nil:
 			columns = logparse.ColumnsOf(q.logFormat)
 		}
-		table = logparse.NewTable(columns, q.format == outTSV)
+		table = logparse.NewTable(columns, q.format != outCSV)
 		header = table.AppendHeader(nil)
 	}
 	if !malformed {
@@ -193,3 +207,96 @@ func (a *jsonArrayWriter) Close() error {
 	_, err := io.WriteString(a.w, end)
 	return err
 }
+
+// alignedWriter writes TSV rows as aligned text columns. Column widths are
+// known only at the end, so rows go to an unlinked temporary file while
+// the widths are measured, and Close writes them out padded: memory stays
+// bounded whatever the number of records. On a terminal, control
+// characters are escaped.
+type alignedWriter struct {
+	out      io.Writer
+	spool    *os.File
+	buffered *bufio.Writer
+	widths   []int
+	partial  []byte // an unfinished line across Writes
+	terminal bool
+}
+
+func newAlignedWriter(out io.Writer, terminal bool) (*alignedWriter, error) {
+	f, err := os.CreateTemp("", "logmr-text-*")
+	if err != nil {
+		return nil, fmt.Errorf("-O text needs a temporary file: %w", err)
+	}
+	os.Remove(f.Name()) // unlinked: nothing is left behind, whatever happens
+	return &alignedWriter{out: out, spool: f, buffered: bufio.NewWriterSize(f, 1<<20), terminal: terminal}, nil
+}
+
+func (a *alignedWriter) Write(p []byte) (int, error) {
+	if _, err := a.buffered.Write(p); err != nil {
+		return 0, err
+	}
+	rest := p
+	for {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			a.partial = append(a.partial, rest...)
+			return len(p), nil
+		}
+		line := rest[:i]
+		if len(a.partial) > 0 {
+			line = append(a.partial, line...)
+			a.partial = a.partial[:0]
+		}
+		a.measure(line)
+		rest = rest[i+1:]
+	}
+}
+
+func (a *alignedWriter) measure(line []byte) {
+	for j, cell := range bytes.Split(line, []byte{'\t'}) {
+		if j == len(a.widths) {
+			a.widths = append(a.widths, 0)
+		}
+		a.widths[j] = max(a.widths[j], utf8.RuneCountInString(a.cell(cell)))
+	}
+}
+
+func (a *alignedWriter) cell(c []byte) string {
+	switch {
+	case len(c) == 0:
+		return "-"
+	case a.terminal:
+		return escapeControl(string(c))
+	}
+	return string(c)
+}
+
+// Close writes the spooled rows, aligned.
+func (a *alignedWriter) Close() error {
+	if err := a.buffered.Flush(); err != nil {
+		return err
+	}
+	if _, err := a.spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(a.spool)
+	sc.Buffer(nil, 1<<30)
+	w := bufio.NewWriter(a.out)
+	for sc.Scan() {
+		cells := bytes.Split(sc.Bytes(), []byte{'\t'})
+		for j, c := range cells {
+			text := a.cell(c)
+			w.WriteString(text)
+			if j < len(cells)-1 {
+				w.WriteString(strings.Repeat(" ", a.widths[j]-utf8.RuneCountInString(text)+2))
+			}
+		}
+		w.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func (a *alignedWriter) release() { a.spool.Close() }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -189,5 +190,33 @@ func TestParseJSONArray(t *testing.T) {
 	empty := run(t, nil, "parse", "-O", "json", "--path", "/no/such/path", realLogs)
 	if empty.code != 0 || empty.stdout != "[]\n" {
 		t.Errorf("no match: exit %d, output %q, want []", empty.code, empty.stdout)
+	}
+}
+
+// -O text aligns every column, "-" for a null, with a header; on the way
+// it leaves no temporary file.
+func TestParseText(t *testing.T) {
+	tmp := t.TempDir()
+	cmd := exec.Command(logmr, "parse", "-O", "text", "--format", `%h %l %u %t "%r" %>s %b`, "../../testdata/logs/access.log.1")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(lines) != 8 || !strings.HasPrefix(lines[0], "host ") {
+		t.Fatalf("%d lines, header %q; want a header and 7 records", len(lines), lines[0])
+	}
+	col := strings.Index(lines[0], "status")
+	for _, l := range lines[1:] {
+		if c := l[col-2 : col]; c != "  " || l[col] == ' ' {
+			t.Errorf("status column not aligned at %d in %q", col, l)
+		}
+		if !strings.Contains(l, " -  ") {
+			t.Errorf("no null as - in %q", l)
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("%d temporary files left", len(left))
 	}
 }
