@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"strconv"
@@ -36,9 +37,12 @@ var CountFields = []CountField{ByHost, ByPath, ByStatus, ByStatusClass, ByMethod
 
 // CountOptions says what Count groups by.
 type CountOptions struct {
-	By  []CountField   // one or more; a record's key is its values of these
-	Top int            // keep the Top rows with the most requests; 0 keeps all
-	TZ  *time.Location // the zone of hour and day buckets; nil means UTC
+	By  []CountField // one or more; a record's key is its values of these
+	Top int          // keep the Top rows with the most requests; 0 keeps all
+	// SpillKeys bounds, with Top, the keys a worker holds in memory: past
+	// it, counts go to temporary files (countspill.go). 0 means 1<<20.
+	SpillKeys int
+	TZ        *time.Location // the zone of hour and day buckets; nil means UTC
 }
 
 // A CountRow is one key and what its records add up to.
@@ -107,12 +111,29 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 	if loc == nil {
 		loc = time.UTC
 	}
-	newCounter := func() *Counter { return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}} }
+	budget := 0 // keys a Counter holds before spilling; 0: never spill
+	if co.Top > 0 {
+		budget = cmp.Or(co.SpillKeys, defaultSpillKeys)
+	}
+	seed := maphash.MakeSeed()
+	newCounter := func() *Counter {
+		return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}, budget: budget, seed: seed}
+	}
 	counter, stats, err := ScanLogs(ctx, paths, newCounter, opts)
 	if counter == nil {
 		return nil, err
 	}
-	return &CountResult{By: co.By, rows: counter.sorted(co.Top), Stats: stats}, err
+	if counter.spill == nil {
+		return &CountResult{By: co.By, rows: topEntries(counter.counts, co.Top), Stats: stats}, err
+	}
+	defer counter.spill.close()
+	counter.spill.write(counter.counts)
+	counter.counts = nil
+	rows, spillErr := counter.spill.top(co.Top)
+	if spillErr != nil {
+		return nil, spillErr
+	}
+	return &CountResult{By: co.By, rows: rows, Stats: stats}, err
 }
 
 func (co CountOptions) check() error {
@@ -141,6 +162,9 @@ type Counter struct {
 	loc    *time.Location
 	counts map[string]*tally // encoded key (appendKey) -> counts
 	key    []byte            // scratch for the key of the record being added
+	budget int               // keys held before spilling; 0: never
+	seed   maphash.Seed      // partitions spilled keys, the same for every Counter of a Count
+	spill  *spillSet         // nil until the first spill
 	esc    []byte            // scratch for escaping a value
 }
 
@@ -162,6 +186,9 @@ func (c *Counter) Add(rec *logparse.Record) {
 	t.requests++
 	if rec.Bytes > 0 {
 		t.bytes += rec.Bytes
+	}
+	if c.budget > 0 && len(c.counts) > c.budget {
+		c.spillOut()
 	}
 }
 
@@ -246,8 +273,14 @@ func decodeKey(key string, by []CountField, row *CountRow) {
 	}
 }
 
-// Merge adds other's counts to c.
+// Merge adds other's counts to c, spilled ones included.
 func (c *Counter) Merge(other *Counter) {
+	if other.spill != nil {
+		if c.spill == nil {
+			c.spill = &spillSet{seed: c.seed}
+		}
+		c.spill.adopt(other.spill)
+	}
 	if len(other.counts) > len(c.counts) {
 		c.counts, other.counts = other.counts, c.counts
 	}
@@ -259,27 +292,19 @@ func (c *Counter) Merge(other *Counter) {
 			c.counts[k] = o
 		}
 	}
+	if c.budget > 0 && len(c.counts) > c.budget {
+		c.spillOut()
+	}
+}
+
+// spillOut writes c's counts to its spill files and starts an empty map.
+func (c *Counter) spillOut() {
+	if c.spill == nil {
+		c.spill = &spillSet{seed: c.seed}
+	}
+	c.spill.write(c.counts)
+	c.counts = make(map[string]*tally, c.budget/4)
 }
 
 // Len returns the number of distinct keys.
 func (c *Counter) Len() int { return len(c.counts) }
-
-// sorted returns the counts by requests, most first, then by key (which
-// appendKey made order bytewise); top > 0 keeps the first top. It costs a
-// 24-byte entry per key: the keys themselves are shared with the map.
-func (c *Counter) sorted(top int) []countEntry {
-	rows := make([]countEntry, 0, len(c.counts))
-	for k, t := range c.counts {
-		rows = append(rows, countEntry{k, t})
-	}
-	slices.SortFunc(rows, func(a, b countEntry) int {
-		if c := cmp.Compare(b.t.requests, a.t.requests); c != 0 {
-			return c
-		}
-		return strings.Compare(a.key, b.key)
-	})
-	if top > 0 && len(rows) > top {
-		rows = slices.Clip(rows[:top])
-	}
-	return rows
-}

@@ -3,11 +3,13 @@ package mapreduce
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
 // Counting lines in two Counters and merging them equals counting them in
@@ -36,7 +38,9 @@ func TestCounterMergeAndOrder(t *testing.T) {
 		}
 	}
 	a.Merge(b)
-	rowsOf := func(c *Counter, top int) []CountRow { return (&CountResult{By: by, rows: c.sorted(top)}).Rows() }
+	rowsOf := func(c *Counter, top int) []CountRow {
+		return (&CountResult{By: by, rows: topEntries(c.counts, top)}).Rows()
+	}
 	rows := rowsOf(whole, 0)
 	if merged := rowsOf(a, 0); !slices.EqualFunc(rows, merged, rowEqual) {
 		t.Fatalf("merged rows %v, want %v", merged, rows)
@@ -80,5 +84,40 @@ func TestCountOptionErrors(t *testing.T) {
 		if _, err := Count(context.Background(), []string{"../testdata/logs"}, co, ScanOptions{}); !errors.Is(err, ErrInvalidOptions) {
 			t.Errorf("%s: %v, want ErrInvalidOptions", name, err)
 		}
+	}
+}
+
+// With --top and a tiny budget, counts spill to disk and come back
+// partition by partition: the top rows equal the full count's, for any
+// number of workers, and no temporary file is left.
+func TestCountTopSpills(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := loggen.Generate(loggen.Config{Dir: dir, Files: 4, BytesPerFile: 1 << 20, Seed: 17, GzipLevel: 1}); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	by := []CountField{ByHost, ByStatus}
+	full, err := Count(context.Background(), []string{dir}, CountOptions{By: by}, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Len() < 1000 {
+		t.Fatalf("only %d keys: too few to spill", full.Len())
+	}
+	for _, workers := range []int{1, 3} {
+		for _, top := range []int{1, 25, full.Len() + 10} {
+			res, err := Count(context.Background(), []string{dir}, CountOptions{By: by, Top: top, SpillKeys: 50}, ScanOptions{Workers: workers})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := full.Rows()[:min(top, full.Len())]
+			if got := res.Rows(); !slices.EqualFunc(got, want, rowEqual) {
+				t.Errorf("-j %d --top %d with spilling: %d rows, first %v; want %d, first %v", workers, top, len(got), got[0], len(want), want[0])
+			}
+		}
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("%d temporary files left", len(left))
 	}
 }
