@@ -101,8 +101,9 @@ func (r *CountResult) Rows() []CountRow {
 // opts.Filter by the fields of co.By and counts requests and bytes per
 // key. Each input is counted into a map of its own, merged into one as
 // inputs complete: counts are exact, memory grows with the number of
-// distinct keys, not with the input. With co.Top, the rows are cut after
-// the merge, so the top N are exact. Errors are as for ScanLogs.
+// distinct keys, not with the input. With co.Top, a worker past
+// co.SpillKeys keys spills to disk (countspill.go), memory stays bounded
+// and the top N are still exact. Errors are as for ScanLogs.
 func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOptions) (*CountResult, error) {
 	if err := co.check(); err != nil {
 		return nil, err
