@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/subproc"
 )
 
 // An Aggregate accumulates the matching records of one input and merges
@@ -41,7 +43,14 @@ type ScanOptions struct {
 	Selection Selection        // which files are taken from directories
 	Workers   int              // 0 means runtime.GOMAXPROCS(0)
 	FailFast  bool             // the first failing input fails the run
-	Progress  Progress         // nil: none
+	// InputFilter, when set, runs each input through this pipeline of
+	// child processes (decrypting, say) before it is read; a failing child
+	// fails that input. At most Workers pipelines run at once.
+	InputFilter []subproc.Stage
+	// ChildTimeout kills an input's filter pipeline that runs longer and
+	// fails the input; 0 means no limit.
+	ChildTimeout time.Duration
+	Progress     Progress // nil: none
 	// MaxExamples is how many malformed lines are kept, with their place,
 	// for the caller to show: 0 means 10, negative means none.
 	MaxExamples int
@@ -235,6 +244,37 @@ func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, 
 	if opts.Progress != nil {
 		raw = progressReader{r: file, p: opts.Progress}
 	}
+	var filter *subproc.Pipeline
+	if len(opts.InputFilter) > 0 {
+		// The file (an *os.File, unless progress wraps it) is the first
+		// child's stdin itself; what the last child writes is read as the
+		// input, gzip sniffed as from a file.
+		if f, ok := file.(*os.File); ok && opts.Progress == nil {
+			raw = f
+		}
+		filter, err = subproc.Start(ctx, opts.InputFilter, raw, nil, subproc.Options{Timeout: opts.ChildTimeout})
+		if err != nil {
+			return 0, fmt.Errorf("input filter: %w", err)
+		}
+		raw = filter.Stdout()
+		defer filter.Wait() // on every early return; the result is taken below
+	}
+	n, err := scanStream(ctx, raw, opts, readAhead, fn)
+	if filter != nil {
+		ferr := filter.Wait()
+		var ee *subproc.ExitError
+		if ferr != nil && !(err != nil && errors.As(ferr, &ee) && ee.BrokenPipe()) {
+			// The child's failure explains a short or garbled stream; a
+			// child killed by SIGPIPE only says that reading stopped.
+			return 0, fmt.Errorf("input filter: %w", ferr)
+		}
+	}
+	return n, err
+}
+
+// scanStream reads a raw input (a file, or a filter's output): sniffs and
+// inflates it, picks its format and calls fn with its lines.
+func scanStream(ctx context.Context, raw io.Reader, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (int64, error) {
 	stream, err := logparse.NewStreamWith(raw, logparse.StreamOptions{ReadAhead: readAhead})
 	if err != nil {
 		return 0, err

@@ -242,7 +242,7 @@ func (p *Pipeline) wait() error {
 		if first == nil {
 			first = e
 		}
-		if blame == nil && !e.brokenPipe() {
+		if blame == nil && !e.BrokenPipe() {
 			blame = e
 		}
 	}
@@ -294,7 +294,9 @@ func (e *ExitError) Error() string {
 
 func (e *ExitError) Unwrap() error { return e.Err }
 
-func (e *ExitError) brokenPipe() bool {
+// BrokenPipe reports whether the stage died of SIGPIPE: it was still
+// writing when its reader stopped, which is the reader's story to tell.
+func (e *ExitError) BrokenPipe() bool {
 	var ee *exec.ExitError
 	if errors.As(e.Err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGPIPE {

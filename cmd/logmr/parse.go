@@ -65,7 +65,7 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 	start := time.Now()
 	var st mapreduce.Stats
 	var runErr error
-	werr := writeOutput(ctx, q.output, q.env.stdout, func(w io.Writer) error {
+	werr := q.writeOutput(ctx, func(w io.Writer) error {
 		var closer interface{ Close() error }
 		switch {
 		case q.format == outJSON:

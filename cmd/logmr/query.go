@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/subproc"
 	"github.com/urfave/cli/v2"
 )
 
@@ -33,6 +35,10 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "progress bar on stderr: auto (when stderr is a terminal), always, never"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on stderr but errors"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a summary and the first malformed lines on stderr"},
+		&cli.StringFlag{Name: "input-filter", Usage: "run each input through `CMD` (e.g. 'openssl enc -d -aes-256-cbc -pbkdf2 -pass env:KEY'; stages joined by |; no shell) before reading it"},
+		&cli.StringFlag{Name: "output-filter", Usage: "run the output through `CMD` (e.g. 'gzip -9 | openssl enc -aes-256-cbc -pbkdf2 -pass env:KEY') before stdout or -o"},
+		&cli.DurationFlag{Name: "child-timeout", Usage: "kill an input's filter that runs longer than `DURATION` (e.g. 10m) and fail that input"},
+		&cli.BoolFlag{Name: "fail-fast", Usage: "stop at the first input that cannot be read (default: report it, go on, exit 3)"},
 	}, filterFlags()...)
 }
 
@@ -45,10 +51,12 @@ type query struct {
 	output string
 	format outputFormat
 	// logFormat is the --format asked for; nil: detected per input.
-	logFormat *logparse.Format
-	quiet     bool
-	verbose   bool
-	progress  *progressBar // nil: no bar
+	logFormat    *logparse.Format
+	outputFilter []subproc.Stage // nil: none
+	childTimeout time.Duration
+	quiet        bool
+	verbose      bool
+	progress     *progressBar // nil: no bar
 }
 
 func parseQuery(c *cli.Context, env *env) (*query, error) {
@@ -77,11 +85,24 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
+	inputFilter, err := splitFilterFlag("input-filter", c.String("input-filter"))
+	if err != nil {
+		return nil, err
+	}
+	if q.outputFilter, err = splitFilterFlag("output-filter", c.String("output-filter")); err != nil {
+		return nil, err
+	}
+	if q.childTimeout = c.Duration("child-timeout"); q.childTimeout < 0 {
+		return nil, usagef("--child-timeout %v: must be positive", q.childTimeout)
+	}
 	q.scan = mapreduce.ScanOptions{
-		Format:    format,
-		Filter:    filter,
-		Selection: mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")},
-		Workers:   workers,
+		InputFilter:  inputFilter,
+		ChildTimeout: q.childTimeout,
+		FailFast:     c.Bool("fail-fast"),
+		Format:       format,
+		Filter:       filter,
+		Selection:    mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")},
+		Workers:      workers,
 	}
 	if showProgress {
 		q.progress = &progressBar{w: env.stderr}
@@ -126,7 +147,7 @@ func (q *query) finish(ctx context.Context, st *mapreduce.Stats, err error, star
 	}
 	q.report(*st, time.Since(start))
 	terminal := q.output == "" && isTerminal(q.env.stdout)
-	if werr := writeOutput(ctx, q.output, q.env.stdout, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
+	if werr := q.writeOutput(ctx, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
 		return werr
 	}
 	return err
@@ -158,4 +179,41 @@ func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
 	mbps := float64(st.Bytes) / 1e6 / max(elapsed.Seconds(), 1e-9)
 	q.env.errorf("%d files, %d lines, %d matched%s, %d malformed, %.2fs, %.1f MB/s",
 		st.Inputs, st.Lines, st.Matched, rejected, st.Malformed, elapsed.Seconds(), mbps)
+}
+
+// splitFilterFlag splits a --input-filter or --output-filter command string.
+func splitFilterFlag(flag, s string) ([]subproc.Stage, error) {
+	if s == "" {
+		return nil, nil
+	}
+	stages, err := subproc.Split(s)
+	if err != nil {
+		return nil, usagef("--%s: %v", flag, err)
+	}
+	return stages, nil
+}
+
+// writeOutput writes the result to -o or stdout (see writeOutput), through
+// the --output-filter pipeline when there is one: write fills the first
+// child's stdin and the last child writes where the result goes. A failing
+// stage fails the output, so -o is left untouched.
+func (q *query) writeOutput(ctx context.Context, write func(io.Writer) error) error {
+	if q.outputFilter == nil {
+		return writeOutput(ctx, q.output, q.env.stdout, write)
+	}
+	return writeOutput(ctx, q.output, q.env.stdout, func(w io.Writer) error {
+		p, err := subproc.Start(ctx, q.outputFilter, nil, w, subproc.Options{Timeout: q.childTimeout})
+		if err != nil {
+			return fmt.Errorf("output filter: %w", err)
+		}
+		bw := bufio.NewWriterSize(p.Stdin(), 256<<10)
+		werr := write(bw)
+		if werr == nil {
+			werr = bw.Flush()
+		}
+		if perr := p.Wait(); perr != nil {
+			return fmt.Errorf("output filter: %w", perr) // also the cause of a write that failed
+		}
+		return werr
+	})
 }

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func needOpenSSL(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl is not installed: the child-process tests need the real one (apt-get install openssl)")
+	}
+}
+
+// encrypt writes openssl enc -aes-256-cbc -pbkdf2 of data, keyed by $K.
+func encrypt(t *testing.T, data []byte, key, out string) {
+	t.Helper()
+	cmd := exec.Command("openssl", "enc", "-aes-256-cbc", "-pbkdf2", "-pass", "env:K", "-out", out)
+	cmd.Env = append(os.Environ(), "K="+key)
+	cmd.Stdin = bytes.NewReader(data)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("openssl enc: %v: %s", err, b)
+	}
+}
+
+func runEnv(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(logmr, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.Run()
+	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
+}
+
+const decrypt = "openssl enc -d -aes-256-cbc -pbkdf2 -pass env:K"
+
+// The issue's "done when": encrypted logs, some gzipped first, read
+// through the real openssl give exactly the plain files' hosts and count;
+// a file under another key fails alone, with openssl's message, exit 3.
+func TestInputFilterOpenSSL(t *testing.T) {
+	needOpenSSL(t)
+	plain, truth := generate(t, 4)
+	enc := t.TempDir()
+	for i, path := range truth.Files {
+		data, err := os.ReadFile(path) // .gz files stay gzip inside the encryption
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 && !strings.HasSuffix(path, ".gz") {
+			var b bytes.Buffer
+			zw := gzip.NewWriter(&b)
+			zw.Write(data)
+			zw.Close()
+			data = b.Bytes()
+		}
+		encrypt(t, data, "s3cret", filepath.Join(enc, filepath.Base(path)+".enc"))
+	}
+	key := []string{"K=s3cret"}
+	for _, args := range [][]string{{"hosts", "--path", "/robots.txt"}, {"count", "--by", "status,day", "-O", "csv"}} {
+		want := run(t, nil, append(args, plain)...)
+		got := runEnv(t, key, append(args, "--input-filter", decrypt, enc)...)
+		if got.code != 0 || got.stdout != want.stdout || want.stdout == "" {
+			t.Errorf("%q through openssl: exit %d, stderr %q, same output %v", args, got.code, got.stderr, got.stdout == want.stdout)
+		}
+	}
+	encrypt(t, []byte("192.0.2.1 - - [22/Nov/2026:06:00:00 +0000] \"GET / HTTP/1.1\" 200 5\n"), "other key", filepath.Join(enc, "zz.enc"))
+	r := runEnv(t, key, "hosts", "--input-filter", decrypt, enc)
+	if r.code != 3 || !strings.Contains(r.stderr, "zz.enc") || !strings.Contains(r.stderr, "bad decrypt") || r.stdout == "" {
+		t.Errorf("one file under another key: exit %d, stderr %q; want 3, zz.enc named with openssl's bad decrypt", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr+r.stdout, "s3cret") {
+		t.Errorf("the key shows in the output")
+	}
+}
+
+// --output-filter through two stages decrypts back to the plain result;
+// a failing stage leaves no file, and an existing one untouched.
+func TestOutputFilter(t *testing.T) {
+	needOpenSSL(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "hosts.gz.enc")
+	key := []string{"K=report key"}
+	r := runEnv(t, key, "hosts", "--path", "/robots.txt", "--output-filter", "gzip -9 | openssl enc -aes-256-cbc -pbkdf2 -pass env:K", "-o", out, "../../testdata/logs")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	back := exec.Command("sh", "-c", "openssl enc -d -aes-256-cbc -pbkdf2 -pass env:K -in \"$1\" | gzip -dc", "sh", out)
+	back.Env = append(os.Environ(), key...)
+	got, err := back.Output()
+	want := run(t, nil, "hosts", "--path", "/robots.txt", "../../testdata/logs")
+	if err != nil || string(got) != want.stdout {
+		t.Errorf("decrypted output %q (%v), want %q", got, err, want.stdout)
+	}
+	os.WriteFile(out, []byte("previous report"), 0o644)
+	r = runEnv(t, key, "hosts", "--output-filter", "gzip -9 | false", "-o", out, "../../testdata/logs")
+	if b, _ := os.ReadFile(out); r.code != 1 || string(b) != "previous report" || !strings.Contains(r.stderr, "false") {
+		t.Errorf("failing stage: exit %d, stderr %q, file %q; want 1, the stage named, the file untouched", r.code, r.stderr, b)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// A bad command string is a usage error.
+func TestFilterCommandSyntax(t *testing.T) {
+	for _, cmd := range []string{"openssl 'unterminated", "gzip |", "| cat", `tr a\`} {
+		r := run(t, nil, "hosts", "--input-filter", cmd, "../../testdata/logs")
+		if r.code != 2 || !strings.Contains(r.stderr, "input-filter") {
+			t.Errorf("--input-filter %q: exit %d, stderr %q; want 2", cmd, r.code, r.stderr)
+		}
+	}
+}
+
+// --child-timeout kills a filter that hangs and fails its input.
+func TestChildTimeout(t *testing.T) {
+	start := time.Now()
+	r := run(t, nil, "hosts", "--input-filter", "sleep 30", "--child-timeout", "300ms", "../../testdata/logs/access.log.1")
+	if r.code != 1 || !strings.Contains(r.stderr, "timed out") || time.Since(start) > 15*time.Second {
+		t.Errorf("exit %d after %v, stderr %q; want the input failed as timed out", r.code, time.Since(start), r.stderr)
+	}
+}
+
+// SIGTERM to the run kills the filters' process groups, grandchildren
+// included: no child is left, and the exit status is 143.
+func TestSignalKillsChildren(t *testing.T) {
+	pids := filepath.Join(t.TempDir(), "pids")
+	filter := `sh -c 'echo $$ >> "$0"; sleep 300 & echo $! >> "$0"; wait' ` + pids
+	cmd := exec.Command(logmr, "hosts", "--input-filter", filter, "../../testdata/logs/access.log.1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, _ := os.ReadFile(pids); len(strings.Fields(string(b))) >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the filter never started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 143 {
+		t.Errorf("exit %d (%v), want 143", code, err)
+	}
+	b, _ := os.ReadFile(pids)
+	for _, f := range strings.Fields(string(b)) {
+		pid, _ := strconv.Atoi(f)
+		for end := time.Now().Add(5 * time.Second); syscall.Kill(pid, 0) == nil; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Errorf("child %d survived the run", pid)
+				syscall.Kill(pid, syscall.SIGKILL)
+				break
+			}
+		}
+	}
+}
