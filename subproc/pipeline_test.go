@@ -23,7 +23,23 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv("SUBPROC_FAKE"); mode != "" {
 		os.Exit(fakeChild(mode))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if left := childrenLeft(); code == 0 && left != "" {
+		fmt.Fprintf(os.Stderr, "child processes left after the tests: %s\n", left)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// childrenLeft lists this process's children (Linux /proc; "" elsewhere).
+func childrenLeft() string {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", os.Getpid()))
+	var left []string
+	for _, f := range tasks {
+		b, _ := os.ReadFile(f)
+		left = append(left, strings.Fields(string(b))...)
+	}
+	return strings.Join(left, " ")
 }
 
 func fakeChild(mode string) int {
