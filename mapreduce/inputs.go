@@ -14,6 +14,10 @@ import (
 // glob, an unknown format. Nothing was read.
 var ErrInvalidOptions = errors.New("invalid options")
 
+// ErrTooMalformed fails an input with more malformed lines than
+// ScanOptions.MaxMalformed allows.
+var ErrTooMalformed = errors.New("too many malformed lines")
+
 // An Input is one log stream to read: a file, or "-" for standard input.
 type Input struct {
 	Path string

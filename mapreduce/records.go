@@ -256,6 +256,9 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 			err = serr
 		}
 	}
+	if err == nil {
+		err = rw.opts.checkMalformed(st.Lines, st.Malformed)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return context.Cause(ctx)

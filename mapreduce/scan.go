@@ -50,6 +50,9 @@ type ScanOptions struct {
 	// ChildTimeout kills an input's filter pipeline that runs longer and
 	// fails the input; 0 means no limit.
 	ChildTimeout time.Duration
+	// MaxMalformed fails an input whose share of malformed lines is above
+	// it (a guard against the wrong format); 0 means no limit.
+	MaxMalformed float64
 	Progress     Progress // nil: none
 	// MaxExamples is how many malformed lines are kept, with their place,
 	// for the caller to show: 0 means 10, negative means none.
@@ -218,6 +221,9 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 	n, err := readInput(ctx, in, s.opts, s.readAhead, func(lines *lineSource) error {
 		return s.scanLines(ctx, in.Path, lines, &out)
 	})
+	if err == nil {
+		err = s.opts.checkMalformed(out.stats.Lines, out.stats.Malformed)
+	}
 	if err != nil {
 		return out, err
 	}
@@ -335,4 +341,13 @@ func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineS
 		}
 	}
 	return nil
+}
+
+// checkMalformed applies MaxMalformed to an input's counts.
+func (o ScanOptions) checkMalformed(lines, malformed int64) error {
+	if o.MaxMalformed <= 0 || lines == 0 || float64(malformed) <= o.MaxMalformed*float64(lines) {
+		return nil
+	}
+	return fmt.Errorf("%w: %d of %d lines are malformed, more than %g of them: is the format right?",
+		ErrTooMalformed, malformed, lines, o.MaxMalformed)
 }

@@ -16,6 +16,7 @@ const (
 	exitFailed      = 1   // no result written
 	exitUsage       = 2   // bad flag, format or argument
 	exitSomeFailed  = 3   // result written, some inputs unreadable
+	exitLocked      = 75  // another run holds --lock (EX_TEMPFAIL)
 	exitInterrupted = 128 // plus the signal number: 130 SIGINT, 143 SIGTERM
 )
 
@@ -46,6 +47,9 @@ func exitCode(ctx context.Context, err error, env *env) int {
 		return exitOK
 	case errors.As(err, &failed):
 		return exitSomeFailed // each input was named when it was reported
+	case errors.As(err, new(lockedError)):
+		env.errorf("%v", err)
+		return exitLocked
 	case isUsage(err):
 		env.errorf("%v", err)
 		env.errorf("run 'logmr help' for usage")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,9 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		&cli.StringFlag{Name: "output-filter", Usage: "run the output through `CMD` (e.g. 'gzip -9 | openssl enc -aes-256-cbc -pbkdf2 -pass env:KEY') before stdout or -o"},
 		&cli.DurationFlag{Name: "child-timeout", Usage: "kill an input's filter that runs longer than `DURATION` (e.g. 10m) and fail that input"},
 		&cli.BoolFlag{Name: "fail-fast", Usage: "stop at the first input that cannot be read (default: report it, go on, exit 3)"},
+		&cli.StringFlag{Name: "lock", Usage: "hold an exclusive lock on `FILE` for the run; if another run holds it, exit 75 at once"},
+		&cli.DurationFlag{Name: "lock-wait", Usage: "with --lock, wait up to `DURATION` for the lock instead of exiting 75 at once"},
+		&cli.Float64Flag{Name: "max-malformed", Usage: "fail an input whose share of malformed lines is above `RATIO` (e.g. 0.01): a guard against the wrong --format"},
 	}, filterFlags()...)
 }
 
@@ -53,6 +57,7 @@ type query struct {
 	// logFormat is the --format asked for; nil: detected per input.
 	logFormat    *logparse.Format
 	outputFilter []subproc.Stage // nil: none
+	lock         *os.File        // the --lock file, held until exit
 	childTimeout time.Duration
 	quiet        bool
 	verbose      bool
@@ -95,7 +100,19 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if q.childTimeout = c.Duration("child-timeout"); q.childTimeout < 0 {
 		return nil, usagef("--child-timeout %v: must be positive", q.childTimeout)
 	}
+	if ratio := c.Float64("max-malformed"); ratio < 0 || ratio > 1 {
+		return nil, usagef("--max-malformed %v: want a ratio from 0 to 1, such as 0.01", ratio)
+	}
+	if path := c.String("lock"); path != "" {
+		// Held until the process exits: the kernel releases it then.
+		if q.lock, err = acquireLock(c.Context, path, c.Duration("lock-wait")); err != nil {
+			return nil, err
+		}
+	} else if c.IsSet("lock-wait") {
+		return nil, usagef("--lock-wait needs --lock FILE")
+	}
 	q.scan = mapreduce.ScanOptions{
+		MaxMalformed: c.Float64("max-malformed"),
 		InputFilter:  inputFilter,
 		ChildTimeout: q.childTimeout,
 		FailFast:     c.Bool("fail-fast"),
