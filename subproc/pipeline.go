@@ -15,7 +15,7 @@ import (
 )
 
 // Options configures Start. The zero value runs the children with this
-// process's environment, no timeout, a 2 s grace and a 32 KiB stderr tail.
+// process's environment, no timeout, a 1 s grace and a 32 KiB stderr tail.
 type Options struct {
 	// Env is the children's whole environment. Secrets belong here (read
 	// by the child as, e.g., openssl's -pass env:NAME), never in argv,
@@ -24,7 +24,8 @@ type Options struct {
 	// Timeout kills the pipeline when it runs longer; 0 means no limit.
 	Timeout time.Duration
 	// Grace is how long a child has to exit after SIGTERM before its
-	// process group gets SIGKILL; 0 means 2 s.
+	// process group gets SIGKILL; 0 means 1 s, which leaves logmr's 2 s
+	// forced exit after a signal time to deliver the SIGKILL.
 	Grace time.Duration
 	// StderrTail is how many of the last bytes of each child's stderr are
 	// kept for the error; 0 means 32 KiB.
@@ -64,7 +65,7 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 	}
 	p := &Pipeline{stages: stages, grace: opts.Grace}
 	if p.grace <= 0 {
-		p.grace = 2 * time.Second
+		p.grace = time.Second
 	}
 	if opts.Timeout > 0 {
 		p.ctx, p.cancel = context.WithTimeout(ctx, opts.Timeout)
