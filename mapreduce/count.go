@@ -117,8 +117,11 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 		budget = cmp.Or(co.SpillKeys, defaultSpillKeys)
 	}
 	seed := maphash.MakeSeed()
+	// Every spill of the run, failed inputs' included, is closed here.
+	spills := &spillRegistry{}
+	defer spills.closeAll()
 	newCounter := func() *Counter {
-		return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}, budget: budget, seed: seed}
+		return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}, budget: budget, seed: seed, spills: spills}
 	}
 	counter, stats, err := ScanLogs(ctx, paths, newCounter, opts)
 	if counter == nil {
@@ -127,7 +130,6 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 	if counter.spill == nil {
 		return &CountResult{By: co.By, rows: topEntries(counter.counts, co.Top), Stats: stats}, err
 	}
-	defer counter.spill.close()
 	counter.spill.write(counter.counts)
 	counter.counts = nil
 	rows, spillErr := counter.spill.top(co.Top)
@@ -166,6 +168,7 @@ type Counter struct {
 	budget int               // keys held before spilling; 0: never
 	seed   maphash.Seed      // partitions spilled keys, the same for every Counter of a Count
 	spill  *spillSet         // nil until the first spill
+	spills *spillRegistry    // where spill is registered, to be closed
 	esc    []byte            // scratch for escaping a value
 }
 
@@ -231,9 +234,11 @@ func (c *Counter) appendKey(dst []byte, f CountField, rec *logparse.Record) []by
 			if f == ByDay {
 				dst = t.AppendFormat(dst, time.DateOnly)
 			} else {
-				// The local hour, whatever the zone's offset (+05:45 too).
-				y, mo, d := t.Date()
-				dst = time.Date(y, mo, d, t.Hour(), 0, 0, 0, c.loc).AppendFormat(dst, time.RFC3339)
+				// The local hour, whatever the zone's offset (+05:45 too),
+				// keeping the instant's own offset: the two 01:00 hours of
+				// a DST fall-back stay two buckets.
+				t = t.Add(-time.Duration(t.Minute())*time.Minute - time.Duration(t.Second())*time.Second)
+				dst = t.AppendFormat(dst, time.RFC3339)
 			}
 		}
 	}
@@ -278,7 +283,7 @@ func decodeKey(key string, by []CountField, row *CountRow) {
 func (c *Counter) Merge(other *Counter) {
 	if other.spill != nil {
 		if c.spill == nil {
-			c.spill = &spillSet{seed: c.seed}
+			c.spill = c.spills.add(&spillSet{seed: c.seed})
 		}
 		c.spill.adopt(other.spill)
 	}
@@ -301,7 +306,7 @@ func (c *Counter) Merge(other *Counter) {
 // spillOut writes c's counts to its spill files and starts an empty map.
 func (c *Counter) spillOut() {
 	if c.spill == nil {
-		c.spill = &spillSet{seed: c.seed}
+		c.spill = c.spills.add(&spillSet{seed: c.seed})
 	}
 	c.spill.write(c.counts)
 	c.counts = make(map[string]*tally, c.budget/4)

@@ -121,3 +121,25 @@ func TestCountTopSpills(t *testing.T) {
 		t.Errorf("%d temporary files left", len(left))
 	}
 }
+
+// The two 01:00 hours of a DST fall-back are two buckets, each with its
+// own offset; a +05:45 zone buckets at its local hour.
+func TestCountHourBuckets(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	lines := []string{ // 2026-11-01: New York falls back from -04:00 to -05:00 at 06:00Z
+		`192.0.2.1 - - [01/Nov/2026:05:30:00 +0000] "GET / HTTP/1.1" 200 1`,
+		`192.0.2.1 - - [01/Nov/2026:06:30:00 +0000] "GET / HTTP/1.1" 200 1`,
+		`192.0.2.1 - - [01/Nov/2026:06:40:00 +0000] "GET / HTTP/1.1" 200 1`,
+	}
+	c := &Counter{by: []CountField{ByHour}, loc: ny, counts: map[string]*tally{}}
+	for _, l := range lines {
+		c.Add(parseLine(t, logparse.Common, l))
+	}
+	got := (&CountResult{By: c.by, rows: topEntries(c.counts, 0)}).Rows()
+	if len(got) != 2 || got[0].Key[0] != "2026-11-01T01:00:00-05:00" || got[0].Requests != 2 || got[1].Key[0] != "2026-11-01T01:00:00-04:00" {
+		t.Errorf("fall-back hours = %v, want 01:00-05:00 (2) and 01:00-04:00 (1)", got)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // With --top, a count keeps memory bounded per worker: a Counter that
@@ -176,4 +177,32 @@ func compareEntries(a, b countEntry) int {
 		return c
 	}
 	return strings.Compare(a.key, b.key)
+}
+
+// A spillRegistry is every spillSet of one Count, so that the files of a
+// Counter that was never merged (its input failed, the run was cancelled)
+// are closed when the Count returns, not when the GC gets to them.
+type spillRegistry struct {
+	mu   sync.Mutex
+	sets []*spillSet
+}
+
+func (r *spillRegistry) add(s *spillSet) *spillSet {
+	if r == nil {
+		return s
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sets = append(r.sets, s)
+	return s
+}
+
+// closeAll closes every file of every set; a file adopted by another set
+// is closed twice, the second time harmlessly.
+func (r *spillRegistry) closeAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.sets {
+		s.close()
+	}
 }

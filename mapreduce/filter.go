@@ -53,7 +53,7 @@ type Filter struct {
 type matcher struct {
 	statuses     *[1000]bool // nil: any status
 	methods      [][]byte
-	since, until int64 // Unix nanoseconds; 0: no bound
+	since, until instant
 	hasSince     bool
 	hasUntil     bool
 	paths        [][]byte
@@ -111,12 +111,12 @@ func (f Filter) compile() (*matcher, error) {
 		m.hosts = append(m.hosts, p)
 	}
 	if !f.Since.IsZero() {
-		m.since, m.hasSince = f.Since.UnixNano(), true
+		m.since, m.hasSince = instantOf(f.Since), true
 	}
 	if !f.Until.IsZero() {
-		m.until, m.hasUntil = f.Until.UnixNano(), true
+		m.until, m.hasUntil = instantOf(f.Until), true
 	}
-	if m.hasSince && m.hasUntil && m.until <= m.since {
+	if m.hasSince && m.hasUntil && !m.since.before(m.until) {
 		return nil, fmt.Errorf("%w: the time window is empty: until %s is not after since %s",
 			ErrInvalidOptions, f.Until.Format(time.RFC3339), f.Since.Format(time.RFC3339))
 	}
@@ -206,8 +206,8 @@ func (m *matcher) stage(rec *logparse.Record) int {
 		if !rec.HasTime() {
 			return stageTime
 		}
-		t := rec.Time*1e9 + int64(rec.Nsec)
-		if (m.hasSince && t < m.since) || (m.hasUntil && t >= m.until) {
+		t := instant{rec.Time, rec.Nsec}
+		if (m.hasSince && t.before(m.since)) || (m.hasUntil && !t.before(m.until)) {
 			return stageTime
 		}
 	}
@@ -288,4 +288,17 @@ func anyMatch(res []*regexp.Regexp, b []byte) bool {
 		}
 	}
 	return false
+}
+
+// An instant is Unix seconds and nanoseconds: unlike UnixNano it holds any
+// year a log or a flag can name.
+type instant struct {
+	sec  int64
+	nsec int32
+}
+
+func instantOf(t time.Time) instant { return instant{t.Unix(), int32(t.Nanosecond())} }
+
+func (a instant) before(b instant) bool {
+	return a.sec < b.sec || a.sec == b.sec && a.nsec < b.nsec
 }

@@ -157,3 +157,12 @@ func TestFilterStageCounts(t *testing.T) {
 		t.Errorf("Files = %+v, want 4 adding up to %d lines", st.Files, st.Lines)
 	}
 }
+
+// Time bounds far from today (beyond what UnixNano holds) still compare.
+func TestFilterFarTimes(t *testing.T) {
+	rec := parseLine(t, logparse.Common, `192.0.2.1 - - [22/Nov/2026:06:30:00 +0000] "GET / HTTP/1.1" 200 5`)
+	m, err := Filter{Since: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}.compile()
+	if err != nil || !m.match(rec) {
+		t.Errorf("1600..3000 does not hold 2026: %v", err)
+	}
+}

@@ -257,6 +257,8 @@ func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, 
 		// input, gzip sniffed as from a file.
 		if f, ok := file.(*os.File); ok && opts.Progress == nil {
 			raw = f
+		} else if in.Path == "-" && opts.Progress == nil {
+			raw = os.Stdin // handed over too: a copying goroutine could block Wait on a slow producer
 		}
 		filter, err = subproc.Start(ctx, opts.InputFilter, raw, nil, subproc.Options{Timeout: opts.ChildTimeout})
 		if err != nil {
@@ -269,10 +271,17 @@ func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, 
 	if filter != nil {
 		ferr := filter.Wait()
 		var ee *subproc.ExitError
-		if ferr != nil && !(err != nil && errors.As(ferr, &ee) && ee.BrokenPipe()) {
-			// The child's failure explains a short or garbled stream; a
-			// child killed by SIGPIPE only says that reading stopped.
+		switch {
+		case ferr == nil:
+		case err == nil:
+			// The child's failure explains a short or garbled stream.
 			return 0, fmt.Errorf("input filter: %w", ferr)
+		case errors.As(ferr, &ee) && ee.BrokenPipe():
+			// Killed by SIGPIPE: it only says that reading stopped.
+		default:
+			// Reading stopped early, and the child then failed, maybe
+			// for that reason (openssl: "error writing output"): both.
+			return 0, fmt.Errorf("%w (and the input filter: %v)", err, ferr)
 		}
 	}
 	return n, err

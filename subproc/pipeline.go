@@ -156,9 +156,11 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 
 // abort stops whatever Start had started, after a failure to start.
 func (p *Pipeline) abort() {
-	p.cancel()
 	if p.stdin != nil {
 		p.stdin.Close()
+	}
+	if p.stdout != nil {
+		p.stdout.Close()
 	}
 	for _, cmd := range p.cmds {
 		if cmd.Process != nil {
@@ -166,6 +168,13 @@ func (p *Pipeline) abort() {
 			cmd.Wait()
 		}
 	}
+	p.mu.Lock()
+	p.reaped = true // no late SIGKILL for a group that is gone
+	p.mu.Unlock()
+	for _, stop := range p.stops {
+		stop()
+	}
+	p.cancel()
 }
 
 // killGroup signals the child's process group.

@@ -166,3 +166,33 @@ func TestSignalKillsChildren(t *testing.T) {
 		}
 	}
 }
+
+// A filtered standard input is handed to the child itself: a producer
+// still holding the pipe open after the filter is done does not hold the
+// run.
+func TestInputFilterStdin(t *testing.T) {
+	cmd := exec.Command(logmr, "count", "--by", "status", "--input-filter", "head -n 3", "-")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile("../../testdata/logs/access.log.1")
+	in.Write(data) // and keep the pipe open
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil || !strings.Contains(out.String(), "requests") {
+			t.Errorf("%v, output %q", err, out.String())
+		}
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Error("the run waits for its standard input's producer")
+	}
+}
