@@ -123,6 +123,9 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 	newCounter := func() *Counter {
 		return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}, budget: budget, seed: seed, spills: spills}
 	}
+	// With Top, merge partials as they finish: one waiting for a slow
+	// earlier input would keep its keys in memory, past any budget.
+	opts.anyOrder = co.Top > 0
 	counter, stats, err := ScanLogs(ctx, paths, newCounter, opts)
 	if counter == nil {
 		return nil, err

@@ -30,6 +30,11 @@ type Options struct {
 	// FailFast makes the first failing input cancel the run. By default a
 	// failing input is recorded and the others still finish.
 	FailFast bool
+	// AnyOrder reduces each partial as soon as it is done instead of in
+	// input order. For a commutative Reduce (a count) it gives the same
+	// result, and no finished partial waits for a slow earlier input, so
+	// memory stays with the running workers.
+	AnyOrder bool
 }
 
 // An InputError is the failure of one input.
@@ -73,7 +78,7 @@ func (e *FailedInputs) Unwrap() []error {
 // none succeeded); with opts.FailFast it returns that input's *InputError
 // and the zero P instead. Panics in Map or Reduce are re-raised in the caller.
 func Run[In, P any](ctx context.Context, inputs []In, job Job[In, P], opts Options) (P, error) {
-	f := &folder[P]{reduce: job.Reduce, slots: make([]slot[P], len(inputs))}
+	f := &folder[P]{reduce: job.Reduce, slots: make([]slot[P], len(inputs)), anyOrder: opts.AnyOrder}
 	name := job.Name
 	if name == nil {
 		name = func(in In) string { return fmt.Sprint(in) }
@@ -120,13 +125,28 @@ type folder[P any] struct {
 	next  int  // slots[:next] are folded into acc
 	acc   P    // valid when have
 	have  bool // acc holds at least one partial
+
+	anyOrder bool // fold each partial when it is put
 }
 
 func (f *folder[P]) put(i int, p P) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.anyOrder {
+		f.slots[i].done = true
+		f.fold(p)
+		return
+	}
 	f.slots[i] = slot[P]{done: true, partial: p}
 	f.advance()
+}
+
+func (f *folder[P]) fold(p P) {
+	if f.have {
+		f.acc = f.reduce(f.acc, p)
+	} else {
+		f.acc, f.have = p, true
+	}
 }
 
 func (f *folder[P]) fail(i int, err *InputError) {
@@ -140,14 +160,10 @@ func (f *folder[P]) advance() {
 	var zero P
 	for ; f.next < len(f.slots) && f.slots[f.next].done; f.next++ {
 		s := &f.slots[f.next]
-		if s.err != nil {
+		if s.err != nil || f.anyOrder {
 			continue
 		}
-		if f.have {
-			f.acc = f.reduce(f.acc, s.partial)
-		} else {
-			f.acc, f.have = s.partial, true
-		}
+		f.fold(s.partial)
 		s.partial = zero // let the reduced partial go
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -116,5 +117,36 @@ func waitForGoroutines(t *testing.T, before int) {
 			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// With AnyOrder, partials are reduced as they finish: while the first
+// input is slow, the others are folded already instead of waiting.
+func TestRunAnyOrder(t *testing.T) {
+	inputs := []int{0, 1, 2, 3}
+	release := make(chan struct{})
+	var folded []int
+	job := Job[int, []int]{
+		Map: func(ctx context.Context, in int) ([]int, error) {
+			if in == 0 {
+				select {
+				case <-release:
+				case <-time.After(5 * time.Second): // in input order, it would wait forever
+				}
+			}
+			return []int{in}, nil
+		},
+		Reduce: func(acc, next []int) []int {
+			if len(acc)+len(next) == 4-1 && !slices.Contains(append(acc, next...), 0) {
+				folded = append(folded, 3) // the three fast inputs, folded without the slow one
+				close(release)
+			}
+			return append(acc, next...)
+		},
+	}
+	res, err := Run(context.Background(), inputs, job, Options{Workers: 4, AnyOrder: true})
+	slices.Sort(res)
+	if err != nil || !slices.Equal(res, inputs) || len(folded) != 1 {
+		t.Errorf("Run = %v, %v; folded before the slow input: %v", res, err, folded)
 	}
 }

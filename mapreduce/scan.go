@@ -53,7 +53,9 @@ type ScanOptions struct {
 	// MaxMalformed fails an input whose share of malformed lines is above
 	// it (a guard against the wrong format); 0 means no limit.
 	MaxMalformed float64
-	Progress     Progress // nil: none
+
+	anyOrder bool     // merge partials as they finish (Count with Top: see Options.AnyOrder)
+	Progress Progress // nil: none
 	// MaxExamples is how many malformed lines are kept, with their place,
 	// for the caller to show: 0 means 10, negative means none.
 	MaxExamples int
@@ -159,7 +161,7 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 		Reduce: s.reduce,
 		Name:   func(in Input) string { return in.Path },
 	}
-	res, err := Run(ctx, inputs, job, Options{Workers: opts.Workers, FailFast: opts.FailFast})
+	res, err := Run(ctx, inputs, job, Options{Workers: opts.Workers, FailFast: opts.FailFast, AnyOrder: opts.anyOrder})
 	var fi *FailedInputs
 	if errors.As(err, &fi) {
 		failed, err = append(failed, fi.Errs...), nil
