@@ -314,6 +314,3 @@ func (c *Counter) spillOut() {
 	c.spill.write(c.counts)
 	c.counts = make(map[string]*tally, c.budget/4)
 }
-
-// Len returns the number of distinct keys.
-func (c *Counter) Len() int { return len(c.counts) }

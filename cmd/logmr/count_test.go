@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,9 +18,6 @@ import (
 	"github.com/logmr/logmr/mapreduce"
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
-
-// refBytesRE adds %b to refLineRE's fields.
-var refBytesRE = regexp.MustCompile(`^(\S+) \S+ .*? \[([^\]]+)\] "(?:[^"\\]|\\.)*" (\d{3}|-) (\d+|-)`)
 
 type refRow struct {
 	key            string
@@ -33,7 +29,7 @@ func refCount(t *testing.T, files []string, key func(host string, at time.Time, 
 	counts := map[string]*refRow{}
 	for _, path := range files {
 		for _, l := range readTextLines(t, path) {
-			m := refBytesRE.FindStringSubmatch(l)
+			m := refLineRE.FindStringSubmatch(l)
 			if m == nil {
 				t.Fatalf("reference cannot read %q", l)
 			}

@@ -17,10 +17,10 @@ import (
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
-// refLineRE reads host, time, status and request of a well-formed
-// generated line, the straightforward way: a regexp and time.Parse, nothing
-// shared with the production parser.
-var refLineRE = regexp.MustCompile(`^(\S+) \S+ .*? \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}|-) `)
+// refLineRE reads host, time, status and bytes of a well-formed generated
+// line, the straightforward way: a regexp and time.Parse, nothing shared
+// with the production parser.
+var refLineRE = regexp.MustCompile(`^(\S+) \S+ .*? \[([^\]]+)\] "(?:[^"\\]|\\.)*" (\d{3}|-) (\d+|-)`)
 
 // refCanonicalHost is the canonical form DESIGN.md defines, computed with
 // net/netip and strconv.
@@ -94,7 +94,7 @@ func TestHostsStatusWindowMatchesReference(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %q: %v", filepath.Base(path), l, err)
 			}
-			all = append(all, line{refCanonicalHost(m[1]), at, m[4]})
+			all = append(all, line{refCanonicalHost(m[1]), at, m[3]})
 		}
 	}
 	slices.SortFunc(all, func(a, b line) int { return a.at.Compare(b.at) })
