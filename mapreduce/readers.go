@@ -43,6 +43,22 @@ func (r *countingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// rawCounter counts the bytes read through it and keeps the last.
+type rawCounter struct {
+	r    io.Reader
+	n    int64
+	last byte
+}
+
+func (r *rawCounter) Read(b []byte) (int, error) {
+	n, err := r.r.Read(b)
+	if n > 0 {
+		r.n += int64(n)
+		r.last = b[n-1]
+	}
+	return n, err
+}
+
 // lineSource hands out an input's lines, first those it buffered to detect
 // the format, then the rest from the Scanner.
 type lineSource struct {
@@ -53,6 +69,10 @@ type lineSource struct {
 	sampleTrunc []bool
 	sampleNext  int  // the next sample line to hand out
 	inSample    bool // the current line comes from sample
+	// sampledToEOF: detection saw every line there was, fewer than it
+	// wanted; more lines could change the format it picks.
+	sampledToEOF bool
+	base         int64 // lines before the first (a resumed read)
 }
 
 // maxSampleBytes bounds the copies made for detection: on binary junk with
@@ -74,6 +94,7 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format) (*lineSource, 
 		ls.sampleTrunc = append(ls.sampleTrunc, sc.Truncated())
 		sampled += len(sc.Bytes())
 	}
+	ls.sampledToEOF = len(ls.sample) < logparse.DetectLines && sampled < maxSampleBytes
 	format, ok := logparse.Detect(ls.sample)
 	if !ok && sc.Err() == nil {
 		return nil, fmt.Errorf("%w: none of its first %d lines is in the common, combined or vhost_combined format (use --format to name the format)",
@@ -113,7 +134,7 @@ func (ls *lineSource) truncated() bool {
 
 func (ls *lineSource) lineNo() int64 {
 	if ls.inSample {
-		return int64(ls.sampleNext)
+		return ls.base + int64(ls.sampleNext)
 	}
-	return ls.sc.Line()
+	return ls.base + ls.sc.Line()
 }

@@ -53,6 +53,12 @@ type ScanOptions struct {
 	// MaxMalformed fails an input whose share of malformed lines is above
 	// it (a guard against the wrong format); 0 means no limit.
 	MaxMalformed float64
+	// Cache, when set, keeps each input's partial result, and reuses it
+	// while the input is unchanged (see Cache): the result is the same as
+	// without it. Standard input and pipes are never cached. Hosts and
+	// Count can be cached; ScanLogs with another aggregate fails with
+	// ErrInvalidOptions.
+	Cache *Cache
 
 	anyOrder bool     // merge partials as they finish (Count with Top: see Options.AnyOrder)
 	Progress Progress // nil: none
@@ -76,10 +82,13 @@ type Stats struct {
 	Malformed int64 // lines that did not parse
 	Bytes     int64 // bytes of log text, after decompression
 	// Examples are the first malformed lines, in the order inputs were
-	// scheduled (largest first), at most MaxExamples.
+	// scheduled (largest first), at most MaxExamples; in the order inputs
+	// finished when partials are merged as they finish (Count with Top).
 	Examples []*logparse.LineError
 	// Files has one entry per input read to the end, in no set order.
 	Files []FileStats
+	// Cache says how the inputs read used ScanOptions.Cache.
+	Cache CacheStats
 
 	rejected [numStages]int64 // well-formed lines by the filter stage that dropped them
 }
@@ -90,7 +99,12 @@ type FileStats struct {
 	Lines     int64
 	Malformed int64
 	Bytes     int64 // of log text
-	Elapsed   time.Duration
+	// Cached is how many of the input's stored bytes the cache answered
+	// for: all of them, or with Resumed those before the bytes appended
+	// since, which were read.
+	Cached  int64
+	Resumed bool
+	Elapsed time.Duration
 }
 
 // Rejected returns, per filter condition that dropped any well-formed
@@ -115,6 +129,7 @@ func (s *Stats) merge(o Stats, maxExamples int) {
 	room := maxExamples - len(s.Examples)
 	s.Examples = append(s.Examples, o.Examples[:min(room, len(o.Examples))]...)
 	s.Files = append(s.Files, o.Files...)
+	s.Cache.merge(o.Cache)
 	for i, n := range o.rejected {
 		s.rejected[i] += n
 	}
@@ -148,6 +163,16 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 	if opts.FailFast && len(failed) > 0 {
 		return zero, Stats{}, failed[0]
 	}
+	var cache *cacheQuery
+	if opts.Cache != nil {
+		codec, ok := any(newAggregate()).(partialCodec)
+		if !ok {
+			return zero, Stats{}, fmt.Errorf("%w: %T cannot be cached", ErrInvalidOptions, zero)
+		}
+		if cache, err = opts.Cache.forQuery(queryDescription(codec.partialKind(), opts)); err != nil {
+			return zero, Stats{}, err
+		}
+	}
 	slices.SortStableFunc(inputs, func(a, b Input) int { return cmp.Compare(b.Size, a.Size) })
 	startProgress(opts.Progress, inputs)
 
@@ -155,7 +180,7 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 	// read-ahead inflater so it uses two (measured on one 268 MB gzip file
 	// on 2 cores: 610 MB/s against 447 MB/s).
 	readAhead := len(inputs) < workerCount(opts.Workers)
-	s := &logScanner[A]{opts: opts, filter: filter, newAggregate: newAggregate, readAhead: readAhead}
+	s := &logScanner[A]{opts: opts, filter: filter, newAggregate: newAggregate, readAhead: readAhead, cache: cache}
 	job := Job[Input, scanned[A]]{
 		Map:    s.mapInput,
 		Reduce: s.reduce,
@@ -205,6 +230,7 @@ type logScanner[A Aggregate[A]] struct {
 	filter       *matcher
 	newAggregate func() A
 	readAhead    bool // inflate on a goroutine of its own (logparse.StreamOptions)
+	cache        *cacheQuery
 }
 
 func (s *logScanner[A]) reduce(acc, next scanned[A]) scanned[A] {
@@ -218,21 +244,19 @@ var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
 
 // mapInput reads one input to the end.
 func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
+	if s.cache != nil && in.Path != "-" {
+		return s.mapCached(ctx, in)
+	}
 	out := scanned[A]{agg: s.newAggregate()}
 	start := time.Now()
 	n, err := readInput(ctx, in, s.opts, s.readAhead, func(lines *lineSource) error {
 		return s.scanLines(ctx, in.Path, lines, &out)
 	})
-	if err == nil {
-		err = s.opts.checkMalformed(out.stats.Lines, out.stats.Malformed)
-	}
 	if err != nil {
 		return out, err
 	}
-	out.stats.Inputs = 1
 	out.stats.Bytes = n
-	out.stats.Files = []FileStats{{Path: in.Path, Lines: out.stats.Lines, Malformed: out.stats.Malformed, Bytes: n, Elapsed: time.Since(start)}}
-	return out, nil
+	return s.finishInput(in, out, 0, CacheStats{}, start)
 }
 
 // readInput opens an input, picks its format (opts.Format, or detected from
@@ -245,6 +269,25 @@ func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, 
 		return 0, err
 	}
 	defer file.Close()
+	res, err := readOpened(ctx, file, in.Path == "-", opts, readAhead, fn)
+	return res.text, err
+}
+
+// readResult says what was read of an input.
+type readResult struct {
+	text       int64            // bytes of log text, after decompression
+	format     *logparse.Format // what the lines were parsed with
+	settled    bool             // the format would be the same were the input longer
+	compressed bool
+	// raw and endsWithNewline describe the stored bytes read, when read
+	// directly (no input filter).
+	raw             int64
+	endsWithNewline bool
+}
+
+// readOpened reads an opened input (see readInput); stdin says it is
+// standard input. It closes file when ctx is cancelled.
+func readOpened(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
 	// A read from a pipe or FIFO can block forever; closing the file is what
 	// wakes it when the run is cancelled.
 	defer context.AfterFunc(ctx, func() { file.Close() })()
@@ -252,52 +295,60 @@ func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, 
 	if opts.Progress != nil {
 		raw = progressReader{r: file, p: opts.Progress}
 	}
-	var filter *subproc.Pipeline
-	if len(opts.InputFilter) > 0 {
-		// The file (an *os.File, unless progress wraps it) is the first
-		// child's stdin itself; what the last child writes is read as the
-		// input, gzip sniffed as from a file.
-		if f, ok := file.(*os.File); ok && opts.Progress == nil {
-			raw = f
-		} else if in.Path == "-" && opts.Progress == nil {
-			raw = os.Stdin // handed over too: a copying goroutine could block Wait on a slow producer
-		}
-		filter, err = subproc.Start(ctx, opts.InputFilter, raw, nil, subproc.Options{Timeout: opts.ChildTimeout})
-		if err != nil {
-			return 0, fmt.Errorf("input filter: %w", err)
-		}
-		raw = filter.Stdout()
-		defer filter.Wait() // on every early return; the result is taken below
+	if len(opts.InputFilter) == 0 {
+		counter := &rawCounter{r: raw}
+		res, err := scanStream(ctx, counter, opts, readAhead, fn)
+		res.raw, res.endsWithNewline = counter.n, counter.last == '\n'
+		return res, err
 	}
-	n, err := scanStream(ctx, raw, opts, readAhead, fn)
-	if filter != nil {
-		ferr := filter.Wait()
-		var ee *subproc.ExitError
-		switch {
-		case ferr == nil:
-		case err == nil:
-			// The child's failure explains a short or garbled stream.
-			return 0, fmt.Errorf("input filter: %w", ferr)
-		case errors.As(ferr, &ee) && ee.BrokenPipe():
-			// Killed by SIGPIPE: it only says that reading stopped.
-		default:
-			// Reading stopped early, and the child then failed, maybe
-			// for that reason (openssl: "error writing output"): both.
-			return 0, fmt.Errorf("%w (and the input filter: %v)", err, ferr)
-		}
+	// The file (an *os.File, unless progress wraps it) is the first
+	// child's stdin itself; what the last child writes is read as the
+	// input, gzip sniffed as from a file.
+	if f, ok := file.(*os.File); ok && opts.Progress == nil {
+		raw = f
+	} else if stdin && opts.Progress == nil {
+		raw = os.Stdin // handed over too: a copying goroutine could block Wait on a slow producer
 	}
-	return n, err
+	filter, err := subproc.Start(ctx, opts.InputFilter, raw, nil, subproc.Options{Timeout: opts.ChildTimeout})
+	if err != nil {
+		return readResult{}, fmt.Errorf("input filter: %w", err)
+	}
+	defer filter.Wait() // on every early return; the result is taken below
+	res, err := scanStream(ctx, filter.Stdout(), opts, readAhead, fn)
+	ferr := filter.Wait()
+	var ee *subproc.ExitError
+	switch {
+	case ferr == nil:
+	case err == nil:
+		// The child's failure explains a short or garbled stream.
+		return readResult{}, fmt.Errorf("input filter: %w", ferr)
+	case errors.As(ferr, &ee) && ee.BrokenPipe():
+		// Killed by SIGPIPE: it only says that reading stopped.
+	default:
+		// Reading stopped early, and the child then failed, maybe
+		// for that reason (openssl: "error writing output"): both.
+		return readResult{}, fmt.Errorf("%w (and the input filter: %v)", err, ferr)
+	}
+	return res, err
 }
 
 // scanStream reads a raw input (a file, or a filter's output): sniffs and
 // inflates it, picks its format and calls fn with its lines.
-func scanStream(ctx context.Context, raw io.Reader, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (int64, error) {
+func scanStream(ctx context.Context, raw io.Reader, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
 	stream, err := logparse.NewStreamWith(raw, logparse.StreamOptions{ReadAhead: readAhead})
 	if err != nil {
-		return 0, err
+		return readResult{}, err
 	}
 	defer stream.Close()
-	text := &countingReader{r: stream}
+	res, err := scanText(stream, opts.Format, 0, fn)
+	res.compressed = stream.Compressed()
+	return res, err
+}
+
+// scanText reads lines of log text in format (nil: detected from the
+// first lines) and calls fn with them; the first is numbered firstLine+1.
+func scanText(r io.Reader, format *logparse.Format, firstLine int64, fn func(lines *lineSource) error) (readResult, error) {
+	text := &countingReader{r: r}
 	sc := scanners.Get().(*logparse.Scanner)
 	defer func() {
 		sc.Reset(nil) // drop the stream: a pooled Scanner must not pin an inflater
@@ -305,17 +356,18 @@ func scanStream(ctx context.Context, raw io.Reader, opts ScanOptions, readAhead 
 	}()
 	sc.Reset(text)
 
-	lines, err := newLineSource(sc, opts.Format)
+	lines, err := newLineSource(sc, format)
 	if err != nil {
-		return 0, err
+		return readResult{}, err
 	}
+	lines.base = firstLine
 	if err := fn(lines); err != nil {
-		return 0, err
+		return readResult{}, err
 	}
 	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("after line %d: %w", sc.Line(), err)
+		return readResult{}, fmt.Errorf("after line %d: %w", firstLine+sc.Line(), err)
 	}
-	return text.n, nil
+	return readResult{text: text.n, format: lines.format, settled: format != nil || !lines.sampledToEOF}, nil
 }
 
 // ctxCheckLines is how often a worker looks at ctx: often enough to stop
