@@ -132,8 +132,12 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 		last.Stdout, p.stdout = w, &eofFile{File: r}
 		parentEnds = append(parentEnds, w)
 	}
+	track(p)
 	for i, cmd := range p.cmds {
-		if err := cmd.Start(); err != nil {
+		p.mu.Lock() // KillAll reads cmd.Process
+		err := cmd.Start()
+		p.mu.Unlock()
+		if err != nil {
 			p.abort()
 			return nil, fmt.Errorf("starting %s: %w", stages[i], err)
 		}
@@ -171,10 +175,50 @@ func (p *Pipeline) abort() {
 	p.mu.Lock()
 	p.reaped = true // no late SIGKILL for a group that is gone
 	p.mu.Unlock()
+	untrack(p)
 	for _, stop := range p.stops {
 		stop()
 	}
 	p.cancel()
+}
+
+// running is every started Pipeline not yet waited for, for KillAll.
+var running struct {
+	sync.Mutex
+	set map[*Pipeline]struct{}
+}
+
+func track(p *Pipeline) {
+	running.Lock()
+	defer running.Unlock()
+	if running.set == nil {
+		running.set = map[*Pipeline]struct{}{}
+	}
+	running.set[p] = struct{}{}
+}
+
+func untrack(p *Pipeline) {
+	running.Lock()
+	defer running.Unlock()
+	delete(running.set, p)
+}
+
+// KillAll sends SIGKILL to the process group of every child of every
+// pipeline not yet waited for, grandchildren included. It is for a program
+// about to exit without waiting (a second Ctrl-C), so that no child, even
+// one that ignores SIGTERM, outlives it.
+func KillAll() {
+	running.Lock()
+	defer running.Unlock()
+	for p := range running.set {
+		p.mu.Lock()
+		if !p.reaped {
+			for _, cmd := range p.cmds {
+				killGroup(cmd, syscall.SIGKILL)
+			}
+		}
+		p.mu.Unlock()
+	}
 }
 
 // killGroup signals the child's process group.
@@ -240,6 +284,7 @@ func (p *Pipeline) wait() error {
 	p.mu.Lock()
 	p.reaped = true
 	p.mu.Unlock()
+	untrack(p)
 	for _, stop := range p.stops {
 		stop()
 	}

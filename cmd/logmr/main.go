@@ -6,9 +6,12 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // --tz works where the system has no zone database (containers, cron images)
+
+	"github.com/logmr/logmr/subproc"
 )
 
 // shutdownGrace is how long a cancelled run may take to stop before the
@@ -22,11 +25,15 @@ func main() {
 	caught := make(chan os.Signal, 1)
 	signal.Notify(caught, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
-		sig := <-caught
-		// Restore the default disposition: a second Ctrl-C kills at once.
-		signal.Stop(caught)
-		cancel(interrupted{sig.(syscall.Signal)})
-		time.AfterFunc(shutdownGrace, func() { os.Exit(exitInterrupted + int(sig.(syscall.Signal))) })
+		sig := (<-caught).(syscall.Signal)
+		cancel(interrupted{sig})
+		// The run stops by itself within the grace, or is stopped: a
+		// second signal (an impatient Ctrl-C) ends it at once.
+		select {
+		case <-caught:
+		case <-time.After(shutdownGrace):
+		}
+		forceExit(exitInterrupted + int(sig))
 	}()
 	env := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
 	app := newApp(env)
@@ -35,4 +42,43 @@ func main() {
 		err = app.RunContext(ctx, reorderArgs(app, os.Args))
 	}
 	os.Exit(exitCode(ctx, err, env))
+}
+
+// forcedExitCleanups undo what a run has half done (a temporary output
+// file) when the process exits without finishing: see onForcedExit.
+var forcedExitCleanups struct {
+	sync.Mutex
+	next int
+	fns  map[int]func()
+}
+
+// onForcedExit registers fn to run if the process is forced to exit; the
+// returned function unregisters it.
+func onForcedExit(fn func()) (unregister func()) {
+	c := &forcedExitCleanups
+	c.Lock()
+	defer c.Unlock()
+	if c.fns == nil {
+		c.fns = map[int]func(){}
+	}
+	id := c.next
+	c.next++
+	c.fns[id] = fn
+	return func() {
+		c.Lock()
+		defer c.Unlock()
+		delete(c.fns, id)
+	}
+}
+
+// forceExit ends the process now: no child process is left behind (their
+// groups get SIGKILL) and no temporary output file.
+func forceExit(code int) {
+	subproc.KillAll()
+	c := &forcedExitCleanups
+	c.Lock() // held: nothing may register after this
+	for _, fn := range c.fns {
+		fn()
+	}
+	os.Exit(code)
 }

@@ -170,6 +170,7 @@ func writeAtomically(ctx context.Context, path string, existing fs.FileInfo, wri
 	if err != nil {
 		return err
 	}
+	defer onForcedExit(func() { os.Remove(tmp.Name()) })()
 	defer func() {
 		if err != nil {
 			tmp.Close()
