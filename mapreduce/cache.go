@@ -359,6 +359,7 @@ func (c *Cache) Prune(ctx context.Context, opts PruneOptions) (PruneStats, error
 		return ps, fmt.Errorf("cache: %w", err)
 	}
 	now := time.Now()
+	dirs := dirIdentities{}
 	for _, qd := range queries {
 		if ctx.Err() != nil {
 			return ps, ctx.Err()
@@ -381,7 +382,7 @@ func (c *Cache) Prune(ctx context.Context, opts PruneOptions) (PruneStats, error
 			if err != nil {
 				continue // removed meanwhile
 			}
-			if opts.keeps(filepath.Join(dir, de.Name()), info.ModTime(), now) {
+			if opts.keeps(filepath.Join(dir, de.Name()), info.ModTime(), now, dirs) {
 				ps.Kept++
 				ps.Bytes += info.Size()
 				left++
@@ -402,14 +403,14 @@ func (c *Cache) Prune(ctx context.Context, opts PruneOptions) (PruneStats, error
 }
 
 // keeps decides an entry's fate from when it was last used.
-func (opts PruneOptions) keeps(entry string, used, now time.Time) bool {
+func (opts PruneOptions) keeps(entry string, used, now time.Time, dirs dirIdentities) bool {
 	switch {
 	case !opts.UsedSince.IsZero() && !used.Before(opts.UsedSince):
 		return true
 	case opts.MaxAge > 0 && now.Sub(used) > opts.MaxAge:
 		return false
 	}
-	return inputPresent(entry)
+	return inputPresent(entry, dirs)
 }
 
 func removeStaleTemp(dir string, de fs.DirEntry, now time.Time) bool {
@@ -422,9 +423,33 @@ func removeStaleTemp(dir string, de fs.DirEntry, now time.Time) bool {
 	return true
 }
 
+// dirIdentities caches, per directory, the device and inode of the files
+// in it.
+type dirIdentities map[string]map[[2]uint64]bool
+
+func (d dirIdentities) has(dir string, dev, ino uint64) bool {
+	ids, ok := d[dir]
+	if !ok {
+		ids = map[[2]uint64]bool{}
+		entries, _ := os.ReadDir(dir)
+		for _, de := range entries {
+			if info, err := os.Stat(filepath.Join(dir, de.Name())); err == nil {
+				if id, ok := identify(info); ok {
+					ids[[2]uint64{id.dev, id.ino}] = true
+				}
+			}
+		}
+		d[dir] = ids
+	}
+	return ids[[2]uint64{dev, ino}]
+}
+
 // inputPresent reports whether the file an entry was read from is still
-// at the path it was read from. An entry that does not decode is not kept.
-func inputPresent(entryPath string) bool {
+// there: at the path it was read from, or renamed within its directory
+// (logrotate's access.log -> access.log.1), since the entry's path is
+// written when it is stored, not when a later run finds the file renamed.
+// An entry that does not decode is not kept.
+func inputPresent(entryPath string, dirs dirIdentities) bool {
 	f, err := os.Open(entryPath)
 	if err != nil {
 		return false
@@ -446,10 +471,10 @@ func inputPresent(entryPath string) bool {
 	if d.err != nil {
 		return false
 	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return false
+	if info, err := os.Stat(path); err == nil {
+		if id, ok := identify(info); ok && id.dev == dev && id.ino == ino {
+			return true
+		}
 	}
-	id, ok := identify(info)
-	return ok && id.dev == dev && id.ino == ino
+	return dirs.has(filepath.Dir(path), dev, ino)
 }
