@@ -34,12 +34,12 @@ Examples:
    logmr count --by host --top 20 --status 404 /var/log/nginx
    logmr count --by day,status_class --tz Europe/Paris -O csv -o daily.csv /var/log/apache2
    logmr count --by user_agent --path /wp-login.php --since 2026-11-21 --top 10 /var/log/apache2`,
-		Flags: append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV),
+		Flags: append(append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV),
 			&cli.StringSliceFlag{Name: "by", Usage: "group by these `FIELDS`, comma-separated: " + strings.Join(fields, ", ")},
 			&cli.IntFlag{Name: "top", Usage: "print only the `N` keys with the most requests (0: all)"},
 			&cli.StringFlag{Name: "tz", Value: "UTC", Usage: "the `ZONE` of hour and day buckets: UTC, Local or an IANA name such as Europe/Paris"},
 			&cli.BoolFlag{Name: "human", Usage: "-O text: thousands separators and bytes in KiB, MiB, GiB"},
-		),
+		), cacheFlags()...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			q, err := parseQuery(c, env)

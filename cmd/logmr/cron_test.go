@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -91,5 +92,105 @@ func TestCronEnvironment(t *testing.T) {
 	want := run(t, nil, "hosts", "--path", "/robots.txt", "../../testdata/logs")
 	if stderr.Len() != 0 || stdout.String() != want.stdout {
 		t.Errorf("stderr %q, stdout %q; want only the result", stderr.String(), stdout.String())
+	}
+}
+
+// TestREADMECrontab runs the README's crontab lines as cron does: through
+// sh -c, with cron's minimal environment, no terminal and no standard
+// input, "\%" unescaped (a bare % would end the command). Paths are
+// pointed at a scratch directory. Each line must print nothing, exit 0
+// and write its report; run again (the cache warm), the same report.
+func TestREADMECrontab(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```cron\n")
+	block, _, ok2 := strings.Cut(block, "```")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no ```cron block")
+	}
+	scratch := t.TempDir()
+	logs := filepath.Join(scratch, "apache2")
+	if err := os.CopyFS(logs, os.DirFS("../../testdata/logs")); err != nil {
+		t.Fatal(err)
+	}
+	replacer := strings.NewReplacer(
+		"/var/log/apache2", logs,
+		"/run/lock/", scratch+"/",
+		"/var/cache/logmr", filepath.Join(scratch, "cache"),
+		"/srv/reports/", scratch+"/",
+	)
+	lines := 0
+	for line := range strings.Lines(block) {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 6 {
+			t.Fatalf("crontab line %q: want 5 time fields and a command", line)
+		}
+		command := strings.TrimSpace(line[strings.Index(line, fields[5]):])
+		if strings.Contains(strings.ReplaceAll(command, `\%`, ""), "%") {
+			t.Errorf("crontab line %q: a bare %% ends the command under cron; write \\%%", line)
+		}
+		command = replacer.Replace(strings.ReplaceAll(command, `\%`, "%"))
+		report := regexp.MustCompile(`-o (\S+)`).FindStringSubmatch(command)
+		if report == nil {
+			t.Fatalf("crontab line %q writes no report (-o)", line)
+		}
+		var first string
+		for run := range 2 {
+			cmd := exec.Command("/bin/sh", "-c", command)
+			cmd.Env = []string{"PATH=" + filepath.Dir(logmr) + ":/usr/bin:/bin", "HOME=" + scratch, "SHELL=/bin/sh", "LOGNAME=cron"}
+			out, err := cmd.CombinedOutput()
+			if err != nil || len(out) > 0 {
+				t.Fatalf("crontab line %q, run %d: %v, output %q; want exit 0 and no output (cron mails any)", line, run+1, err, out)
+			}
+			data, err := os.ReadFile(report[1])
+			if err != nil {
+				t.Fatalf("crontab line %q: no report: %v", line, err)
+			}
+			if run == 0 {
+				first = string(data)
+			} else if string(data) != first {
+				t.Errorf("crontab line %q: the second run's report differs:\n%s\nfirst:\n%s", line, data, first)
+			}
+		}
+		lines++
+	}
+	if lines == 0 {
+		t.Error("the README's crontab block has no line to test")
+	}
+}
+
+// Cache flags: misuse is a usage error; an unusable directory fails the
+// run before reading, naming it; parse has no cache.
+func TestCacheFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"hosts", "--cache-max-age", "1d", "../../testdata/logs"}, 2, "--cache-max-age needs --cache DIR"},
+		{[]string{"hosts", "--cache", dir, "--cache-max-age", "soon", "../../testdata/logs"}, 2, `--cache-max-age: "soon": want a number of days`},
+		{[]string{"count", "--by", "status", "--cache", "/proc/logmr-cache", "../../testdata/logs"}, 1, "--cache /proc/logmr-cache: cache:"},
+		{[]string{"parse", "--cache", dir, "../../testdata/logs"}, 2, "flag provided but not defined: -cache"},
+	} {
+		r := run(t, nil, tc.args...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) || r.stdout != "" {
+			t.Errorf("logmr %q: exit %d, stderr %q; want exit %d naming %q", tc.args, r.code, r.stderr, tc.code, tc.msg)
+		}
+	}
+	for _, age := range []string{"0", "12h", "1.5d", "30d"} {
+		if r := run(t, nil, "hosts", "--cache", dir, "--cache-max-age", age, "../../testdata/logs"); r.code != 0 {
+			t.Errorf("--cache-max-age %s: exit %d, %s", age, r.code, r.stderr)
+		}
+	}
+	tag, err := os.ReadFile(filepath.Join(dir, "CACHEDIR.TAG"))
+	if err != nil || !strings.HasPrefix(string(tag), "Signature: 8a477f597d28d172789f06886806bc55") {
+		t.Errorf("CACHEDIR.TAG: %q, %v", tag, err)
 	}
 }

@@ -22,8 +22,9 @@ host), sorted: IPv4 numerically, then IPv6, then names.
 Examples:
    logmr hosts --path /robots.txt /var/log/apache2
    logmr hosts --path /robots.txt --include 'access.log*' -O json -o robots.json /var/log/nginx
-   zcat old.log.gz | logmr hosts --path /wp-login.php -`,
-		Flags:        queryFlags(outText, outJSON, outJSONL, outCSV, outTSV),
+   zcat old.log.gz | logmr hosts --path /wp-login.php -
+   logmr hosts --path /robots.txt --cache ~/.cache/logmr /var/log/apache2   # re-runs read only new or grown files`,
+		Flags:        append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV), cacheFlags()...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			q, err := parseQuery(c, env)

@@ -59,6 +59,7 @@ type query struct {
 	outputFilter []subproc.Stage // nil: none
 	lock         *os.File        // the --lock file, held until exit
 	childTimeout time.Duration
+	cacheMaxAge  time.Duration // --cache-max-age; 0: entries do not age out
 	quiet        bool
 	verbose      bool
 	progress     *progressBar // nil: no bar
@@ -121,6 +122,9 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 		Selection:    mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")},
 		Workers:      workers,
 	}
+	if err := q.openCache(c); err != nil {
+		return nil, err
+	}
 	if showProgress {
 		q.progress = &progressBar{w: env.stderr}
 		q.scan.Progress = q.progress
@@ -163,10 +167,12 @@ func (q *query) finish(ctx context.Context, st *mapreduce.Stats, err error, star
 		return fmt.Errorf("no input files found in %q", q.paths)
 	}
 	q.report(*st, time.Since(start))
+	q.reportCache(st.Cache)
 	terminal := q.output == "" && isTerminal(q.env.stdout)
 	if werr := q.writeOutput(ctx, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
 		return werr
 	}
+	q.pruneCache(ctx, start)
 	return err
 }
 
@@ -182,7 +188,13 @@ func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
 		}
 		files := slices.SortedFunc(slices.Values(st.Files), func(a, b mapreduce.FileStats) int { return strings.Compare(a.Path, b.Path) })
 		for _, f := range files {
-			q.env.errorf("file %s: %d lines, %d malformed, %d bytes, %.2fs", f.Path, f.Lines, f.Malformed, f.Bytes, f.Elapsed.Seconds())
+			cached := ""
+			if f.Resumed {
+				cached = fmt.Sprintf(", its first %d bytes from the cache", f.Cached)
+			} else if f.Cached > 0 {
+				cached = ", from the cache"
+			}
+			q.env.errorf("file %s: %d lines, %d malformed, %d bytes%s, %.2fs", f.Path, f.Lines, f.Malformed, f.Bytes, cached, f.Elapsed.Seconds())
 		}
 	}
 	rejected := ""
