@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"sync"
@@ -31,7 +32,9 @@ func main() {
 		// second signal (an impatient Ctrl-C) ends it at once.
 		select {
 		case <-caught:
+			fmt.Fprintf(os.Stderr, "logmr: interrupted by %v again: stopped at once\n", sig)
 		case <-time.After(shutdownGrace):
+			fmt.Fprintf(os.Stderr, "logmr: interrupted by %v: not stopped after %v, stopped\n", sig, shutdownGrace)
 		}
 		forceExit(exitInterrupted + int(sig))
 	}()
