@@ -31,9 +31,15 @@ type Selection struct {
 	// name matches one of its globs. Both apply to files found by walking a
 	// directory, never to a file named on the command line.
 	Include, Exclude []string
+	// Shard keeps only the inputs of one shard (PlanShards) of all those
+	// found; the zero Shard keeps all.
+	Shard Shard
 }
 
 func (s Selection) validate() error {
+	if err := s.Shard.validate(); err != nil {
+		return err
+	}
 	for _, pattern := range append(s.Include, s.Exclude...) {
 		if _, err := filepath.Match(pattern, ""); err != nil {
 			return fmt.Errorf("%w: glob %q: %v", ErrInvalidOptions, pattern, err)
@@ -62,7 +68,8 @@ func matchesAny(patterns []string, name string) bool {
 // standard input, a directory is walked recursively in lexical order, its
 // hidden entries (names starting with ".") skipped, its regular files kept
 // when sel keeps them. A file reached twice (named twice, or through a
-// link) is read once. A path that cannot
+// link) is read once. With sel.Shard, only that shard's inputs are
+// returned, and the failures only to shard 0. A path that cannot
 // be read is returned as an *InputError, and the others are still expanded.
 func FindInputs(paths []string, sel Selection) ([]Input, []*InputError, error) {
 	if err := sel.validate(); err != nil {
@@ -93,7 +100,7 @@ func FindInputs(paths []string, sel Selection) ([]Input, []*InputError, error) {
 			add(Input{Path: filepath.Clean(p), Size: sizeOf(info)}, info)
 		}
 	}
-	return inputs, failed, nil
+	return sel.Shard.keep(inputs, failed)
 }
 
 // walkDir adds the files under root that sel keeps. Symbolic links to files

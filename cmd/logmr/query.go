@@ -42,6 +42,8 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		&cli.BoolFlag{Name: "fail-fast", Usage: "stop at the first input that cannot be read (default: report it, go on, exit 3)"},
 		&cli.StringFlag{Name: "lock", Usage: "hold an exclusive lock on `FILE` for the run; if another run holds it, exit 75 at once"},
 		&cli.DurationFlag{Name: "lock-wait", Usage: "with --lock, wait up to `DURATION` for the lock instead of exiting 75 at once"},
+		&cli.StringFlag{Name: "shard", Usage: "read only shard `I/N` of the inputs (I from 0; see logmr plan), or env/N to take I from " +
+			"JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID (0-based) or PARALLEL_SEQ (1-based)"},
 		&cli.Float64Flag{Name: "max-malformed", Usage: "fail an input whose share of malformed lines is above `RATIO` (e.g. 0.01): a guard against the wrong --format"},
 	}, filterFlags()...)
 }
@@ -112,6 +114,12 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	} else if c.IsSet("lock-wait") {
 		return nil, usagef("--lock-wait needs --lock FILE")
 	}
+	var shard mapreduce.Shard
+	if s := c.String("shard"); s != "" {
+		if shard, err = parseShard(s, getenv); err != nil {
+			return nil, err
+		}
+	}
 	q.scan = mapreduce.ScanOptions{
 		MaxMalformed: c.Float64("max-malformed"),
 		InputFilter:  inputFilter,
@@ -119,7 +127,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 		FailFast:     c.Bool("fail-fast"),
 		Format:       format,
 		Filter:       filter,
-		Selection:    mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")},
+		Selection:    mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude"), Shard: shard},
 		Workers:      workers,
 	}
 	if err := q.openCache(c); err != nil {
@@ -163,7 +171,9 @@ func (q *query) finish(ctx context.Context, st *mapreduce.Stats, err error, star
 	switch {
 	case st == nil || st.Inputs == 0 && failed != nil:
 		return fmt.Errorf("no input could be read: no result written")
-	case st.Inputs == 0:
+	case st.Inputs == 0 && q.scan.Selection.Shard.Count == 0:
+		// A shard may be empty (more shards than files): its empty
+		// result is still its share of the answer.
 		return fmt.Errorf("no input files found in %q", q.paths)
 	}
 	q.report(*st, time.Since(start))

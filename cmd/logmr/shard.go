@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/urfave/cli/v2"
+)
+
+// shardIndexVars are the array-job schedulers' task index variables that
+// --shard env/N reads, with the index each gives to its first task.
+var shardIndexVars = []struct {
+	name  string
+	first int
+}{
+	{"JOB_COMPLETION_INDEX", 0},      // Kubernetes Indexed Job
+	{"AWS_BATCH_JOB_ARRAY_INDEX", 0}, // AWS Batch array job
+	{"SLURM_ARRAY_TASK_ID", 0},       // Slurm job array (--array=0-N)
+	{"PARALLEL_SEQ", 1},              // GNU parallel
+}
+
+// parseShard parses --shard: I/N, or env/N with I from the scheduler's
+// variable (see shardIndexVars); getenv reads the environment.
+func parseShard(s string, getenv func(string) string) (mapreduce.Shard, error) {
+	index, count, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(count)
+	if !ok || err != nil || n < 1 {
+		return mapreduce.Shard{}, usagef("--shard %q: want I/N (I from 0 to N-1) or env/N", s)
+	}
+	if index != "env" {
+		i, err := strconv.Atoi(index)
+		if err != nil || i < 0 || i >= n {
+			return mapreduce.Shard{}, usagef("--shard %q: want I/N with I from 0 to %d", s, n-1)
+		}
+		return mapreduce.Shard{Index: i, Count: n}, nil
+	}
+	found, from := -1, ""
+	for _, v := range shardIndexVars {
+		text := getenv(v.name)
+		if text == "" {
+			continue
+		}
+		i, err := strconv.Atoi(text)
+		if err != nil || i-v.first < 0 || i-v.first >= n {
+			return mapreduce.Shard{}, usagef("--shard %s: %s=%q: want %d to %d", s, v.name, text, v.first, n-1+v.first)
+		}
+		if found >= 0 && found != i-v.first {
+			return mapreduce.Shard{}, usagef("--shard %s: %s and %s disagree on the shard index", s, from, v.name)
+		}
+		found, from = i-v.first, v.name
+	}
+	if found < 0 {
+		names := make([]string, len(shardIndexVars))
+		for i, v := range shardIndexVars {
+			names[i] = v.name
+		}
+		return mapreduce.Shard{}, usagef("--shard %s: none of %s is set", s, strings.Join(names, ", "))
+	}
+	return mapreduce.Shard{Index: found, Count: n}, nil
+}
+
+func planCommand(env *env) *cli.Command {
+	return &cli.Command{
+		Name:      "plan",
+		Usage:     "print how --shard I/N splits the inputs: which file goes to which shard",
+		ArgsUsage: "PATH...",
+		Description: `Lists the inputs that PATH names (as the query commands find them) with the
+shard each belongs to: shard, size in bytes and path, one per line, by shard.
+The split depends only on the files' paths and sizes: inputs largest first
+(equal sizes by path), each to the shard with the fewest bytes so far. Every
+machine that sees the same files at the same paths makes the same split, so
+"logmr hosts --shard I/N" on N machines reads each file exactly once.
+
+Examples:
+   logmr plan --shards 4 /var/log/apache2
+   logmr plan --shards 16 --include 'access.log.*.gz' /srv/logs`,
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "shards", Required: true, Usage: "split into `N` shards"},
+			&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
+			&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no per-shard totals on stderr"},
+		},
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			n := c.Int("shards")
+			if n < 1 {
+				return usagef("--shards %d: want 1 or more", n)
+			}
+			if c.NArg() == 0 {
+				return usagef("plan: no PATH given")
+			}
+			sel := mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")}
+			inputs, failed, err := mapreduce.FindInputs(c.Args().Slice(), sel)
+			if err != nil {
+				return err
+			}
+			for _, e := range failed {
+				env.errorf("%v", e)
+			}
+			if err := writePlan(env.stdout, inputs, n); err != nil {
+				return err
+			}
+			if !c.Bool("quiet") {
+				reportPlan(env, inputs, n)
+			}
+			if len(failed) > 0 {
+				return &mapreduce.FailedInputs{Errs: failed}
+			}
+			return nil
+		},
+	}
+}
+
+func writePlan(w io.Writer, inputs []mapreduce.Input, n int) error {
+	shardOf := mapreduce.PlanShards(inputs, n)
+	var b strings.Builder
+	for s := range n {
+		for i, in := range inputs {
+			if shardOf[i] == s {
+				fmt.Fprintf(&b, "%d/%d\t%d\t%s\n", s, n, in.Size, in.Path)
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func reportPlan(env *env, inputs []mapreduce.Input, n int) {
+	files, bytes := make([]int, n), make([]int64, n)
+	for i, s := range mapreduce.PlanShards(inputs, n) {
+		files[s]++
+		bytes[s] += max(inputs[i].Size, 0)
+	}
+	for s := range n {
+		env.errorf("shard %d/%d: %d files, %d bytes", s, n, files[s], bytes[s])
+	}
+}
+
+// getenv is os.Getenv; tests of parseShard give their own.
+var getenv = os.Getenv
