@@ -211,6 +211,6 @@ func (s *logScanner[A]) finishInput(in Input, out scanned[A], cached int64, cs C
 	st.Inputs = 1
 	st.Cache = cs
 	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: st.Bytes,
-		Cached: cached, Elapsed: time.Since(start)}}
+		FromCache: cs.Hits+cs.Resumed > 0, Cached: cached, Elapsed: time.Since(start)}}
 	return out, nil
 }

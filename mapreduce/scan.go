@@ -99,12 +99,12 @@ type FileStats struct {
 	Lines     int64
 	Malformed int64
 	Bytes     int64 // of log text
-	// Cached is how many of the input's stored bytes the cache answered
-	// for: all of them, or with Resumed those before the bytes appended
-	// since, which were read.
-	Cached  int64
-	Resumed bool
-	Elapsed time.Duration
+	// FromCache: the cache answered for the input, all of it, or with
+	// Resumed its first Cached bytes (the bytes appended since were read).
+	FromCache bool
+	Resumed   bool
+	Cached    int64 // stored bytes the cache answered for
+	Elapsed   time.Duration
 }
 
 // Rejected returns, per filter condition that dropped any well-formed

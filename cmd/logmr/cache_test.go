@@ -453,9 +453,7 @@ func (s *cacheSim) check(step string) {
 			var wantHow string
 			switch modes[name] {
 			case fromCache:
-				if info.Size() > 0 { // nothing is said of an empty file
-					wantHow = ", from the cache"
-				}
+				wantHow = ", from the cache"
 			case resumed:
 				wantHow = fmt.Sprintf(", its first %d bytes from the cache", f.cachedSize)
 			}

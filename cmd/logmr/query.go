@@ -201,7 +201,7 @@ func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
 			cached := ""
 			if f.Resumed {
 				cached = fmt.Sprintf(", its first %d bytes from the cache", f.Cached)
-			} else if f.Cached > 0 {
+			} else if f.FromCache {
 				cached = ", from the cache"
 			}
 			q.env.errorf("file %s: %d lines, %d malformed, %d bytes%s, %.2fs", f.Path, f.Lines, f.Malformed, f.Bytes, cached, f.Elapsed.Seconds())
