@@ -108,6 +108,41 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 	if err := co.check(); err != nil {
 		return nil, err
 	}
+	// Every spill of the run, failed inputs' included, is closed here.
+	spills := &spillRegistry{}
+	defer spills.closeAll()
+	newCounter := co.counters(spills)
+	// With Top, merge partials as they finish: one waiting for a slow
+	// earlier input would keep its keys in memory, past any budget.
+	opts.anyOrder = co.Top > 0
+	counter, stats, err := ScanLogs(ctx, paths, newCounter, opts)
+	if counter == nil {
+		return nil, err
+	}
+	res, spillErr := counter.result(co.Top, stats)
+	if spillErr != nil {
+		return nil, spillErr
+	}
+	return res, err
+}
+
+// result is the final step of a count: its top rows, sorted.
+func (c *Counter) result(top int, stats Stats) (*CountResult, error) {
+	if c.spill == nil {
+		return &CountResult{By: c.by, rows: topEntries(c.counts, top), Stats: stats}, nil
+	}
+	c.spill.write(c.counts)
+	c.counts = nil
+	rows, err := c.spill.top(top)
+	if err != nil {
+		return nil, err
+	}
+	return &CountResult{By: c.by, rows: rows, Stats: stats}, nil
+}
+
+// counters returns a maker of the Counters of one count, which share the
+// spill seed and registry.
+func (co CountOptions) counters(spills *spillRegistry) func() *Counter {
 	loc := co.TZ
 	if loc == nil {
 		loc = time.UTC
@@ -117,29 +152,9 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 		budget = cmp.Or(co.SpillKeys, defaultSpillKeys)
 	}
 	seed := maphash.MakeSeed()
-	// Every spill of the run, failed inputs' included, is closed here.
-	spills := &spillRegistry{}
-	defer spills.closeAll()
-	newCounter := func() *Counter {
+	return func() *Counter {
 		return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}, budget: budget, seed: seed, spills: spills}
 	}
-	// With Top, merge partials as they finish: one waiting for a slow
-	// earlier input would keep its keys in memory, past any budget.
-	opts.anyOrder = co.Top > 0
-	counter, stats, err := ScanLogs(ctx, paths, newCounter, opts)
-	if counter == nil {
-		return nil, err
-	}
-	if counter.spill == nil {
-		return &CountResult{By: co.By, rows: topEntries(counter.counts, co.Top), Stats: stats}, err
-	}
-	counter.spill.write(counter.counts)
-	counter.counts = nil
-	rows, spillErr := counter.spill.top(co.Top)
-	if spillErr != nil {
-		return nil, spillErr
-	}
-	return &CountResult{By: co.By, rows: rows, Stats: stats}, err
 }
 
 func (co CountOptions) check() error {

@@ -216,9 +216,10 @@ var buildID = sync.OnceValue(func() string {
 })
 
 // queryDescription is every option that changes the partial result of one
-// input: the build, the aggregate, the format, the filter and the input
-// filter. Selection, workers, MaxMalformed (applied to the cached counts)
-// and the like are not in it. Its hash names the cache's query directory.
+// input: the aggregate, the format, the filter and the input filter.
+// Selection, workers, MaxMalformed (applied to the cached counts) and the
+// like are not in it. Its hash, with the build's, names the cache's query
+// directory; alone, it is the query of a partial-result file.
 func queryDescription(kind string, opts ScanOptions) string {
 	var b strings.Builder
 	line := func(name string, values ...string) {
@@ -229,7 +230,6 @@ func queryDescription(kind string, opts ScanOptions) string {
 		}
 		b.WriteByte('\n')
 	}
-	line("build", buildID())
 	line("aggregate", kind)
 	if opts.Format == nil {
 		line("format", logparse.AutoFormat)

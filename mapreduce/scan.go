@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -169,7 +170,7 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 		if !ok {
 			return zero, Stats{}, fmt.Errorf("%w: %T cannot be cached", ErrInvalidOptions, zero)
 		}
-		if cache, err = opts.Cache.forQuery(queryDescription(codec.partialKind(), opts)); err != nil {
+		if cache, err = opts.Cache.forQuery("build " + strconv.Quote(buildID()) + "\n" + queryDescription(codec.partialKind(), opts)); err != nil {
 			return zero, Stats{}, err
 		}
 	}

@@ -43,7 +43,7 @@ func newApp(env *env) *cli.App {
 		DisableSliceFlagSeparator: true,                         // "--path /a,b" is one path: commas are legal in URLs
 		ExitErrHandler:            func(*cli.Context, error) {}, // main decides exit codes
 		OnUsageError:              onUsageError,
-		Commands:                  []*cli.Command{hostsCommand(env), countCommand(env), parseCommand(env), planCommand(env)},
+		Commands:                  []*cli.Command{hostsCommand(env), countCommand(env), parseCommand(env), mergeCommand(env), planCommand(env)},
 	}
 }
 

@@ -39,7 +39,7 @@ Examples:
 			&cli.IntFlag{Name: "top", Usage: "print only the `N` keys with the most requests (0: all)"},
 			&cli.StringFlag{Name: "tz", Value: "UTC", Usage: "the `ZONE` of hour and day buckets: UTC, Local or an IANA name such as Europe/Paris"},
 			&cli.BoolFlag{Name: "human", Usage: "-O text: thousands separators and bytes in KiB, MiB, GiB"},
-		), cacheFlags()...),
+		), append(cacheFlags(), partialFlag())...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			q, err := parseQuery(c, env)
@@ -50,7 +50,17 @@ Examples:
 			if err != nil {
 				return err
 			}
+			if err := q.checkPartial(c); err != nil {
+				return err
+			}
 			start := time.Now()
+			if c.Bool("partial") {
+				p, stats, err := mapreduce.CountPartial(c.Context, q.paths, co, q.scan)
+				if p == nil {
+					return q.finish(c.Context, nil, err, start, nil)
+				}
+				return q.finish(c.Context, &stats, err, start, q.writePartial(p))
+			}
 			res, err := mapreduce.Count(c.Context, q.paths, co, q.scan)
 			if res == nil {
 				return q.finish(c.Context, nil, err, start, nil)

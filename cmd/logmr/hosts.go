@@ -24,14 +24,24 @@ Examples:
    logmr hosts --path /robots.txt --include 'access.log*' -O json -o robots.json /var/log/nginx
    zcat old.log.gz | logmr hosts --path /wp-login.php -
    logmr hosts --path /robots.txt --cache ~/.cache/logmr /var/log/apache2   # re-runs read only new or grown files`,
-		Flags:        append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV), cacheFlags()...),
+		Flags:        append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV), append(cacheFlags(), partialFlag())...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			q, err := parseQuery(c, env)
 			if err != nil {
 				return err
 			}
+			if err := q.checkPartial(c); err != nil {
+				return err
+			}
 			start := time.Now()
+			if c.Bool("partial") {
+				p, stats, err := mapreduce.HostsPartial(c.Context, q.paths, q.scan)
+				if p == nil {
+					return q.finish(c.Context, nil, err, start, nil)
+				}
+				return q.finish(c.Context, &stats, err, start, q.writePartial(p))
+			}
 			res, err := mapreduce.Hosts(c.Context, q.paths, q.scan)
 			if res == nil {
 				return q.finish(c.Context, nil, err, start, nil)

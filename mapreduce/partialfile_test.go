@@ -1,0 +1,115 @@
+package mapreduce
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// A partial written and read back, shard by shard, then merged, is the
+// whole run's answer; a file cut anywhere is refused, never answered.
+func TestPartialFilesRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	generate(t, dir, 5, 1)
+	ctx := context.Background()
+	wantHosts, err := Hosts(ctx, []string{dir}, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	co := CountOptions{By: []CountField{ByStatus, ByHost}}
+	wantCount, err := Count(ctx, []string{dir}, co, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1, 3} {
+		var hosts, counts []*Partial
+		var names []string
+		for i := range n {
+			opts := ScanOptions{Selection: Selection{Shard: Shard{i, n}}}
+			hp, _, err := HostsPartial(ctx, []string{dir}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp, _, err := CountPartial(ctx, []string{dir}, co, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hosts = append(hosts, roundTrip(t, hp))
+			counts = append(counts, roundTrip(t, cp))
+			names = append(names, fmt.Sprint("shard", i))
+		}
+		mh, err := MergePartials(hosts, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _ := mh.HostsResult()
+		if !slices.Equal(res.Hosts, wantHosts.Hosts) || res.Stats.Lines != wantHosts.Stats.Lines || len(mh.Missing()) != 0 {
+			t.Errorf("%d shards: merged hosts differ from one run's (%d against %d)", n, len(res.Hosts), len(wantHosts.Hosts))
+		}
+		mc, err := MergePartials(counts, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cres, _ := mc.CountResult(0)
+		if fmt.Sprint(cres.Rows()) != fmt.Sprint(wantCount.Rows()) {
+			t.Errorf("%d shards: merged counts differ from one run's", n)
+		}
+		if top, _ := mc.CountResult(3); fmt.Sprint(top.Rows()) != fmt.Sprint(wantCount.Rows()[:3]) {
+			t.Errorf("%d shards: top 3 of the merge differ", n)
+		}
+	}
+	p, _, _ := HostsPartial(ctx, []string{dir}, ScanOptions{})
+	var b bytes.Buffer
+	p.WriteTo(&b)
+	data := b.Bytes()
+	for i := range len(data) {
+		if _, err := ReadPartial(bytes.NewReader(data[:i]), "cut"); !errors.Is(err, ErrBadPartial) {
+			t.Fatalf("a partial cut at %d of %d bytes: %v, want ErrBadPartial", i, len(data), err)
+		}
+	}
+}
+
+func roundTrip(t *testing.T, p *Partial) *Partial {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := p.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadPartial(&b, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
+func FuzzReadPartial(f *testing.F) {
+	for _, co := range []*CountOptions{nil, {By: []CountField{ByHost, ByDay}}} {
+		var p *Partial
+		var err error
+		if co == nil {
+			p, _, err = HostsPartial(context.Background(), []string{"../testdata/logs"}, ScanOptions{})
+		} else {
+			p, _, err = CountPartial(context.Background(), []string{"../testdata/logs"}, *co, ScanOptions{})
+		}
+		if err != nil {
+			f.Fatal(err)
+		}
+		var b bytes.Buffer
+		p.WriteTo(&b)
+		f.Add(b.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ReadPartial(bytes.NewReader(data), "fuzz")
+		if err != nil {
+			return
+		}
+		if p.hosts != nil {
+			p.HostsResult()
+		} else {
+			p.CountResult(2)
+		}
+	})
+}
