@@ -53,9 +53,10 @@ const (
 	cacheMagic      = "logmr cache\n"
 	// cacheSampleBytes is how much of each end of an input the entry's
 	// sample hash covers.
-	cacheSampleBytes = 64 << 10
-	cacheTagName     = "CACHEDIR.TAG"
-	cacheTag         = "Signature: 8a477f597d28d172789f06886806bc55\n" +
+	cacheSampleBytes  = 64 << 10
+	cacheTagName      = "CACHEDIR.TAG"
+	cacheTagSignature = "Signature: 8a477f597d28d172789f06886806bc55"
+	cacheTag          = cacheTagSignature + "\n" +
 		"# This file marks a cache directory of logmr (partial results per log file).\n" +
 		"# For information about cache directory tags, see https://bford.info/cachedir/\n"
 	// tmpPrefix names entries being written; a crashed run's are pruned.
@@ -155,11 +156,12 @@ func identify(info fs.FileInfo) (id fileID, ok bool) {
 type cacheEntry struct {
 	dev, ino uint64
 	size     int64
-	// mtime is the file's modification time when it was size bytes long;
-	// 0 when that is not known (it grew while read): the entry can then
+	// mtime is the file's modification time when it was size bytes long,
+	// if hasMtime; without it (the file grew while read) the entry can
 	// only be resumed.
-	mtime  int64
-	sample [32]byte // sampleHash of the first size bytes
+	mtime    int64
+	hasMtime bool
+	sample   [32]byte // sampleHash of the first size bytes
 	// resumable: plain text read directly, ending with a newline, its
 	// format settled (given, or detected from full sample lines), so a
 	// read of bytes appended later continues it exactly.
@@ -182,11 +184,14 @@ func (q *cacheQuery) encode(e *cacheEntry) []byte {
 	b = binary.AppendUvarint(b, e.dev)
 	b = binary.AppendUvarint(b, e.ino)
 	b = binary.AppendUvarint(b, uint64(e.size))
-	b = binary.AppendUvarint(b, uint64(e.mtime))
+	b = binary.AppendVarint(b, e.mtime)
 	b = append(b, e.sample[:]...)
 	flags := byte(0)
 	if e.resumable {
-		flags = 1
+		flags |= 1
+	}
+	if e.hasMtime {
+		flags |= 2
 	}
 	b = append(b, flags)
 	b = appendString(b, e.path)
@@ -227,11 +232,11 @@ func (q *cacheQuery) decode(data []byte, file string) (*cacheEntry, error) {
 	}
 	e := &cacheEntry{}
 	e.dev, e.ino = d.uint(), d.uint()
-	e.size, e.mtime = d.int(), d.int()
+	e.size, e.mtime = d.int(), d.varint()
 	d.fixed(e.sample[:])
 	var flags [1]byte
 	d.fixed(flags[:])
-	e.resumable = flags[0] == 1
+	e.resumable, e.hasMtime = flags[0]&1 != 0, flags[0]&2 != 0
 	e.path, e.format = d.string(), d.string()
 	st := &e.stats
 	st.Lines, st.Matched, st.Malformed, st.Bytes = d.int(), d.int(), d.int(), d.int()
@@ -346,8 +351,8 @@ type PruneStats struct {
 // written.
 const staleTempAge = time.Hour
 
-// Prune removes the entries, of every query, whose input is gone (the path
-// it was read from is missing or is another file now) or that were not
+// Prune removes the entries, of every query, whose input is gone (neither
+// at the path it was read from nor renamed within that directory) or that were not
 // used for opts.MaxAge, and query directories left empty. Entries used at
 // or after opts.UsedSince are kept. Another run may use the cache at the
 // same time: an entry it needs and Prune removes is only read again.
@@ -458,13 +463,13 @@ func inputPresent(entryPath string, dirs dirIdentities) bool {
 	head := make([]byte, 64<<10) // the fields up to the path fit
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
-	if !strings.HasPrefix(string(head), cacheMagic) {
+	if len(head) < len(cacheMagic)+32 || !strings.HasPrefix(string(head), cacheMagic) {
 		return false
 	}
 	d := decoder{buf: head[len(cacheMagic)+32:]}
 	dev, ino := d.uint(), d.uint()
-	d.uint()
-	d.uint()
+	d.uint()          // size
+	d.varint()        // mtime
 	var skip [33]byte // sample and flags
 	d.fixed(skip[:])
 	path := d.string()

@@ -407,10 +407,66 @@ func TestCachePrune(t *testing.T) {
 	}
 }
 
+// Prune survives entries cut short anywhere (a crash, no fsync): no panic;
+// an entry cut before its path is removed (one cut later is kept until a
+// run finds its checksum wrong and replaces it).
+func TestCachePruneShortEntries(t *testing.T) {
+	dir := t.TempDir()
+	appendFile(t, filepath.Join(dir, "a.log"), cacheLines(0, 70, 1))
+	cache := openTestCache(t)
+	if _, err := Hosts(context.Background(), []string{dir}, ScanOptions{Cache: cache}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*", "*-*"))
+	data, _ := os.ReadFile(entries[0])
+	long := time.Now().Add(-time.Hour)
+	for i := range min(len(data), 200) {
+		os.MkdirAll(filepath.Dir(entries[0]), 0o700) // an empty query directory is pruned too
+		os.WriteFile(entries[0], data[:i], 0o600)
+		os.Chtimes(entries[0], long, long)
+		ps, err := cache.Prune(context.Background(), PruneOptions{})
+		if err != nil || ps.Kept+ps.Removed != 1 || i < 60 && ps.Removed != 1 {
+			t.Fatalf("entry cut to %d bytes: %+v, %v; want it pruned, or kept once its path is whole", i, ps, err)
+		}
+	}
+}
+
+// A file rewritten from its start while it is read leaves no entry: the
+// partial would mix its old and new lines.
+func TestCacheFileRewrittenWhileRead(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.log")
+	appendFile(t, path, cacheLines(0, 2000, 1))
+	cache := openTestCache(t)
+	rewritten := false
+	progress := progressFunc(func(int64) {
+		if !rewritten {
+			rewritten = true
+			os.WriteFile(path+".new", []byte(cacheLines(5000, 7000, 2)), 0o644)
+			data, _ := os.ReadFile(path + ".new")
+			f, _ := os.OpenFile(path, os.O_WRONLY, 0)
+			f.WriteAt(data, 0) // in place, from the start, as dd conv=notrunc
+			f.Close()
+		}
+	})
+	res, err := Hosts(context.Background(), []string{dir}, ScanOptions{Cache: cache, Progress: progress, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rewritten || res.Stats.Cache.Stored != 0 {
+		t.Errorf("rewritten while read (%v): %+v, want no entry stored", rewritten, res.Stats.Cache)
+	}
+}
+
+type progressFunc func(int64)
+
+func (progressFunc) Start(int64)   {}
+func (f progressFunc) Add(n int64) { f(n) }
+
 // An entry decodes to what was encoded; its query must match.
 func TestCacheEntryRoundTrip(t *testing.T) {
 	q := &cacheQuery{id: [32]byte{1}}
-	e := &cacheEntry{dev: 3, ino: 1 << 40, size: 12345, mtime: time.Now().UnixNano(), sample: [32]byte{9},
+	e := &cacheEntry{dev: 3, ino: 1 << 40, size: 12345, mtime: -time.Now().UnixNano(), hasMtime: true, sample: [32]byte{9},
 		resumable: true, path: "/var/log/a", format: "combined", partial: []byte("\x01\x02ab")}
 	e.stats.Lines, e.stats.Matched, e.stats.Malformed, e.stats.Bytes = 10, 7, 1, 999
 	e.stats.rejected[stageStatus] = 2

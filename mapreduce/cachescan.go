@@ -1,6 +1,7 @@
 package mapreduce
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"os"
@@ -57,7 +58,7 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], er
 // partial up to where file has grown since.
 func (s *logScanner[A]) usable(file *os.File, e *cacheEntry, id fileID) (whole, resume bool) {
 	switch {
-	case e.mtime != 0 && e.size == id.size && e.mtime == id.mtime:
+	case e.hasMtime && e.size == id.size && e.mtime == id.mtime:
 		whole = true
 	case e.resumable && id.size > e.size && len(s.opts.InputFilter) == 0:
 		resume = true
@@ -114,7 +115,7 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id 
 	out.stats.Bytes += res.text
 	cs.Resumed++
 	size := e.size + counter.n
-	s.store(in, file, out, cacheEntry{size: size, resumable: counter.last == '\n', format: e.format}, nil, &cs)
+	s.store(in, file, out, cacheEntry{size: size, resumable: counter.last == '\n', format: e.format}, nil, nil, &cs)
 	out, err = s.finishInput(in, out, e.size, cs, start)
 	if err == nil {
 		out.stats.Files[0].Resumed = true
@@ -154,14 +155,17 @@ func (s *logScanner[A]) readFull(ctx context.Context, in Input, file *os.File, s
 	if s.opts.Format == nil {
 		e.format = res.format.Name
 	}
-	s.store(in, file, out, e, unchanged, cs)
+	s.store(in, file, out, e, unchanged, res.head, cs)
 	return s.finishInput(in, out, 0, *cs, start)
 }
 
 // store writes the entry e describes, for out, the partial of the first
 // e.size bytes of file. With unchanged, the file's identity when opened,
 // it writes nothing if the file has changed since.
-func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cacheEntry, unchanged *fileID, cs *CacheStats) {
+//
+// With head, the first bytes of the file as they were read, it writes
+// nothing if they are not the file's first bytes now.
+func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cacheEntry, unchanged *fileID, head []byte, cs *CacheStats) {
 	after, err := file.Stat()
 	if err != nil {
 		return
@@ -172,10 +176,20 @@ func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cacheEn
 	}
 	e.dev, e.ino = id.dev, id.ino
 	if id.size == e.size {
-		e.mtime = id.mtime
+		e.mtime, e.hasMtime = id.mtime, true
 	}
-	if e.mtime == 0 && !e.resumable {
+	if !e.hasMtime && !e.resumable {
 		return // it grew as it was read: nothing to trust next time
+	}
+	if head != nil {
+		// Read directly, the file's size and time were not checked
+		// before: its first bytes as read must still be its first
+		// bytes, or it was rewritten while read (the partial mixes old
+		// and new) and nothing is stored.
+		now := make([]byte, len(head))
+		if n, _ := file.ReadAt(now, 0); n != len(head) || !bytes.Equal(now, head) {
+			return
+		}
 	}
 	if e.partial, ok = any(out.agg).(partialCodec).appendPartial(nil); !ok {
 		return

@@ -3,6 +3,7 @@ package mapreduce
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -66,8 +67,8 @@ func matchesAny(patterns []string, name string) bool {
 
 // FindInputs expands paths into inputs: a file is taken as is, "-" is
 // standard input, a directory is walked recursively in lexical order, its
-// hidden entries (names starting with ".") skipped, its regular files kept
-// when sel keeps them. A file reached twice (named twice, or through a
+// hidden entries (names starting with ".") and cache directories (tagged
+// with a CACHEDIR.TAG) skipped, its regular files kept when sel keeps them. A file reached twice (named twice, or through a
 // link) is read once. With sel.Shard, only that shard's inputs are
 // returned, and the failures only to shard 0. A path that cannot
 // be read is returned as an *InputError, and the others are still expanded.
@@ -123,6 +124,9 @@ func walkDir(root string, sel Selection, add func(Input, fs.FileInfo)) []*InputE
 			}
 			return nil
 		}
+		if d.IsDir() && path != root && isCacheDir(path) {
+			return filepath.SkipDir // a --cache inside the logs: not logs
+		}
 		if d.IsDir() || !sel.keeps(d.Name()) {
 			return nil
 		}
@@ -165,4 +169,17 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// isCacheDir reports whether dir is tagged as a cache (CACHEDIR.TAG, as
+// Cache writes and backup tools honour): its files are not logs.
+func isCacheDir(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, cacheTagName))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sig := make([]byte, len(cacheTagSignature))
+	_, err = io.ReadFull(f, sig)
+	return err == nil && string(sig) == cacheTagSignature
 }

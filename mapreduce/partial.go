@@ -300,6 +300,16 @@ func (d *decoder) int() int64 {
 	return int64(v)
 }
 
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
 // count reads a number of items, each at least one byte long.
 func (d *decoder) count() int {
 	v := d.uint()

@@ -43,16 +43,26 @@ func (r *countingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// rawCounter counts the bytes read through it and keeps the last.
+// rawCounter counts the bytes read through it and keeps the last, and
+// with keepHead a copy of the first headBytes.
 type rawCounter struct {
-	r    io.Reader
-	n    int64
-	last byte
+	r        io.Reader
+	n        int64
+	last     byte
+	keepHead bool
+	head     []byte
 }
+
+// headBytes is how much of a file's start a direct read keeps, to check
+// that the file was not rewritten while read (the cache).
+const headBytes = 4 << 10
 
 func (r *rawCounter) Read(b []byte) (int, error) {
 	n, err := r.r.Read(b)
 	if n > 0 {
+		if r.keepHead && len(r.head) < headBytes {
+			r.head = append(r.head, b[:min(n, headBytes-len(r.head))]...)
+		}
 		r.n += int64(n)
 		r.last = b[n-1]
 	}

@@ -56,7 +56,9 @@ type ScanOptions struct {
 	MaxMalformed float64
 	// Cache, when set, keeps each input's partial result, and reuses it
 	// while the input is unchanged (see Cache): the result is the same as
-	// without it. Standard input and pipes are never cached. Hosts and
+	// without it (Stats.Examples of a cached input are those the run that
+	// saved it kept, at most its MaxExamples). Standard input and pipes
+	// are never cached. Hosts and
 	// Count can be cached; ScanLogs with another aggregate fails with
 	// ErrInvalidOptions.
 	Cache *Cache
@@ -284,6 +286,7 @@ type readResult struct {
 	// directly (no input filter).
 	raw             int64
 	endsWithNewline bool
+	head            []byte // the first bytes read (headBytes at most)
 }
 
 // readOpened reads an opened input (see readInput); stdin says it is
@@ -297,9 +300,9 @@ func readOpened(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOp
 		raw = progressReader{r: file, p: opts.Progress}
 	}
 	if len(opts.InputFilter) == 0 {
-		counter := &rawCounter{r: raw}
+		counter := &rawCounter{r: raw, keepHead: opts.Cache != nil}
 		res, err := scanStream(ctx, counter, opts, readAhead, fn)
-		res.raw, res.endsWithNewline = counter.n, counter.last == '\n'
+		res.raw, res.endsWithNewline, res.head = counter.n, counter.last == '\n', counter.head
 		return res, err
 	}
 	// The file (an *os.File, unless progress wraps it) is the first

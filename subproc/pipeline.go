@@ -47,7 +47,8 @@ type Pipeline struct {
 	lingered atomic.Bool // killed for running on after its output ended
 	stops    []func() bool
 	mu       sync.Mutex
-	reaped   bool // every child has been waited for: guarded by mu
+	reaped   bool   // every child has been waited for: guarded by mu
+	waited   []bool // waited[i]: child i has been waited for, its group id free: guarded by mu
 	waitOnce sync.Once
 	waitErr  error
 }
@@ -132,6 +133,7 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 		last.Stdout, p.stdout = w, &eofFile{File: r}
 		parentEnds = append(parentEnds, w)
 	}
+	p.waited = make([]bool, len(p.cmds))
 	track(p)
 	for i, cmd := range p.cmds {
 		p.mu.Lock() // KillAll reads cmd.Process
@@ -148,7 +150,7 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 			time.AfterFunc(p.grace, func() {
 				p.mu.Lock()
 				defer p.mu.Unlock()
-				if !p.reaped {
+				if !p.reaped && !p.waited[i] {
 					killGroup(cmd, syscall.SIGKILL)
 				}
 			})
@@ -213,8 +215,10 @@ func KillAll() {
 	for p := range running.set {
 		p.mu.Lock()
 		if !p.reaped {
-			for _, cmd := range p.cmds {
-				killGroup(cmd, syscall.SIGKILL)
+			for i, cmd := range p.cmds {
+				if !p.waited[i] {
+					killGroup(cmd, syscall.SIGKILL)
+				}
 			}
 		}
 		p.mu.Unlock()
@@ -279,7 +283,10 @@ func (p *Pipeline) wait() error {
 	errs := make([]error, len(p.cmds))
 	for i, cmd := range p.cmds {
 		errs[i] = cmd.Wait()
+		p.mu.Lock()
 		killGroup(cmd, syscall.SIGKILL) // grandchildren that outlived the child
+		p.waited[i] = true
+		p.mu.Unlock()
 	}
 	p.mu.Lock()
 	p.reaped = true

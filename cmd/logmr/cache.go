@@ -49,7 +49,7 @@ func (q *query) openCache(c *cli.Context) error {
 func parseAge(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.ParseFloat(days, 64)
-		if err != nil || n < 0 {
+		if err != nil || !(n >= 0 && n <= 100*365) { // NaN fails too
 			return 0, fmt.Errorf("%q: want a number of days such as 30d, or a duration such as 12h", s)
 		}
 		return time.Duration(n * float64(24*time.Hour)), nil

@@ -189,6 +189,20 @@ func TestCacheFlags(t *testing.T) {
 			t.Errorf("--cache-max-age %s: exit %d, %s", age, r.code, r.stderr)
 		}
 	}
+	// A cache kept inside the log directory is not read as logs.
+	logs := filepath.Join(t.TempDir(), "logs")
+	if err := os.CopyFS(logs, os.DirFS("../../testdata/logs")); err != nil {
+		t.Fatal(err)
+	}
+	want := run(t, nil, "hosts", logs)
+	for range 2 {
+		if r := run(t, nil, "hosts", "--cache", filepath.Join(logs, "cache"), logs); r.code != 0 || r.stdout != want.stdout {
+			t.Errorf("--cache inside the logs: exit %d, stderr %q; want exit 0 and the answer without it", r.code, r.stderr)
+		}
+	}
+	if r := run(t, nil, "hosts", "--cache", dir, "--cache-max-age", "NaNd", "../../testdata/logs"); r.code != 2 {
+		t.Errorf("--cache-max-age NaNd: exit %d, want 2", r.code)
+	}
 	tag, err := os.ReadFile(filepath.Join(dir, "CACHEDIR.TAG"))
 	if err != nil || !strings.HasPrefix(string(tag), "Signature: 8a477f597d28d172789f06886806bc55") {
 		t.Errorf("CACHEDIR.TAG: %q, %v", tag, err)
