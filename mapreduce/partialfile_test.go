@@ -65,7 +65,7 @@ func TestPartialFilesRoundTrip(t *testing.T) {
 	var b bytes.Buffer
 	p.WriteTo(&b)
 	data := b.Bytes()
-	for i := range len(data) {
+	for i := 0; i < len(data); i += 1 + i/64 { // every cut near the start, then sparser
 		if _, err := ReadPartial(bytes.NewReader(data[:i]), "cut"); !errors.Is(err, ErrBadPartial) {
 			t.Fatalf("a partial cut at %d of %d bytes: %v, want ErrBadPartial", i, len(data), err)
 		}
