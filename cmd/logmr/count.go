@@ -59,7 +59,7 @@ Examples:
 				if p == nil {
 					return q.finish(c.Context, nil, err, start, nil)
 				}
-				return q.finish(c.Context, &stats, err, start, q.writePartial(p))
+				return q.finish(c.Context, &stats, err, start, writePartial(p))
 			}
 			res, err := mapreduce.Count(c.Context, q.paths, co, q.scan)
 			if res == nil {

@@ -40,7 +40,7 @@ Examples:
 				if p == nil {
 					return q.finish(c.Context, nil, err, start, nil)
 				}
-				return q.finish(c.Context, &stats, err, start, q.writePartial(p))
+				return q.finish(c.Context, &stats, err, start, writePartial(p))
 			}
 			res, err := mapreduce.Hosts(c.Context, q.paths, q.scan)
 			if res == nil {

@@ -25,14 +25,20 @@ func (q *query) checkPartial(c *cli.Context) error {
 	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") {
 		return usagef("--partial writes a partial-result file: -O, --top and --human apply to logmr merge")
 	}
-	if (q.output == "" || q.output == "-") && isTerminal(q.env.stdout) {
+	return refuseBinaryToTerminal(q.output, q.env.stdout)
+}
+
+// refuseBinaryToTerminal refuses to write a partial-result file where a
+// person would see gzip on their terminal.
+func refuseBinaryToTerminal(output string, stdout io.Writer) error {
+	if (output == "" || output == "-") && isTerminal(stdout) {
 		return usagef("--partial writes a binary file: give -o FILE or redirect standard output")
 	}
 	return nil
 }
 
-// writePartial writes a partial result as the command's output.
-func (q *query) writePartial(p *mapreduce.Partial) func(io.Writer, bool) error {
+// writePartial writes a partial result as a command's output.
+func writePartial(p *mapreduce.Partial) func(io.Writer, bool) error {
 	return func(w io.Writer, _ bool) error {
 		_, err := p.WriteTo(w)
 		return err
@@ -79,8 +85,10 @@ Examples:
 			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human")) {
 				return usagef("merge --partial writes a partial-result file: -O, --top and --human apply to the final merge")
 			}
-			if asPartial && (output == "" || output == "-") && isTerminal(env.stdout) {
-				return usagef("--partial writes a binary file: give -o FILE or redirect standard output")
+			if asPartial {
+				if err := refuseBinaryToTerminal(output, env.stdout); err != nil {
+					return err
+				}
 			}
 			if top := c.Int("top"); top < 0 {
 				return usagef("--top %d: want 0 (all) or more", top)
@@ -90,10 +98,8 @@ Examples:
 				return err
 			}
 			if asPartial {
-				return writeOutput(c.Context, output, env.stdout, func(w io.Writer) error {
-					_, err := merged.WriteTo(w)
-					return err
-				})
+				write := writePartial(merged)
+				return writeOutput(c.Context, output, env.stdout, func(w io.Writer) error { return write(w, false) })
 			}
 			if missing := merged.Missing(); len(missing) > 0 {
 				return fmt.Errorf("merge: shard(s) %s of %d missing from %s: no result written",
