@@ -301,7 +301,7 @@ func readOpened(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOp
 	}
 	if len(opts.InputFilter) == 0 {
 		counter := &rawCounter{r: raw, keepHead: opts.Cache != nil}
-		res, err := scanStream(ctx, counter, opts, readAhead, fn)
+		res, err := scanStream(counter, opts, readAhead, fn)
 		res.raw, res.endsWithNewline, res.head = counter.n, counter.last == '\n', counter.head
 		return res, err
 	}
@@ -318,7 +318,7 @@ func readOpened(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOp
 		return readResult{}, fmt.Errorf("input filter: %w", err)
 	}
 	defer filter.Wait() // on every early return; the result is taken below
-	res, err := scanStream(ctx, filter.Stdout(), opts, readAhead, fn)
+	res, err := scanStream(filter.Stdout(), opts, readAhead, fn)
 	ferr := filter.Wait()
 	var ee *subproc.ExitError
 	switch {
@@ -338,7 +338,7 @@ func readOpened(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOp
 
 // scanStream reads a raw input (a file, or a filter's output): sniffs and
 // inflates it, picks its format and calls fn with its lines.
-func scanStream(ctx context.Context, raw io.Reader, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
+func scanStream(raw io.Reader, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
 	stream, err := logparse.NewStreamWith(raw, logparse.StreamOptions{ReadAhead: readAhead})
 	if err != nil {
 		return readResult{}, err
