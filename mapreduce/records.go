@@ -52,6 +52,9 @@ const (
 // that input's *InputError is returned. A write error or a cancelled ctx
 // stops every worker and is returned.
 func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOutput, opts ScanOptions) (Stats, error) {
+	// Records are written as they are read: a child decompressor's
+	// failure could not take them back (see ScanOptions.Decompressor).
+	opts.Decompressor = nil
 	filter, err := opts.Filter.compile()
 	if err != nil {
 		return Stats{}, err

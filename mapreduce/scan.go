@@ -48,6 +48,12 @@ type ScanOptions struct {
 	// child processes (decrypting, say) before it is read; a failing child
 	// fails that input. At most Workers pipelines run at once.
 	InputFilter []subproc.Stage
+	// Decompressor, when set, is the command (see FindDecompressor) that
+	// inflates each gzip file read directly (not standard input, not
+	// through InputFilter), in a child process, while this one parses: the
+	// answer is the same as in Go, which reads the file again from the
+	// start if the child fails. WriteRecords ignores it.
+	Decompressor subproc.Stage
 	// ChildTimeout kills an input's filter pipeline that runs longer and
 	// fails the input; 0 means no limit.
 	ChildTimeout time.Duration
@@ -247,6 +253,18 @@ var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
 
 // mapInput reads one input to the end.
 func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
+	out, err := s.mapInputOnce(ctx, in)
+	if errors.Is(err, errNativeFailed) && ctx.Err() == nil {
+		// What the child read is dropped: Go reads the input again, and
+		// gives the answer, or the error, it would have given alone.
+		inGo := *s
+		inGo.opts.Decompressor = nil
+		out, err = inGo.mapInputOnce(ctx, in)
+	}
+	return out, err
+}
+
+func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input) (scanned[A], error) {
 	if s.cache != nil && in.Path != "-" {
 		return s.mapCached(ctx, in)
 	}
@@ -301,7 +319,13 @@ func readOpened(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOp
 	}
 	if len(opts.InputFilter) == 0 {
 		counter := &rawCounter{r: raw, keepHead: opts.Cache != nil}
-		res, err := scanStream(counter, opts, readAhead, fn)
+		var res readResult
+		var err error
+		if opts.Decompressor != nil && !stdin {
+			res, err = scanNative(ctx, counter, opts, readAhead, fn)
+		} else {
+			res, err = scanStream(counter, opts, readAhead, fn)
+		}
 		res.raw, res.endsWithNewline, res.head = counter.n, counter.last == '\n', counter.head
 		return res, err
 	}

@@ -298,3 +298,32 @@ func interrupt(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
 	}
 	return cmd.ProcessState.ExitCode()
 }
+
+// TestDecompressors: each --decompressor gives the same answer and exit
+// status as pure Go, on a corpus with a truncated gzip file; one that is
+// not installed, or not known, is a usage error.
+func TestDecompressors(t *testing.T) {
+	dir, _ := generate(t, 4)
+	broken := filepath.Join(dir, "access.log.3.gz")
+	whole, _ := os.ReadFile(broken)
+	os.WriteFile(broken, whole[:len(whole)/2], 0o644)
+	args := []string{"count", "--by", "status,host", "-O", "csv", dir, "--decompressor"}
+	want := run(t, nil, append(args, "go")...)
+	if want.code != 3 || want.stdout == "" {
+		t.Fatalf("--decompressor go: exit %d, %d bytes out; want 3 and the other files' counts", want.code, len(want.stdout))
+	}
+	for _, d := range []string{"auto", "igzip", "pigz"} {
+		if _, err := exec.LookPath(d); err != nil && d != "auto" {
+			t.Logf("%s is not installed: not compared", d)
+			continue
+		}
+		if got := run(t, nil, append(args, d)...); got != want {
+			t.Errorf("--decompressor %s: exit %d, stderr %q; differs from go's exit %d, stderr %q (or stdout differs)",
+				d, got.code, got.stderr, want.code, want.stderr)
+		}
+	}
+	got := run(t, nil, "hosts", "--decompressor", "zstd", dir)
+	if got.code != 2 || !strings.Contains(got.stderr, `--decompressor "zstd": want auto, go, igzip or pigz`) {
+		t.Errorf("--decompressor zstd: exit %d, stderr %q; want a usage error", got.code, got.stderr)
+	}
+}

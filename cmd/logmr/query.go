@@ -130,6 +130,11 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 		Selection:    mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude"), Shard: shard},
 		Workers:      workers,
 	}
+	if choice := c.String("decompressor"); choice != "" { // hosts and count
+		if q.scan.Decompressor, err = mapreduce.FindDecompressor(choice); err != nil {
+			return nil, usagef("--%s", strings.TrimPrefix(err.Error(), mapreduce.ErrInvalidOptions.Error()+": "))
+		}
+	}
 	if err := q.openCache(c); err != nil {
 		return nil, err
 	}
