@@ -107,6 +107,7 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 				p.abort()
 				return nil, err
 			}
+			growPipe(w)
 			p.cmds[i-1].Stdout, cmd.Stdin = w, r
 			parentEnds = append(parentEnds, r, w)
 		case stdin != nil:
@@ -117,6 +118,7 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 				p.abort()
 				return nil, err
 			}
+			growPipe(w)
 			cmd.Stdin, p.stdin = r, w
 			parentEnds = append(parentEnds, r)
 		}
@@ -130,6 +132,7 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 			p.abort()
 			return nil, err
 		}
+		growPipe(w)
 		last.Stdout, p.stdout = w, &eofFile{File: r}
 		parentEnds = append(parentEnds, w)
 	}
