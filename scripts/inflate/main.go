@@ -1,0 +1,96 @@
+// Command inflate is the ceiling scripts/bench measures logmr against: it
+// inflates gzip files with the same pure-Go inflater logmr uses
+// (klauspost/compress), on -j goroutines, largest file first, and discards
+// the text; a file that is not gzip is read as is. It prints the bytes of text inflated.
+//
+//	go run ./scripts/inflate -j 2 /tmp/logmr-bench/corpus/*
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+func main() {
+	workers := flag.Int("j", runtime.NumCPU(), "files inflated at once")
+	flag.Parse()
+	type file struct {
+		path string
+		size int64
+	}
+	var files []file
+	for _, p := range flag.Args() {
+		fi, err := os.Stat(p)
+		if err != nil {
+			fail(err)
+		}
+		files = append(files, file{p, fi.Size()})
+	}
+	slices.SortFunc(files, func(a, b file) int { return cmp.Compare(b.size, a.size) })
+
+	var next, total atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, len(files))
+	for range max(*workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 256<<10) // the size of logmr's line buffer
+			for i := next.Add(1) - 1; i < int64(len(files)); i = next.Add(1) - 1 {
+				n, err := inflate(files[i].path, buf)
+				if err != nil {
+					errs <- fmt.Errorf("%s: %w", files[i].path, err)
+					return
+				}
+				total.Add(n)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		fail(err)
+	}
+	fmt.Println(total.Load())
+}
+
+func inflate(path string, buf []byte) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	var r io.Reader = br // a plain (not yet compressed) log is read as is
+	if magic, _ := br.Peek(2); string(magic) == "\x1f\x8b" {
+		if r, err = gzip.NewReader(br); err != nil {
+			return 0, err
+		}
+	}
+	var n int64
+	for {
+		m, err := r.Read(buf)
+		n += int64(m)
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "inflate:", err)
+	os.Exit(1)
+}
