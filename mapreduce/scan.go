@@ -253,15 +253,23 @@ var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
 
 // mapInput reads one input to the end.
 func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
+	if s.opts.Decompressor != nil && in.Size >= 0 && in.Size < nativeMinBytes {
+		return s.inGo().mapInputOnce(ctx, in)
+	}
 	out, err := s.mapInputOnce(ctx, in)
 	if errors.Is(err, errNativeFailed) && ctx.Err() == nil {
 		// What the child read is dropped: Go reads the input again, and
 		// gives the answer, or the error, it would have given alone.
-		inGo := *s
-		inGo.opts.Decompressor = nil
-		out, err = inGo.mapInputOnce(ctx, in)
+		out, err = s.inGo().mapInputOnce(ctx, in)
 	}
 	return out, err
+}
+
+// inGo is s without the child decompressor.
+func (s *logScanner[A]) inGo() *logScanner[A] {
+	inGo := *s
+	inGo.opts.Decompressor = nil
+	return &inGo
 }
 
 func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input) (scanned[A], error) {

@@ -303,13 +303,18 @@ func interrupt(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
 // status as pure Go, on a corpus with a truncated gzip file; one that is
 // not installed, or not known, is a usage error.
 func TestDecompressors(t *testing.T) {
-	dir, _ := generate(t, 4)
-	broken := filepath.Join(dir, "access.log.3.gz")
-	whole, _ := os.ReadFile(broken)
-	os.WriteFile(broken, whole[:len(whole)/2], 0o644)
+	// Files big enough to get a child decompressor (256 KiB of gzip).
+	dir := t.TempDir()
+	if _, err := loggen.Generate(loggen.Config{Dir: dir, Files: 4, BytesPerFile: 3 << 20, Seed: 5, GzipLevel: 1}); err != nil {
+		t.Fatal(err)
+	}
+	truncated, garbage := filepath.Join(dir, "access.log.3.gz"), filepath.Join(dir, "access.log.2.gz")
+	whole, _ := os.ReadFile(truncated)
+	os.WriteFile(truncated, whole[:len(whole)/2], 0o644)
+	appendFile(t, garbage, "garbage")
 	args := []string{"count", "--by", "status,host", "-O", "csv", dir, "--decompressor"}
 	want := run(t, nil, append(args, "go")...)
-	if want.code != 3 || want.stdout == "" {
+	if want.code != 3 || want.stdout == "" || !strings.Contains(want.stderr, "data after the end of the gzip stream") {
 		t.Fatalf("--decompressor go: exit %d, %d bytes out; want 3 and the other files' counts", want.code, len(want.stdout))
 	}
 	for _, d := range []string{"auto", "igzip", "pigz"} {
@@ -325,5 +330,19 @@ func TestDecompressors(t *testing.T) {
 	got := run(t, nil, "hosts", "--decompressor", "zstd", dir)
 	if got.code != 2 || !strings.Contains(got.stderr, `--decompressor "zstd": want auto, go, igzip or pigz`) {
 		t.Errorf("--decompressor zstd: exit %d, stderr %q; want a usage error", got.code, got.stderr)
+	}
+}
+
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err == nil {
+		_, err = f.WriteString(text)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
