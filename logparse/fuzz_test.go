@@ -3,6 +3,7 @@ package logparse
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -12,6 +13,14 @@ import (
 
 // trickySeeds are lines near the edges of the policy.
 var trickySeeds = []string{
+	// A closing quote must be followed by a space or the end, in every
+	// quoted field, needed or not (Parser.Need).
+	`1.2.3.4 - - [22/Nov/2026:06:00:00 +0000] "GET / HTTP/1.1"x 200 5 "-" "ua"`,
+	`1.2.3.4 - - [22/Nov/2026:06:00:00 +0000] "GET / HTTP/1.1" 200 5 "-"x "ua"`,
+	`1.2.3.4 - - [22/Nov/2026:06:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "ua"x`,
+	`1.2.3.4 - - [22/Nov/2026:06:00:00 +0000] "GET /\"a HTTP/1.1" 200 5 "r\"" "u\\"`,
+	`1.2.3.4 - - [22/Nov/2026:06:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "ua\"`,
+	`1.2.3.4 - - [31/Nov/2026:06:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "ua"`,
 	"",
 	" ",
 	"-",
@@ -73,6 +82,7 @@ func FuzzParse(f *testing.F) {
 			if err == nil {
 				checkRecord(t, p.Format(), line, &rec)
 			}
+			checkNeeds(t, p.Format(), line, &rec, err)
 		}
 		if !bytes.Equal(line, orig) {
 			t.Fatalf("Parse changed its input %q to %q", orig, line)
@@ -155,4 +165,52 @@ func FuzzScanner(f *testing.F) {
 			check(name+" with a small limit", s, small)
 		}
 	})
+}
+
+// checkNeeds holds Parsers that need fewer fields (Parser.Need) to the full
+// parse of line, rec and err: the same verdict on every line, and the same
+// values for the fields they need.
+func checkNeeds(t *testing.T, f *Format, line []byte, rec *Record, err error) {
+	t.Helper()
+	for _, need := range []Fields{0, FieldTime, FieldRequest, FieldReferer, FieldUserAgent} {
+		p := NewParser(f)
+		p.Need(need)
+		var got Record
+		gerr := p.Parse(line, &got)
+		if fmt.Sprint(gerr) != fmt.Sprint(err) {
+			t.Fatalf("%s Need(%b).Parse(%q) = %v; with every field %v", f.Name, need, line, gerr, err)
+		}
+		if err != nil {
+			continue
+		}
+		type view struct {
+			host, ident, user, request, method, target, proto, referer, agent string
+			time                                                              int64
+			offset                                                            int32
+			status                                                            int
+			bytes                                                             int64
+			hasTime                                                           bool
+		}
+		see := func(r *Record, need Fields) view {
+			v := view{host: string(r.Host), ident: string(r.Ident), user: string(r.User),
+				status: r.Status, bytes: r.Bytes, hasTime: r.HasTime()}
+			if need&FieldTime != 0 {
+				v.time, v.offset = r.Time, r.Offset
+			}
+			if need&FieldRequest != 0 {
+				v.request, v.method, v.target, v.proto = string(r.Request), string(r.Method), string(r.Target), string(r.Protocol)
+			}
+			if need&FieldReferer != 0 {
+				v.referer = string(r.Referer)
+			}
+			if need&FieldUserAgent != 0 {
+				v.agent = string(r.UserAgent)
+			}
+			return v
+		}
+		// rec was filled by another Parser, whose scratch still holds it.
+		if g, w := see(&got, need), see(rec, need); g != w {
+			t.Fatalf("%s Need(%b).Parse(%q) = %+v; with every field %+v", f.Name, need, line, g, w)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import "bytes"
 type Parser struct {
 	format  *Format
 	scratch []byte // unescaped quoted fields; reset by every Parse
+	skip    Fields // fields the caller does not read (see Need)
 
 	// The pieces of %{format}t a line has given, resolved after the line.
 	clock, clockEnd       timeParts
@@ -18,6 +19,26 @@ type Parser struct {
 func NewParser(f *Format) *Parser {
 	return &Parser{format: f}
 }
+
+// Fields names groups of Record fields, for Parser.Need.
+type Fields uint8
+
+const (
+	FieldTime      Fields = 1 << iota // Time, Nsec, Offset
+	FieldRequest                      // Request, Method, Target, Protocol
+	FieldReferer                      // Referer
+	FieldUserAgent                    // UserAgent
+	AllFields      = FieldTime | FieldRequest | FieldReferer | FieldUserAgent
+)
+
+// Need tells p that its caller reads only the fields in f of those Fields
+// names (the others, Host and Status say, are always filled in). Parse
+// still checks the whole line, so a line is malformed or not whatever f
+// is, but it may leave the fields not in f zero, and save their work:
+// converting the time, splitting the request, decoding escapes. Only the
+// common and combined formats' parser saves it; others fill in every
+// field. A new Parser needs AllFields.
+func (p *Parser) Need(f Fields) { p.skip = AllFields &^ f }
 
 // Format returns the format p parses.
 func (p *Parser) Format() *Format { return p.format }
@@ -62,21 +83,26 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 		return errUser
 	}
 	rec.User = p.user(rest[:i-1])
-	t, off, n, ok := parseCLFTime(rest[i+1:])
+	t, n, ok := checkCLFStamp(rest[i+1:])
 	rest = rest[i+1+n:]
 	if !ok || len(rest) < 3 || rest[0] != ']' || rest[1] != ' ' {
 		return errTime
 	}
-	rec.Time, rec.Offset, rec.hasTime = t, off, true
+	if p.skip&FieldTime == 0 {
+		rec.Time, rec.Offset = t.unix(), t.offset
+	}
+	rec.hasTime = true
 	if rest[2] != '"' {
 		return errRequest
 	}
-	req, rest, err := p.quoted(rest[3:], errRequestQuote)
+	req, rest, err := p.quoted(rest[3:], errRequestQuote, p.skip&FieldRequest == 0)
 	if err != nil {
 		return err
 	}
-	rec.Request = dash(req)
-	splitRequest(rec)
+	if p.skip&FieldRequest == 0 {
+		rec.Request = dash(req)
+		splitRequest(rec)
+	}
 	if len(rest) < 4 || rest[0] != ' ' {
 		return errStatus
 	}
@@ -100,19 +126,24 @@ func (p *Parser) parseRefererAgent(rest []byte, rec *Record) error {
 	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
 		return errReferer
 	}
-	ref, rest, err := p.quoted(rest[2:], errRefererQuote)
+	ref, rest, err := p.quoted(rest[2:], errRefererQuote, p.skip&FieldReferer == 0)
 	if err != nil {
 		return err
 	}
-	rec.Referer = dash(ref)
+	if p.skip&FieldReferer == 0 {
+		rec.Referer = dash(ref)
+	}
 	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
 		return errAgent
 	}
-	ua, rest, err := p.quoted(rest[2:], errAgentQuote)
+	ua, rest, err := p.quoted(rest[2:], errAgentQuote, p.skip&FieldUserAgent == 0)
 	if err != nil {
 		return err
 	}
-	rec.UserAgent, rec.hasAgent = dash(ua), true
+	if p.skip&FieldUserAgent == 0 {
+		rec.UserAgent = dash(ua)
+	}
+	rec.hasAgent = true
 	return trailing(rest)
 }
 
@@ -126,10 +157,11 @@ func trailing(rest []byte) error {
 }
 
 // quoted reads a quoted field whose opening quote is already consumed and
-// returns it unescaped plus the rest of the line after the closing quote.
+// returns it, unescaped when decode is set, plus the rest of the line
+// after the closing quote.
 // Apache writes a quote inside a field as \" and a backslash as \\, so the
 // closing quote is the first one preceded by an even run of backslashes.
-func (p *Parser) quoted(s []byte, unterminated error) (field, rest []byte, err error) {
+func (p *Parser) quoted(s []byte, unterminated error, decode bool) (field, rest []byte, err error) {
 	end := 0
 	for {
 		q := bytes.IndexByte(s[end:], '"')
@@ -146,7 +178,7 @@ func (p *Parser) quoted(s []byte, unterminated error) (field, rest []byte, err e
 	if len(rest) > 0 && rest[0] != ' ' {
 		return nil, nil, errAfterQuote
 	}
-	if bytes.IndexByte(field, '\\') >= 0 {
+	if decode && bytes.IndexByte(field, '\\') >= 0 {
 		start := len(p.scratch)
 		p.scratch = appendUnescaped(p.scratch, field)
 		field = p.scratch[start:len(p.scratch):len(p.scratch)]

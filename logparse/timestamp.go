@@ -5,10 +5,31 @@ package logparse
 // offset in seconds east of UTC and the bytes used. A hand-written parser:
 // time.Parse per line would cost more than the rest of the line together.
 func parseCLFTime(b []byte) (unix int64, offset int32, n int, ok bool) {
+	t, n, ok := checkCLFStamp(b)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	return t.unix(), t.offset, n, true
+}
+
+// clfStamp is a checked %t, not yet converted to Unix time, which most of
+// the cost of parseCLFTime is not, but which a caller may not need.
+type clfStamp struct {
+	year, month, day, hour, minute, sec int
+	offset                              int32
+}
+
+func (t clfStamp) unix() int64 {
+	days := daysFromCivil(t.year, t.month, t.day)
+	return days*86400 + int64(t.hour*3600+t.minute*60+t.sec) - int64(t.offset)
+}
+
+// checkCLFStamp is parseCLFTime without the conversion.
+func checkCLFStamp(b []byte) (t clfStamp, n int, ok bool) {
 	const layoutLen = len("02/Jan/2006:15:04:05 -0700")
 	if len(b) < layoutLen || b[2] != '/' || b[6] != '/' || b[11] != ':' ||
 		b[14] != ':' || b[17] != ':' || b[20] != ' ' {
-		return 0, 0, 0, false
+		return t, 0, false
 	}
 	day, ok1 := digits2(b[0], b[1])
 	month := monthNumber(b[3], b[4], b[5])
@@ -22,15 +43,13 @@ func parseCLFTime(b []byte) (unix int64, offset int32, n int, ok bool) {
 	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || month == 0 ||
 		(sign != '+' && sign != '-') || day < 1 || day > daysIn(month, year) ||
 		hour > 23 || minute > 59 || sec > 60 || offH > 23 || offM > 59 {
-		return 0, 0, 0, false
+		return t, 0, false
 	}
-	offset = int32(offH*3600 + offM*60)
+	offset := int32(offH*3600 + offM*60)
 	if sign == '-' {
 		offset = -offset
 	}
-	days := daysFromCivil(year, month, day)
-	unix = days*86400 + int64(hour*3600+minute*60+sec) - int64(offset)
-	return unix, offset, layoutLen, true
+	return clfStamp{year, month, day, hour, minute, sec, offset}, layoutLen, true
 }
 
 func digits2(a, b byte) (int, bool) {

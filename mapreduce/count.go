@@ -140,6 +140,24 @@ func (c *Counter) result(top int, stats Stats) (*CountResult, error) {
 	return &CountResult{By: c.by, rows: rows, Stats: stats}, nil
 }
 
+// fields says what Add reads of a record beyond host, status and bytes.
+func (c *Counter) fields() logparse.Fields {
+	var f logparse.Fields
+	for _, by := range c.by {
+		switch by {
+		case ByPath, ByMethod:
+			f |= logparse.FieldRequest
+		case ByReferer:
+			f |= logparse.FieldReferer
+		case ByUserAgent:
+			f |= logparse.FieldUserAgent
+		case ByHour, ByDay:
+			f |= logparse.FieldTime
+		}
+	}
+	return f
+}
+
 // counters returns a maker of the Counters of one count, which share the
 // spill seed and registry.
 func (co CountOptions) counters(spills *spillRegistry) func() *Counter {

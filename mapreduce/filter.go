@@ -229,6 +229,24 @@ func (m *matcher) stage(rec *logparse.Record) int {
 	return passed
 }
 
+// fields says which of the parser's optional fields stage reads.
+func (m *matcher) fields() logparse.Fields {
+	var f logparse.Fields
+	if len(m.methods) > 0 || m.selectsPaths {
+		f |= logparse.FieldRequest
+	}
+	if m.hasSince || m.hasUntil {
+		f |= logparse.FieldTime
+	}
+	if len(m.agentREs) > 0 {
+		f |= logparse.FieldUserAgent
+	}
+	if len(m.refererREs) > 0 {
+		f |= logparse.FieldReferer
+	}
+	return f
+}
+
 // matchPath tests the three path conditions, each that is set.
 func (m *matcher) matchPath(path []byte) bool {
 	if len(m.paths) > 0 && !anyEqual(m.paths, path) {

@@ -56,6 +56,9 @@ func (s *HostSet) Sorted() []string {
 	return out
 }
 
+// fields: Add reads the host only.
+func (s *HostSet) fields() logparse.Fields { return 0 }
+
 // HostsResult is the answer of Hosts.
 type HostsResult struct {
 	Hosts []string // sorted, see HostSet.Sorted
