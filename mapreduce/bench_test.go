@@ -48,6 +48,22 @@ func BenchmarkCorpusHosts(b *testing.B) {
 	}
 }
 
+func BenchmarkCorpusHostsIgzip(b *testing.B) {
+	dir, text := benchCorpus(b)
+	igzip, err := FindDecompressor(DecompressIgzip)
+	if err != nil {
+		b.Skip(err)
+	}
+	opts := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}, Decompressor: igzip}
+	b.SetBytes(text)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ScanLogs(context.Background(), []string{dir}, NewHostSet, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkCorpusCountStatus(b *testing.B) {
 	dir, text := benchCorpus(b)
 	b.SetBytes(text)

@@ -76,7 +76,10 @@ func scanNative(ctx context.Context, raw io.Reader, opts ScanOptions, readAhead 
 	if err != nil {
 		return readResult{}, fmt.Errorf("%w: %v", errNativeFailed, err)
 	}
-	res, err := scanText(child.Stdout(), opts.Format, 0, fn)
+	res, err := scanText(child.Stdout(), opts.Format, 0, func(lines *lineSource) error {
+		lines.parsers = opts.parsers
+		return fn(lines)
+	})
 	werr := child.Wait()
 	switch {
 	case ctx.Err() != nil:

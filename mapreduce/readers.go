@@ -83,6 +83,9 @@ type lineSource struct {
 	// wanted; more lines could change the format it picks.
 	sampledToEOF bool
 	base         int64 // lines before the first (a resumed read)
+	// parsers is how many goroutines may parse the lines (see
+	// scanLinesParallel); 0 or 1: the caller's alone.
+	parsers int
 }
 
 // maxSampleBytes bounds the copies made for detection: on binary junk with

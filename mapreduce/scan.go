@@ -76,7 +76,10 @@ type ScanOptions struct {
 	// ErrInvalidOptions.
 	Cache *Cache
 
-	anyOrder bool     // merge partials as they finish (Count with Top: see Options.AnyOrder)
+	anyOrder bool // merge partials as they finish (Count with Top: see Options.AnyOrder)
+	// parsers is how many goroutines parse an input that a Decompressor
+	// inflates (see scanLinesParallel).
+	parsers  int
 	Progress Progress // nil: none
 	// MaxExamples is how many malformed lines are kept, with their place,
 	// for the caller to show: 0 means 10, negative means none.
@@ -196,6 +199,11 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 	// read-ahead inflater so it uses two (measured on one 268 MB gzip file
 	// on 2 cores: 610 MB/s against 447 MB/s).
 	readAhead := len(inputs) < workerCount(opts.Workers)
+	if opts.Decompressor != nil {
+		// A child inflates about 2.5 times as fast as one core parses: an
+		// input with cores to spare spreads its parsing over them.
+		opts.parsers = max(1, workerCount(opts.Workers)/max(len(inputs), 1))
+	}
 	fields := logparse.AllFields
 	if r, ok := any(newAggregate()).(fieldsReader); ok {
 		fields = r.fields() | filter.fields()
@@ -423,36 +431,55 @@ func scanText(r io.Reader, format *logparse.Format, firstLine int64, fn func(lin
 const ctxCheckLines = 4096
 
 func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineSource, out *scanned[A]) error {
-	parser := logparse.NewParser(lines.format)
-	parser.Need(s.fields)
-	maxExamples := s.opts.maxExamples()
-	st := &out.stats
-	var rec logparse.Record
+	if lines.parsers > 1 {
+		return s.scanLinesParallel(ctx, name, lines, out)
+	}
+	p := s.newLineParser(name, lines.format)
 	for lines.next() {
-		st.Lines++
-		if st.Lines%ctxCheckLines == 0 && ctx.Err() != nil {
+		if out.stats.Lines%ctxCheckLines == ctxCheckLines-1 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		line := lines.bytes()
-		err := parser.Parse(line, &rec)
-		if err == nil && lines.truncated() {
-			err = logparse.ErrLineTooLong
-		}
-		if err != nil {
-			st.Malformed++
-			if len(st.Examples) < maxExamples {
-				st.Examples = append(st.Examples, logparse.NewLineError(name, lines.lineNo(), line, err))
-			}
-			continue
-		}
-		if stage := s.filter.stage(&rec); stage == passed {
-			st.Matched++
-			out.agg.Add(&rec)
-		} else {
-			st.rejected[stage]++
-		}
+		p.add(lines.bytes(), lines.truncated(), lines.lineNo(), out)
 	}
 	return nil
+}
+
+// lineParser is the per-line work of a worker: parse, filter, aggregate.
+type lineParser[A Aggregate[A]] struct {
+	s           *logScanner[A]
+	name        string
+	parser      *logparse.Parser
+	rec         logparse.Record
+	maxExamples int
+}
+
+func (s *logScanner[A]) newLineParser(name string, format *logparse.Format) *lineParser[A] {
+	parser := logparse.NewParser(format)
+	parser.Need(s.fields)
+	return &lineParser[A]{s: s, name: name, parser: parser, maxExamples: s.opts.maxExamples()}
+}
+
+// add adds line number lineNo to out.
+func (p *lineParser[A]) add(line []byte, truncated bool, lineNo int64, out *scanned[A]) {
+	st := &out.stats
+	st.Lines++
+	err := p.parser.Parse(line, &p.rec)
+	if err == nil && truncated {
+		err = logparse.ErrLineTooLong
+	}
+	if err != nil {
+		st.Malformed++
+		if len(st.Examples) < p.maxExamples {
+			st.Examples = append(st.Examples, logparse.NewLineError(p.name, lineNo, line, err))
+		}
+		return
+	}
+	if stage := p.s.filter.stage(&p.rec); stage == passed {
+		st.Matched++
+		out.agg.Add(&p.rec)
+	} else {
+		st.rejected[stage]++
+	}
 }
 
 // checkMalformed applies MaxMalformed to an input's counts.
