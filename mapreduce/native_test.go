@@ -65,8 +65,8 @@ func nativeCases(t *testing.T) map[string][]byte {
 
 func TestNativeDecompressorAnswersAsGo(t *testing.T) {
 	defer func(old int64) { nativeMinBytes = old }(nativeMinBytes)
-	nativeMinBytes = 0 // the cases are small
-	decompressors := map[string]subproc.Stage{
+	nativeMinBytes = 0                         // the cases are small
+	decompressors := map[string]subproc.Stage{ // each used for every file
 		// Children that fail, or lie, must not change the answer.
 		"failing child": {"sh", "-c", "head -c 1000; exit 1"},
 		"cat (lies)":    {"cat"},
@@ -88,7 +88,7 @@ func TestNativeDecompressorAnswersAsGo(t *testing.T) {
 		opts := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}}
 		want, werr := Hosts(context.Background(), []string{path}, opts)
 		for dname, stage := range decompressors {
-			opts.Decompressor = stage
+			opts.Decompressor = Decompressor{Command: stage}
 			got, gerr := Hosts(context.Background(), []string{path}, opts)
 			if fmt.Sprint(gerr) != fmt.Sprint(werr) {
 				t.Errorf("%s with %s: error %v, Go's %v", name, dname, gerr, werr)
@@ -148,17 +148,67 @@ func TestGzipTail(t *testing.T) {
 }
 
 func TestFindDecompressor(t *testing.T) {
-	if stage, err := FindDecompressor(DecompressGo); stage != nil || err != nil {
-		t.Errorf("go: %v, %v; want nil, nil", stage, err)
+	if d, err := FindDecompressor(DecompressGo); d.Command != nil || err != nil {
+		t.Errorf("go: %v, %v; want no command", d, err)
 	}
 	if _, err := FindDecompressor("zstd"); err == nil {
 		t.Error("an unknown decompressor was accepted")
 	}
-	t.Setenv("PATH", t.TempDir())
-	if stage, err := FindDecompressor(DecompressAuto); stage != nil || err != nil {
-		t.Errorf("auto without igzip on PATH: %v, %v; want Go (nil, nil)", stage, err)
+	bin := t.TempDir()
+	t.Setenv("PATH", bin)
+	if d, err := FindDecompressor(DecompressAuto); d.Command != nil || err != nil {
+		t.Errorf("auto without igzip on PATH: %v, %v; want Go", d, err)
 	}
 	if _, err := FindDecompressor(DecompressIgzip); err == nil || !strings.Contains(err.Error(), "not found on PATH") {
 		t.Errorf("igzip missing from PATH: %v, want not found", err)
+	}
+	igzip := filepath.Join(bin, "igzip")
+	if err := os.WriteFile(igzip, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := FindDecompressor(DecompressAuto); err != nil || !reflect.DeepEqual(d, Decompressor{subproc.Stage{igzip, "-dc"}, true}) {
+		t.Errorf("auto with igzip on PATH: %v, %v; want igzip -dc for inputs with cores to spare", d, err)
+	}
+	if d, err := FindDecompressor(DecompressIgzip); err != nil || !reflect.DeepEqual(d, Decompressor{subproc.Stage{igzip, "-dc"}, false}) {
+		t.Errorf("igzip: %v, %v; want igzip -dc for every input", d, err)
+	}
+}
+
+// TestDecompressorSpareCoresOnly: auto's child runs only for inputs with
+// three workers or more each.
+func TestDecompressorSpareCoresOnly(t *testing.T) {
+	if _, err := exec.LookPath("gzip"); err != nil {
+		t.Skip("gzip is not installed")
+	}
+	defer func(old int64) { nativeMinBytes = old }(nativeMinBytes)
+	nativeMinBytes = 0
+	dir := t.TempDir()
+	log := filepath.Join(dir, "access.log.gz")
+	if err := os.WriteFile(log, nativeCases(t)["one member"], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(t.TempDir(), "ran")
+	d := Decompressor{Command: subproc.Stage{"sh", "-c", `touch "$0"; exec gzip -dc`, marker}, SpareCoresOnly: true}
+	for _, tc := range []struct {
+		workers int
+		paths   []string
+		child   bool
+	}{
+		{2, []string{log}, false},
+		{3, []string{log}, true},
+		{5, []string{log, log + ".2"}, false}, // 2.5 workers each
+		{6, []string{log, log + ".2"}, true},
+	} {
+		if len(tc.paths) > 1 {
+			os.WriteFile(tc.paths[1], nativeCases(t)["one member"], 0o644)
+		}
+		os.Remove(marker)
+		res, err := Hosts(context.Background(), tc.paths, ScanOptions{Workers: tc.workers, Decompressor: d})
+		if err != nil || len(res.Hosts) == 0 {
+			t.Fatalf("%d workers: %v, %v", tc.workers, res, err)
+		}
+		if _, err := os.Stat(marker); (err == nil) != tc.child {
+			t.Errorf("%d workers, %d inputs: child ran %v, want %v", tc.workers, len(tc.paths), err == nil, tc.child)
+		}
 	}
 }

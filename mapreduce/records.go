@@ -54,7 +54,7 @@ const (
 func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOutput, opts ScanOptions) (Stats, error) {
 	// Records are written as they are read: a child decompressor's
 	// failure could not take them back (see ScanOptions.Decompressor).
-	opts.Decompressor = nil
+	opts.Decompressor = Decompressor{}
 	filter, err := opts.Filter.compile()
 	if err != nil {
 		return Stats{}, err

@@ -55,12 +55,12 @@ type ScanOptions struct {
 	// child processes (decrypting, say) before it is read; a failing child
 	// fails that input. At most Workers pipelines run at once.
 	InputFilter []subproc.Stage
-	// Decompressor, when set, is the command (see FindDecompressor) that
+	// Decompressor, when it has a Command (see FindDecompressor),
 	// inflates each gzip file read directly (not standard input, not
-	// through InputFilter), in a child process, while this one parses: the
+	// through InputFilter) in a child process while this one parses: the
 	// answer is the same as in Go, which reads the file again from the
 	// start if the child fails. WriteRecords ignores it.
-	Decompressor subproc.Stage
+	Decompressor Decompressor
 	// ChildTimeout kills an input's filter pipeline that runs longer and
 	// fails the input; 0 means no limit.
 	ChildTimeout time.Duration
@@ -199,7 +199,10 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 	// read-ahead inflater so it uses two (measured on one 268 MB gzip file
 	// on 2 cores: 610 MB/s against 447 MB/s).
 	readAhead := len(inputs) < workerCount(opts.Workers)
-	if opts.Decompressor != nil {
+	if opts.Decompressor.SpareCoresOnly && workerCount(opts.Workers) < 3*len(inputs) {
+		opts.Decompressor = Decompressor{}
+	}
+	if opts.Decompressor.Command != nil {
 		// A child inflates about 2.5 times as fast as one core parses: an
 		// input with cores to spare spreads its parsing over them.
 		opts.parsers = max(1, workerCount(opts.Workers)/max(len(inputs), 1))
@@ -273,7 +276,7 @@ var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
 
 // mapInput reads one input to the end.
 func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
-	if s.opts.Decompressor != nil && in.Size >= 0 && in.Size < nativeMinBytes {
+	if s.opts.Decompressor.Command != nil && in.Size >= 0 && in.Size < nativeMinBytes {
 		return s.inGo().mapInputOnce(ctx, in)
 	}
 	out, err := s.mapInputOnce(ctx, in)
@@ -288,7 +291,7 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 // inGo is s without the child decompressor.
 func (s *logScanner[A]) inGo() *logScanner[A] {
 	inGo := *s
-	inGo.opts.Decompressor = nil
+	inGo.opts.Decompressor = Decompressor{}
 	return &inGo
 }
 
@@ -349,7 +352,7 @@ func readOpened(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOp
 		counter := &rawCounter{r: raw, keepHead: opts.Cache != nil}
 		var res readResult
 		var err error
-		if opts.Decompressor != nil && !stdin {
+		if opts.Decompressor.Command != nil && !stdin {
 			res, err = scanNative(ctx, counter, opts, readAhead, fn)
 		} else {
 			res, err = scanStream(counter, opts, readAhead, fn)
