@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -209,6 +210,33 @@ func TestDecompressorSpareCoresOnly(t *testing.T) {
 		}
 		if _, err := os.Stat(marker); (err == nil) != tc.child {
 			t.Errorf("%d workers, %d inputs: child ran %v, want %v", tc.workers, len(tc.paths), err == nil, tc.child)
+		}
+	}
+}
+
+// addedProgress sums what it is told.
+type addedProgress struct{ total atomic.Int64 }
+
+func (p *addedProgress) Start(int64) {}
+func (p *addedProgress) Add(n int64) { p.total.Add(n) }
+
+// TestNativeFallbackProgress: a file the child could not vouch for is read
+// twice, and counted once.
+func TestNativeFallbackProgress(t *testing.T) {
+	defer func(old int64) { nativeMinBytes = old }(nativeMinBytes)
+	nativeMinBytes = 0
+	dir := t.TempDir()
+	cases := nativeCases(t)
+	for _, name := range []string{"trailing garbage", "two members", "one member"} {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".gz")
+		if err := os.WriteFile(path, cases[name], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var p addedProgress
+		opts := ScanOptions{Progress: &p, Decompressor: Decompressor{Command: subproc.Stage{"gzip", "-dc"}}}
+		Hosts(context.Background(), []string{path}, opts)
+		if got, want := p.total.Load(), int64(len(cases[name])); got != want {
+			t.Errorf("%s: progress counted %d bytes, the file has %d", name, got, want)
 		}
 	}
 }

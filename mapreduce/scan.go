@@ -279,13 +279,29 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 	if s.opts.Decompressor.Command != nil && in.Size >= 0 && in.Size < nativeMinBytes {
 		return s.inGo().mapInputOnce(ctx, in)
 	}
-	out, err := s.mapInputOnce(ctx, in)
+	first := s
+	var shown *rereadProgress
+	if s.opts.Progress != nil && s.opts.Decompressor.Command != nil {
+		first = s.withProgress(&rereadProgress{p: s.opts.Progress})
+		shown = first.opts.Progress.(*rereadProgress)
+	}
+	out, err := first.mapInputOnce(ctx, in)
 	if errors.Is(err, errNativeFailed) && ctx.Err() == nil {
 		// What the child read is dropped: Go reads the input again, and
 		// gives the answer, or the error, it would have given alone.
-		out, err = s.inGo().mapInputOnce(ctx, in)
+		inGo := s.inGo()
+		if shown != nil { // the progress bar already counts what was read
+			inGo = inGo.withProgress(&rereadProgress{p: s.opts.Progress, skip: shown.n})
+		}
+		out, err = inGo.mapInputOnce(ctx, in)
 	}
 	return out, err
+}
+
+func (s *logScanner[A]) withProgress(p Progress) *logScanner[A] {
+	c := *s
+	c.opts.Progress = p
+	return &c
 }
 
 // inGo is s without the child decompressor.
