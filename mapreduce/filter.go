@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -58,11 +57,11 @@ type matcher struct {
 	hasUntil     bool
 	paths        [][]byte
 	prefixes     [][]byte
-	pathREs      []*regexp.Regexp
+	pathREs      []*textRegexp
 	hosts        []netip.Prefix
 	vhosts       [][]byte
-	agentREs     []*regexp.Regexp
-	refererREs   []*regexp.Regexp
+	agentREs     []*textRegexp
+	refererREs   []*textRegexp
 	selectsPaths bool // some path condition is set
 }
 
@@ -123,10 +122,10 @@ func (f Filter) compile() (*matcher, error) {
 	return m, nil
 }
 
-func compileRegexps(what string, exprs []string) ([]*regexp.Regexp, error) {
-	var res []*regexp.Regexp
+func compileRegexps(what string, exprs []string) ([]*textRegexp, error) {
+	var res []*textRegexp
 	for _, e := range exprs {
-		re, err := regexp.Compile(e)
+		re, err := compileTextRegexp(e)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s %q: %v", ErrInvalidOptions, what, e, err)
 		}
@@ -299,9 +298,9 @@ func anyEqualFold(values [][]byte, b []byte) bool {
 	return false
 }
 
-func anyMatch(res []*regexp.Regexp, b []byte) bool {
+func anyMatch(res []*textRegexp, b []byte) bool {
 	for _, re := range res {
-		if re.Match(b) {
+		if re.match(b) {
 			return true
 		}
 	}
