@@ -14,7 +14,7 @@ import (
 
 // Decompressor choices for FindDecompressor.
 const (
-	DecompressAuto  = "auto"  // igzip when on PATH, else Go
+	DecompressAuto  = "auto"  // igzip when on PATH, for inputs with 3 cores or more each; else Go
 	DecompressGo    = "go"    // klauspost/compress, in this process
 	DecompressIgzip = "igzip" // Intel ISA-L's igzip (Debian package isal)
 	DecompressPigz  = "pigz"
@@ -25,7 +25,8 @@ const (
 type Decompressor struct {
 	Command subproc.Stage // such as igzip -dc: gzip on stdin, text on stdout
 	// SpareCoresOnly uses the child only for inputs that have three
-	// workers or more each (fewer inputs than a third of the workers).
+	// cores or more each (at most a third as many inputs as workers, and
+	// as GOMAXPROCS).
 	// With every core busy, moving the text through a pipe costs about
 	// what igzip saves over Go: on 2 cores, 32 files took 2.07 s either
 	// way (README, Performance). With cores to spare, igzip inflates a

@@ -9,9 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/logmr/logmr/subproc"
@@ -181,6 +184,7 @@ func TestDecompressorSpareCoresOnly(t *testing.T) {
 	if _, err := exec.LookPath("gzip"); err != nil {
 		t.Skip("gzip is not installed")
 	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8)) // cores, as far as the policy can tell
 	defer func(old int64) { nativeMinBytes = old }(nativeMinBytes)
 	nativeMinBytes = 0
 	dir := t.TempDir()
@@ -238,5 +242,51 @@ func TestNativeFallbackProgress(t *testing.T) {
 		if got, want := p.total.Load(), int64(len(cases[name])); got != want {
 			t.Errorf("%s: progress counted %d bytes, the file has %d", name, got, want)
 		}
+	}
+}
+
+// TestNativeSkipsPipes: a FIFO cannot be read again, so the child never
+// reads one, even one it would have to give up on (two gzip members).
+func TestNativeSkipsPipes(t *testing.T) {
+	defer func(old int64) { nativeMinBytes = old }(nativeMinBytes)
+	nativeMinBytes = 0
+	dir := t.TempDir()
+	content := nativeCases(t)["two members"]
+	file := filepath.Join(dir, "file.gz")
+	if err := os.WriteFile(file, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Hosts(context.Background(), []string{file}, ScanOptions{})
+	if err != nil || len(want.Hosts) == 0 {
+		t.Fatal(want, err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFO here:", err)
+	}
+	go func() {
+		if f, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+			f.Write(content)
+			f.Close()
+		}
+	}()
+	d := Decompressor{Command: subproc.Stage{"sh", "-c", "exec cat >/dev/null"}} // would lose everything
+	var got *HostsResult
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		got, err = Hosts(context.Background(), []string{fifo}, ScanOptions{Decompressor: d})
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		// Opened again with no writer: the open blocks. Free it.
+		if f, err := os.OpenFile(fifo, os.O_RDWR, 0); err == nil {
+			f.Close()
+		}
+		t.Fatal("reading the FIFO hung: it was opened a second time")
+	}
+	if err != nil || !reflect.DeepEqual(got.Hosts, want.Hosts) {
+		t.Errorf("through a FIFO: %v, %v; want the file's %d hosts", got, err, len(want.Hosts))
 	}
 }

@@ -56,10 +56,12 @@ type ScanOptions struct {
 	// fails that input. At most Workers pipelines run at once.
 	InputFilter []subproc.Stage
 	// Decompressor, when it has a Command (see FindDecompressor),
-	// inflates each gzip file read directly (not standard input, not
-	// through InputFilter) in a child process while this one parses: the
-	// answer is the same as in Go, which reads the file again from the
-	// start if the child fails. WriteRecords ignores it.
+	// inflates each regular gzip file of 256 KiB or more read directly
+	// (not through InputFilter) in a child process while this one parses:
+	// the answer is the same as in Go, which reads the file again from the
+	// start if the child fails (but see the README on trailing data). With
+	// cores to spare, an input's records may reach its aggregate's Add in
+	// any order (scanLinesParallel). WriteRecords ignores it.
 	Decompressor Decompressor
 	// ChildTimeout kills an input's filter pipeline that runs longer and
 	// fails the input; 0 means no limit.
@@ -199,13 +201,15 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 	// read-ahead inflater so it uses two (measured on one 268 MB gzip file
 	// on 2 cores: 610 MB/s against 447 MB/s).
 	readAhead := len(inputs) < workerCount(opts.Workers)
-	if opts.Decompressor.SpareCoresOnly && workerCount(opts.Workers) < 3*len(inputs) {
+	// Cores, not workers: -j 16 on 2 cores has none to spare.
+	cores := min(workerCount(opts.Workers), runtime.GOMAXPROCS(0))
+	if opts.Decompressor.SpareCoresOnly && cores < 3*len(inputs) {
 		opts.Decompressor = Decompressor{}
 	}
 	if opts.Decompressor.Command != nil {
 		// A child inflates about 2.5 times as fast as one core parses: an
 		// input with cores to spare spreads its parsing over them.
-		opts.parsers = max(1, workerCount(opts.Workers)/max(len(inputs), 1))
+		opts.parsers = min(max(1, cores/max(len(inputs), 1)), maxParsers)
 	}
 	fields := logparse.AllFields
 	if r, ok := any(newAggregate()).(fieldsReader); ok {
@@ -276,7 +280,9 @@ var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
 
 // mapInput reads one input to the end.
 func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
-	if s.opts.Decompressor.Command != nil && in.Size >= 0 && in.Size < nativeMinBytes {
+	// Only a regular file (Size is -1 for others) can be read again if the
+	// child fails: a pipe or FIFO would be empty, or block, the second time.
+	if s.opts.Decompressor.Command != nil && in.Size < nativeMinBytes {
 		return s.inGo().mapInputOnce(ctx, in)
 	}
 	first := s

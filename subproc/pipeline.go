@@ -107,7 +107,6 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 				p.abort()
 				return nil, err
 			}
-			growPipe(w)
 			p.cmds[i-1].Stdout, cmd.Stdin = w, r
 			parentEnds = append(parentEnds, r, w)
 		case stdin != nil:
@@ -118,7 +117,6 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 				p.abort()
 				return nil, err
 			}
-			growPipe(w)
 			cmd.Stdin, p.stdin = r, w
 			parentEnds = append(parentEnds, r)
 		}

@@ -5,10 +5,12 @@ import (
 	"syscall"
 )
 
-// pipeSize is what the pipes between this process and its children are
+// pipeSize is what the pipe this process reads a pipeline's output from is
 // grown to: the default 64 KiB makes a fast child (igzip writes ~1.5 GB/s)
 // and its reader take turns, each waiting on the other, many thousand
 // times a second. 1 MiB is Linux's default limit for unprivileged users.
+// Only that pipe: pipe buffers count against a per-user limit (64 MiB by
+// default, fs.pipe-user-pages-soft), past which new pipes get 8 KiB.
 const pipeSize = 1 << 20
 
 // growPipe asks for a pipeSize buffer; a kernel that refuses keeps the
