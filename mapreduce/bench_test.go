@@ -38,25 +38,19 @@ func benchCorpus(b *testing.B) (string, int64) {
 	return dir, text
 }
 
-func BenchmarkCorpusHosts(b *testing.B) {
-	dir, text := benchCorpus(b)
-	opts := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}}
-	b.SetBytes(text)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, _, err := ScanLogs(context.Background(), []string{dir}, NewHostSet, opts); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkCorpusHosts(b *testing.B) { benchCorpusHosts(b, Decompressor{}) }
 
 func BenchmarkCorpusHostsIgzip(b *testing.B) {
-	dir, text := benchCorpus(b)
 	igzip, err := FindDecompressor(DecompressIgzip)
 	if err != nil {
 		b.Skip(err)
 	}
-	opts := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}, Decompressor: igzip}
+	benchCorpusHosts(b, igzip)
+}
+
+func benchCorpusHosts(b *testing.B, d Decompressor) {
+	dir, text := benchCorpus(b)
+	opts := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}, Decompressor: d}
 	b.SetBytes(text)
 	b.ReportAllocs()
 	for b.Loop() {

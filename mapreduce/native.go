@@ -26,12 +26,11 @@ type Decompressor struct {
 	Command subproc.Stage // such as igzip -dc: gzip on stdin, text on stdout
 	// SpareCoresOnly uses the child only for inputs that have three
 	// cores or more each (at most a third as many inputs as workers, and
-	// as GOMAXPROCS).
-	// With every core busy, moving the text through a pipe costs about
-	// what igzip saves over Go: on 2 cores, 32 files took 1.64 s with
-	// igzip and 1.65 s with Go (README, Performance). With cores to spare, igzip inflates a
-	// big file about 3 times as fast as Go, and its lines are parsed on
-	// the spare cores.
+	// as GOMAXPROCS). With every core busy, moving the text through a
+	// pipe costs about what igzip saves over Go: on 2 cores, 32 files took
+	// 1.64 s with igzip and 1.65 s with Go (README, Performance). With
+	// cores to spare, igzip inflates a big file about 3 times as fast as
+	// Go, and its lines are parsed on the spare cores.
 	SpareCoresOnly bool
 }
 
@@ -72,15 +71,15 @@ var nativeMinBytes int64 = 256 << 10 // a variable for the tests
 var errNativeFailed = errors.New("native decompressor failed")
 
 // scanNative is scanStream for a gzip file, inflated by the child process
-// opts.Decompressor.Command. Its output is read as plain text: a file that is gzip
-// inside gzip is inflated once, as in Go.
+// opts.Decompressor.Command. Its output is read as plain text: a file that
+// is gzip inside gzip is inflated once, as in Go.
 //
 // A child that fails, output that does not read as a log, or output that
 // does not end where the stream's last gzip trailer says it should, returns
-// errNativeFailed. The trailer check
-// is what keeps the answer identical to Go's: igzip ignores data after the
-// last member, where Go reports ErrTrailingData. It costs a multi-member
-// file (whose last member is not all of the text) a second reading, in Go.
+// errNativeFailed. The trailer check is what keeps the answer Go's: igzip
+// ignores data after the last member, where Go reports ErrTrailingData. It
+// costs a multi-member file (whose last member is not all of the text) a
+// second reading, in Go.
 func scanNative(ctx context.Context, raw io.Reader, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
 	br := bufio.NewReaderSize(raw, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {

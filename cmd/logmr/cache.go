@@ -17,8 +17,6 @@ const defaultCacheMaxAge = "30d"
 // cacheFlags are the flags of the commands whose results can be cached.
 func cacheFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "decompressor", Value: mapreduce.DecompressAuto, Usage: "what inflates gzip files: auto (igzip, when on PATH, for files with 3 or more cores each; else go), " +
-			"go (in this process), igzip or pigz (a child process per file); the result is the same with each"},
 		&cli.StringFlag{Name: "cache", Usage: "keep each file's partial result in `DIR` and reuse it while the file is unchanged " +
 			"(a grown log is read from where it ended); the result is the same as without it"},
 		&cli.StringFlag{Name: "cache-max-age", Value: defaultCacheMaxAge, Usage: "with --cache, remove entries not used for `AGE` " +

@@ -39,7 +39,7 @@ Examples:
 			&cli.IntFlag{Name: "top", Usage: "print only the `N` keys with the most requests (0: all)"},
 			&cli.StringFlag{Name: "tz", Value: "UTC", Usage: "the `ZONE` of hour and day buckets: UTC, Local or an IANA name such as Europe/Paris"},
 			&cli.BoolFlag{Name: "human", Usage: "-O text: thousands separators and bytes in KiB, MiB, GiB"},
-		), append(cacheFlags(), partialFlag())...),
+		), append(cacheFlags(), partialFlag(), decompressorFlag())...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			q, err := parseQuery(c, env)

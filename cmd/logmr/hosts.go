@@ -24,7 +24,7 @@ Examples:
    logmr hosts --path /robots.txt --include 'access.log*' -O json -o robots.json /var/log/nginx
    zcat old.log.gz | logmr hosts --path /wp-login.php -
    logmr hosts --path /robots.txt --cache ~/.cache/logmr /var/log/apache2   # re-runs read only new or grown files`,
-		Flags:        append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV), append(cacheFlags(), partialFlag())...),
+		Flags:        append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV), append(cacheFlags(), partialFlag(), decompressorFlag())...),
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			q, err := parseQuery(c, env)

@@ -48,6 +48,14 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 	}, filterFlags()...)
 }
 
+// decompressorFlag is the flag of the commands that aggregate (hosts,
+// count): parse writes records as it reads them and keeps Go's inflater.
+func decompressorFlag() cli.Flag {
+	return &cli.StringFlag{Name: "decompressor", Value: mapreduce.DecompressAuto, Usage: "what inflates gzip files: " +
+		"auto (igzip, when on PATH, for files with 3 or more cores each; else go), " +
+		"go (in this process), igzip or pigz (a child process per file); the result is the same with each"}
+}
+
 // query is a command line turned into library options, plus what the CLI
 // itself does around the library call: progress, summary, output.
 type query struct {
