@@ -12,8 +12,8 @@ func parseCLFTime(b []byte) (unix int64, offset int32, n int, ok bool) {
 	return t.unix(), t.offset, n, true
 }
 
-// clfStamp is a checked %t, not yet converted to Unix time, which most of
-// the cost of parseCLFTime is not, but which a caller may not need.
+// clfStamp is a checked %t, not yet converted to Unix time: a caller that
+// does not read the time (Parser.Need) skips the conversion.
 type clfStamp struct {
 	year, month, day, hour, minute, sec int
 	offset                              int32

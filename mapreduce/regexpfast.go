@@ -8,10 +8,11 @@ import (
 
 // A textRegexp is a filter's regular expression, with a fast path for the
 // commonest kind: an alternation of plain words, optionally (?i) and in one
-// group, such as `(?i)bot|crawler|spider` or `(Googlebot|bingbot)`. Go's regexp runs that at about 20 MB/s on user
-// agents, ten times slower than the rest of the line's work together;
-// searching for the words runs at memory speed. The answer is the same:
-// the fast path is taken only where it provably is (see match).
+// group, such as `(?i)bot|crawler|spider` or `(Googlebot|bingbot)`. Go's
+// regexp runs that at about 20 MB/s on user agents, ten times slower than
+// the rest of the line's work together; searching for the words is about
+// 40 times as fast. The answer is the same: the fast path is taken only
+// where it provably is (see match).
 type textRegexp struct {
 	re    *regexp.Regexp
 	words [][]byte // nil: no fast path; lower case when fold
