@@ -7,9 +7,11 @@ import (
 
 const (
 	// DefaultMaxLineBytes is the longest line a Scanner hands out whole.
-	// Real access-log lines are far shorter; the bound keeps memory finite
-	// on binary junk that has no newline for gigabytes.
-	DefaultMaxLineBytes = 64 << 20
+	// Real access-log lines are far shorter (Apache and nginx refuse
+	// request lines and headers over 8 KiB by default); the bound is what
+	// a Scanner's memory grows to, whatever the input: binary junk with no
+	// newline for gigabytes costs a worker 1 MiB, not the line's length.
+	DefaultMaxLineBytes = 1 << 20
 	initialBufferSize   = 256 << 10
 )
 
@@ -19,7 +21,14 @@ const (
 //
 // Long-line policy: a line longer than MaxLineBytes is neither an error nor
 // the end of the file. Bytes returns its first MaxLineBytes bytes, Truncated
-// reports true, the rest of the line is discarded, and scanning goes on.
+// reports true, the rest of the line is read and discarded without being
+// buffered, and scanning goes on.
+//
+// Cut-line policy: a line is complete when a newline ends it or when the
+// input ends cleanly (io.EOF). When a read fails part way through a line
+// (a truncated gzip stream, an I/O error), that cut line is never handed
+// out: it would be a record with wrong values (a byte count cut
+// mid-number). Dropped reports it.
 //
 // A Scanner strips "\n" and a "\r" before it. It is not safe for concurrent use.
 type Scanner struct {
@@ -35,6 +44,7 @@ type Scanner struct {
 	discarding bool // inside the tail of a truncated line
 	eof        bool
 	err        error
+	dropped    int // bytes of a line cut by a read error, not handed out
 	emptyReads int // consecutive reads that returned (0, nil)
 }
 
@@ -65,8 +75,13 @@ func (s *Scanner) Truncated() bool { return s.truncated }
 // Err returns the first read error other than io.EOF.
 func (s *Scanner) Err() error { return s.err }
 
+// Dropped returns the length of the line that a read error cut short, which
+// Scan did not hand out; 0 when there was none.
+func (s *Scanner) Dropped() int { return s.dropped }
+
 // Scan advances to the next line. It returns false at the end of the input
-// or on a read error; the last line need not end in a newline.
+// or on a read error; the last line need not end in a newline when the
+// input ends cleanly, and is dropped when a read error cuts it.
 func (s *Scanner) Scan() bool {
 	if s.buf == nil {
 		s.buf = make([]byte, initialBufferSize)
@@ -106,9 +121,13 @@ func (s *Scanner) maxLine() int {
 	return DefaultMaxLineBytes
 }
 
-// finish hands out the unterminated last line, if any.
+// finish hands out the unterminated last line, if any, unless a read
+// error cut it.
 func (s *Scanner) finish() bool {
-	if s.start == s.end || s.discarding {
+	if s.err != nil && s.start < s.end && !s.discarding {
+		s.dropped = s.end - s.start
+	}
+	if s.start == s.end || s.discarding || s.err != nil {
 		s.start, s.end, s.searched, s.discarding = 0, 0, 0, false
 		s.line = nil
 		return false

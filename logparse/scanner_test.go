@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -206,14 +207,17 @@ func TestScannerRandomText(t *testing.T) {
 func TestScannerReadError(t *testing.T) {
 	boom := errors.New("boom")
 	tests := []struct {
-		name string
-		r    io.Reader
-		want []string
+		name    string
+		r       io.Reader
+		want    []string
+		dropped int
 	}{
-		{"error after lines", io.MultiReader(strings.NewReader("a\nb\n"), iotest.ErrReader(boom)), []string{"a", "b"}},
-		{"error at once", iotest.ErrReader(boom), nil},
-		{"error mid-line", io.MultiReader(strings.NewReader("a\nb"), iotest.ErrReader(boom)), []string{"a", "b"}},
-		{"timeout", iotest.TimeoutReader(strings.NewReader("a\nb\n")), []string{"a", "b"}},
+		{"error after lines", io.MultiReader(strings.NewReader("a\nb\n"), iotest.ErrReader(boom)), []string{"a", "b"}, 0},
+		{"error at once", iotest.ErrReader(boom), nil, 0},
+		// The cut line would be a record with wrong values: never handed out.
+		{"error mid-line", io.MultiReader(strings.NewReader("a\nb 12"), iotest.ErrReader(boom)), []string{"a"}, 4},
+		{"error mid-line after \\r", io.MultiReader(strings.NewReader("a\r\nb\r"), iotest.ErrReader(boom)), []string{"a"}, 2},
+		{"timeout", iotest.TimeoutReader(strings.NewReader("a\nb\n")), []string{"a", "b"}, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -234,7 +238,54 @@ func TestScannerReadError(t *testing.T) {
 			if s.Scan() {
 				t.Errorf("Scan after the error = true, want false")
 			}
+			if s.Dropped() != tc.dropped {
+				t.Errorf("Dropped() = %d, want %d", s.Dropped(), tc.dropped)
+			}
 		})
+	}
+}
+
+// endlessLine is a line of n bytes of 'a', then "\nnext\n", made as it is
+// read: the test holds no copy of it.
+type endlessLine struct{ n int64 }
+
+func (r *endlessLine) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return copy(p, "\nnext\n"), io.EOF
+	}
+	k := int(min(int64(len(p)), r.n))
+	for i := range k {
+		p[i] = 'a'
+	}
+	r.n -= int64(k)
+	return k, nil
+}
+
+// TestScannerLongLineMemory holds the long-line policy to its promise: a
+// line of any length costs the Scanner at most about MaxLineBytes.
+func TestScannerLongLineMemory(t *testing.T) {
+	const lineLen = 256 << 20
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	s := NewScanner(&endlessLine{n: lineLen})
+	var lines []string
+	for s.Scan() {
+		if s.Truncated() {
+			lines = append(lines, fmt.Sprintf("truncated %d", len(s.Bytes())))
+		} else {
+			lines = append(lines, string(s.Bytes()))
+		}
+	}
+	runtime.ReadMemStats(&after)
+	want := []string{fmt.Sprintf("truncated %d", DefaultMaxLineBytes), "next"}
+	if fmt.Sprint(lines) != fmt.Sprint(want) || s.Err() != nil {
+		t.Errorf("Scan over a %d-byte line: %q, Err() = %v; want %q, nil", lineLen, lines, s.Err(), want)
+	}
+	// A worker's whole budget: the buffer stops growing at MaxLineBytes.
+	const budget = 8 << 20
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > budget {
+		t.Errorf("Scan over a %d-byte line allocated %d bytes, want at most %d", lineLen, alloc, budget)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -184,7 +185,9 @@ func gzipError(err error) error {
 	}
 	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) ||
 		errors.Is(err, pgzip.ErrChecksum) || errors.Is(err, pgzip.ErrHeader) {
-		return errors.Join(errors.New("corrupt gzip stream"), err)
+		// One line, whatever the inflater's own text: errors.Join would
+		// put it on a second line, away from the file's name.
+		return fmt.Errorf("corrupt gzip stream: %w", err)
 	}
 	return err
 }

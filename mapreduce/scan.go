@@ -437,7 +437,7 @@ func scanText(r io.Reader, format *logparse.Format, firstLine int64, fn func(lin
 	}()
 	sc.Reset(text)
 
-	lines, err := newLineSource(sc, format)
+	lines, err := newLineSource(sc, format, firstLine > 0)
 	if err != nil {
 		return readResult{}, err
 	}
@@ -446,9 +446,18 @@ func scanText(r io.Reader, format *logparse.Format, firstLine int64, fn func(lin
 		return readResult{}, err
 	}
 	if err := sc.Err(); err != nil {
-		return readResult{}, fmt.Errorf("after line %d: %w", firstLine+sc.Line(), err)
+		return readResult{}, readError(sc, firstLine, err)
 	}
 	return readResult{text: text.n, format: lines.format, settled: format != nil || !lines.sampledToEOF}, nil
+}
+
+// readError says where reading an input failed, and that the line the
+// failure cut short was dropped rather than taken as a record.
+func readError(sc *logparse.Scanner, firstLine int64, err error) error {
+	if n := sc.Dropped(); n > 0 {
+		return fmt.Errorf("after line %d: %w (the %d bytes of line %d before it were dropped)", firstLine+sc.Line(), err, n, firstLine+sc.Line()+1)
+	}
+	return fmt.Errorf("after line %d: %w", firstLine+sc.Line(), err)
 }
 
 // ctxCheckLines is how often a worker looks at ctx: often enough to stop
@@ -488,9 +497,9 @@ func (s *logScanner[A]) newLineParser(name string, format *logparse.Format) *lin
 func (p *lineParser[A]) add(line []byte, truncated bool, lineNo int64, out *scanned[A]) {
 	st := &out.stats
 	st.Lines++
-	err := p.parser.Parse(line, &p.rec)
-	if err == nil && truncated {
-		err = logparse.ErrLineTooLong
+	err := logparse.ErrLineTooLong // what a cut line's fields say is meaningless
+	if !truncated {
+		err = p.parser.Parse(line, &p.rec)
 	}
 	if err != nil {
 		st.Malformed++
