@@ -210,12 +210,15 @@ func TestHostsVhostLines(t *testing.T) {
 	if !slices.Equal(res.Hosts, []string{"203.62.1.80"}) || res.Stats.Malformed != 1 {
 		t.Errorf("Hosts(vhost_combined.log) = %q, %d malformed; want [203.62.1.80], 1 malformed", res.Hosts, res.Stats.Malformed)
 	}
+	// Named explicitly, a format none of the lines is in fails the input:
+	// an empty answer with exit 0 would hide the mistake.
 	res, err = Hosts(context.Background(), []string{vhostLog}, ScanOptions{Format: logparse.Combined})
-	if err != nil {
-		t.Fatal(err)
+	var failed *FailedInputs
+	if !errors.As(err, &failed) || len(failed.Errs) != 1 || !errors.Is(err, logparse.ErrNotAccessLog) {
+		t.Fatalf("Hosts(vhost_combined.log as combined) error = %v, want it failed as not an access log", err)
 	}
-	if len(res.Hosts) != 0 || res.Stats.Malformed != 7 {
-		t.Errorf("Hosts(vhost_combined.log as combined) = %q, %d malformed; want no host, 7 malformed", res.Hosts, res.Stats.Malformed)
+	if len(res.Hosts) != 0 || res.Stats.Lines != 0 {
+		t.Errorf("Hosts(vhost_combined.log as combined) = %q, %d lines; want nothing read", res.Hosts, res.Stats.Lines)
 	}
 }
 

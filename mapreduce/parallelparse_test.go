@@ -38,7 +38,7 @@ func TestParallelParseAsOne(t *testing.T) {
 		s := &logScanner[*Counter]{opts: ScanOptions{MaxExamples: 50}, filter: m, newAggregate: newCounter, fields: logparse.AllFields}
 		sc := logparse.NewScanner(strings.NewReader(text.String()))
 		sc.MaxLineBytes = 2000
-		lines, err := newLineSource(sc, nil)
+		lines, err := newLineSource(sc, nil, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,9 @@
 package mapreduce
 
 import (
+	"bytes"
 	"fmt"
+	"strconv"
 	"io"
 	"os"
 
@@ -113,12 +115,14 @@ type lineSource struct {
 const maxSampleBytes = 1 << 20
 
 // newLineSource uses format, or detects it from the first lines when nil.
-// An input whose first lines parse in no format Detect knows is an error
-// wrapping logparse.ErrNotAccessLog, unless reading them failed (the
-// Scanner's error is then what to report).
-func newLineSource(sc *logparse.Scanner, format *logparse.Format) (*lineSource, error) {
+// An input whose first lines parse in no format Detect knows, or none of
+// them in format, is an error wrapping logparse.ErrNotAccessLog, unless
+// reading them failed (the Scanner's error is then what to report). A
+// resumed read (resumed set: the lines go on from a part already read)
+// takes format as known.
+func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) (*lineSource, error) {
 	ls := &lineSource{sc: sc, format: format}
-	if format != nil {
+	if resumed {
 		return ls, nil
 	}
 	sampled := 0
@@ -128,16 +132,69 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format) (*lineSource, 
 		sampled += len(sc.Bytes())
 	}
 	ls.sampledToEOF = len(ls.sample) < logparse.DetectLines && sampled < maxSampleBytes
-	format, ok := logparse.Detect(ls.sample)
+	if what := logparse.SniffContent(sampleHead(ls.sample)); what != "" {
+		return nil, fmt.Errorf("%w: it is %s, which is not read (decompress or unpack it first, e.g. with --input-filter)",
+			logparse.ErrNotAccessLog, what)
+	}
+	ok := true
+	if format == nil {
+		format, ok = logparse.Detect(ls.sample)
+	} else {
+		ok = logparse.Fits(format, ls.sample)
+	}
 	if !ok && sc.Err() == nil {
-		return nil, fmt.Errorf("%w: none of its first %d lines is in the common, combined or vhost_combined format (use --format to name the format)",
-			logparse.ErrNotAccessLog, len(ls.sample))
+		return nil, notAccessLog(ls.sample, ls.format) // ls.format: the one given, if any
 	}
 	if !ok {
 		format = logparse.Combined // the read error is reported after the lines
 	}
 	ls.format = format
 	return ls, nil
+}
+
+// notAccessLog says why an input's first lines are not a log: what the
+// content is, when it is recognisably something else, or else why its
+// first line does not parse.
+func notAccessLog(sample [][]byte, given *logparse.Format) error {
+	if bytes.IndexByte(sampleHead(sample), 0) >= 0 {
+		return fmt.Errorf("%w: it is binary data (it holds NUL bytes)", logparse.ErrNotAccessLog)
+	}
+	if given == nil {
+		return fmt.Errorf("%w: none of its first %d lines is in the common, combined or vhost_combined format (use --format to name the format)",
+			logparse.ErrNotAccessLog, len(sample))
+	}
+	first := 0
+	for first < len(sample)-1 && len(sample[first]) == 0 {
+		first++
+	}
+	var rec logparse.Record
+	perr := logparse.NewParser(given).Parse(sample[first], &rec)
+	return fmt.Errorf("%w: none of its first %d lines is in the format given; line %d: %v: %s",
+		logparse.ErrNotAccessLog, len(sample), first+1, perr, excerpt(sample[first]))
+}
+
+// sampleHead is the first bytes of the text the sample lines came from
+// (their line endings all taken as "\n"), enough for SniffContent.
+func sampleHead(sample [][]byte) []byte {
+	const n = 512
+	var head []byte
+	for _, line := range sample {
+		head = append(head, line[:min(len(line), n-len(head))]...)
+		if len(head) == n {
+			break
+		}
+		head = append(head, '\n')
+	}
+	return head
+}
+
+// excerpt quotes the start of a line for an error message.
+func excerpt(line []byte) string {
+	const n = 80
+	if len(line) > n {
+		return strconv.Quote(string(line[:n])) + "..."
+	}
+	return strconv.Quote(string(line))
 }
 
 func (ls *lineSource) next() bool {

@@ -1,0 +1,56 @@
+package logparse
+
+import "bytes"
+
+// SniffContent names content that is certainly not log text, from the
+// magic number in its first bytes (262 are enough): another compression
+// than gzip, or an archive. It returns "" for anything else. The name reads
+// after "it is": "xz-compressed data", "a tar archive". Some of these hold
+// log lines verbatim (tar, lz4 literals), so that lines parsing is no
+// proof of a log: the caller sniffs first.
+func SniffContent(head []byte) string {
+	for _, m := range contentMagics {
+		if len(head) >= m.offset+len(m.magic) && bytes.Equal(head[m.offset:m.offset+len(m.magic)], m.magic) {
+			return m.name
+		}
+	}
+	return ""
+}
+
+// contentMagics are the signatures SniffContent knows: what logrotate's
+// compresscmd options and archivers write.
+var contentMagics = []struct {
+	offset int
+	magic  []byte
+	name   string
+}{
+	{0, []byte{0xfd, '7', 'z', 'X', 'Z', 0}, "xz-compressed data"},
+	{0, []byte{0x28, 0xb5, 0x2f, 0xfd}, "zstd-compressed data"},
+	{0, []byte("BZh"), "bzip2-compressed data"},
+	{0, []byte{0x04, 0x22, 0x4d, 0x18}, "lz4-compressed data"},
+	{0, []byte{0x02, 0x21, 0x4c, 0x18}, "lz4-compressed data (legacy frames)"},
+	{0, []byte{0x1f, 0x9d}, "compress (.Z) data"},
+	{0, []byte{0x1f, 0x8b}, "gzip-compressed data inside gzip (compressed twice)"},
+	{0, []byte{'7', 'z', 0xbc, 0xaf, 0x27, 0x1c}, "a 7-Zip archive"},
+	{0, []byte("PK\x03\x04"), "a zip archive"},
+	{257, []byte("ustar"), "a tar archive"},
+}
+
+// Fits reports whether lines look like a log in f: at least one of the
+// non-empty lines parses, or none is non-empty. It is the check that an
+// explicitly named format is the input's, as Detect is when none is named.
+func Fits(f *Format, lines [][]byte) bool {
+	p := NewParser(f)
+	var rec Record
+	nonEmpty := 0
+	for _, line := range lines {
+		if len(line) == 0 {
+			continue
+		}
+		nonEmpty++
+		if p.Parse(line, &rec) == nil {
+			return true
+		}
+	}
+	return nonEmpty == 0
+}
