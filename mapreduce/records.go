@@ -26,13 +26,15 @@ type RecordOutput struct {
 }
 
 // chunkBytes is how much encoded output a worker gathers before handing it
-// to the writer, and chunksAhead how many chunks an input may have waiting:
-// memory is bounded by workers * (chunksAhead+1) * chunkBytes.
-// An input that is not being written yet and has filled its chunks
-// spills the rest of its output to an unlinked temporary file instead of
-// waiting, so every worker stays busy; the caller copies the file after
-// the chunks. Disk use is then at most the output of the inputs not yet
-// written.
+// to the writer, and chunksAhead how many segments an input may have
+// waiting: memory is bounded by workers * (chunksAhead+1) * chunkBytes.
+// An input that is not being written yet and has filled its queue spills
+// the rest of its output to an unlinked temporary file instead of waiting,
+// so every worker stays busy; the spill goes to the writer as one segment,
+// in its place among the chunks. Disk use is then at most the output of
+// the inputs not yet written. A spill that cannot be written (a full disk)
+// keeps the whole chunks written before the failure, and the input goes on
+// by waiting for the writer: no record is lost or cut.
 const (
 	chunkBytes  = 256 << 10
 	chunksAhead = 4
@@ -72,13 +74,12 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	defer cancel(nil)
 	rw := &recordWriter{opts: opts, out: out, filter: filter,
 		readAhead: len(inputs) < workerCount(opts.Workers),
-		chunks:    make([]chan []byte, len(inputs)),
-		spills:    make([]*os.File, len(inputs)),
+		segments:  make([]chan segment, len(inputs)),
 		ran:       make([]bool, len(inputs)),
 		stats:     make([]Stats, len(inputs)),
 	}
-	for i := range rw.chunks {
-		rw.chunks[i] = make(chan []byte, chunksAhead)
+	for i := range rw.segments {
+		rw.segments[i] = make(chan segment, chunksAhead)
 	}
 	done := make(chan error, 1) // the workers' result; sent by the goroutine below
 	var panicked any
@@ -88,7 +89,7 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 			// Each has returned, so no worker is left to do it.
 			for i, ran := range rw.ran {
 				if !ran {
-					close(rw.chunks[i])
+					close(rw.segments[i])
 				}
 			}
 			if p := recover(); p != nil {
@@ -103,19 +104,11 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	var total Stats
 	for i, in := range inputs {
 		rw.head.Store(int64(i))
-		for chunk := range rw.chunks[i] {
-			if writeErr == nil {
-				if _, err := w.Write(chunk); err != nil {
-					writeErr = fmt.Errorf("writing records of %s: %w", in.Path, err)
-					cancel(writeErr)
-				}
+		for seg := range rw.segments[i] {
+			if err := rw.write(w, seg, writeErr == nil); err != nil && writeErr == nil {
+				writeErr = fmt.Errorf("writing records of %s: %w", in.Path, err)
+				cancel(writeErr)
 			}
-			chunk = chunk[:0]
-			rw.buffers.Put(&chunk)
-		}
-		if err := copySpill(w, rw.spills[i], writeErr == nil); err != nil && writeErr == nil {
-			writeErr = fmt.Errorf("writing records of %s: %w", in.Path, err)
-			cancel(writeErr)
 		}
 		total.merge(rw.stats[i], opts.maxExamples())
 	}
@@ -161,12 +154,36 @@ type recordWriter struct {
 	out       RecordOutput
 	filter    *matcher
 	readAhead bool
-	chunks    []chan []byte // chunks[i]: input i's output; closed by its worker
-	spills    []*os.File    // spills[i]: input i's output after its chunks; set before chunks[i] is closed
-	head      atomic.Int64  // the input the caller is writing: its worker never spills
-	ran       []bool        // ran[i]: input i's worker started, and closes chunks[i]
-	stats     []Stats       // stats[i]: written by input i's worker before it closes chunks[i]
-	buffers   sync.Pool     // of *[]byte with chunkBytes capacity
+	segments  []chan segment // segments[i]: input i's output, in order; closed by its worker
+	head      atomic.Int64   // the input the caller is writing: its worker never spills
+	ran       []bool         // ran[i]: input i's worker started, and closes segments[i]
+	stats     []Stats        // stats[i]: written by input i's worker before it closes segments[i]
+	buffers   sync.Pool      // of *[]byte with chunkBytes capacity
+	// noSpill is set once a spill failed to write: the disk is full, and
+	// the workers wait for the writer instead of trying again.
+	noSpill atomic.Bool
+}
+
+// A segment is a piece of one input's output: a chunk in memory, or the
+// first n bytes of a spill file, which the writer copies and closes.
+type segment struct {
+	chunk []byte
+	spill *os.File
+	n     int64
+}
+
+// write writes seg to w when writeOK, and releases it either way.
+func (rw *recordWriter) write(w io.Writer, seg segment, writeOK bool) error {
+	if seg.spill != nil {
+		return copySpill(w, seg.spill, seg.n, writeOK)
+	}
+	var err error
+	if writeOK {
+		_, err = w.Write(seg.chunk)
+	}
+	chunk := seg.chunk[:0]
+	rw.buffers.Put(&chunk)
+	return err
 }
 
 func (rw *recordWriter) buffer() []byte {
@@ -176,39 +193,19 @@ func (rw *recordWriter) buffer() []byte {
 	return make([]byte, 0, chunkBytes+chunkBytes/4)
 }
 
-// mapInput encodes input i into chunks and sends them to the writer.
+// mapInput encodes input i into segments and sends them to the writer.
 func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 	rw.ran[i] = true
 	start := time.Now()
-	defer close(rw.chunks[i])
+	defer close(rw.segments[i])
 	st := &rw.stats[i]
 	buf := rw.buffer()
-	var spill *os.File
-	defer func() { rw.spills[i] = spill }() // runs before close(rw.chunks[i])
+	out := &segmentSender{rw: rw, i: i, ctx: ctx}
+	defer out.closeSpill() // on every return: the spill, if any, goes before the close
 	send := func() error {
-		if spill == nil && int64(i) != rw.head.Load() {
-			select {
-			case rw.chunks[i] <- buf:
-				buf = rw.buffer()
-				return nil
-			default:
-			}
-			spill = newSpill() // nil when no temporary file can be made: wait then
-		}
-		if spill != nil {
-			if _, err := spill.Write(buf); err != nil {
-				return fmt.Errorf("spilling output to a temporary file: %w", err)
-			}
-			buf = buf[:0]
-			return nil
-		}
-		select {
-		case rw.chunks[i] <- buf:
-			buf = rw.buffer()
-			return nil
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
+		var err error
+		buf, err = out.send(buf)
+		return err
 	}
 	n, err := readInput(ctx, in, rw.opts, rw.readAhead, func(lines *lineSource) error {
 		parser := logparse.NewParser(lines.format)
@@ -220,9 +217,9 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 				return context.Cause(ctx)
 			}
 			line := lines.bytes()
-			err := parser.Parse(line, &rec)
-			if err == nil && lines.truncated() {
-				err = logparse.ErrLineTooLong
+			err := logparse.ErrLineTooLong // what a cut line's fields say is meaningless
+			if !lines.truncated() {
+				err = parser.Parse(line, &rec)
 			}
 			switch {
 			case err != nil:
@@ -259,6 +256,9 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 			err = serr
 		}
 	}
+	if serr := out.closeSpill(); serr != nil && err == nil {
+		err = serr
+	}
 	if err == nil {
 		err = rw.opts.checkMalformed(st.Lines, st.Malformed)
 	}
@@ -273,6 +273,82 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 	return nil
 }
 
+// segmentSender hands one input's chunks to the writer, in order,
+// spilling them to a temporary file while the writer is busy with an
+// earlier input and the input's queue is full.
+type segmentSender struct {
+	rw      *recordWriter
+	i       int
+	ctx     context.Context
+	spill   *os.File // nil when not spilling
+	spilled int64    // whole chunks written to spill
+}
+
+// send hands buf on and returns an empty buffer to fill next.
+func (s *segmentSender) send(buf []byte) ([]byte, error) {
+	rw := s.rw
+	if s.spill == nil && int64(s.i) != rw.head.Load() && !rw.noSpill.Load() {
+		select {
+		case rw.segments[s.i] <- segment{chunk: buf}:
+			return rw.buffer(), nil
+		default:
+		}
+		s.spill = newSpill() // nil when no temporary file can be made: wait then
+	}
+	if s.spill != nil {
+		if int64(s.i) == rw.head.Load() {
+			// The writer has come to this input: what is spilled goes
+			// now, and the rest straight to the writer.
+			if err := s.closeSpill(); err != nil {
+				return buf, err
+			}
+		} else if _, err := s.spill.Write(buf); err == nil {
+			s.spilled += int64(len(buf))
+			return buf[:0], nil
+		} else {
+			// A full disk, say: the chunks written whole stay, the
+			// cut one is not copied (closeSpill sends only the first
+			// s.spilled bytes), and buf waits for the writer instead.
+			rw.noSpill.Store(true)
+			spillFailures.Add(1)
+			if err := s.closeSpill(); err != nil {
+				return buf, err
+			}
+		}
+	}
+	if err := s.put(segment{chunk: buf}); err != nil {
+		return buf, err
+	}
+	return rw.buffer(), nil
+}
+
+// closeSpill sends what was spilled, as one segment, and stops spilling.
+func (s *segmentSender) closeSpill() error {
+	if s.spill == nil {
+		return nil
+	}
+	seg := segment{spill: s.spill, n: s.spilled}
+	s.spill, s.spilled = nil, 0
+	if err := s.put(seg); err != nil {
+		releaseSpill(seg.spill)
+		return err
+	}
+	return nil
+}
+
+// put waits for room in the input's queue.
+func (s *segmentSender) put(seg segment) error {
+	select {
+	case s.rw.segments[s.i] <- seg:
+		return nil
+	case <-s.ctx.Done():
+		return context.Cause(s.ctx)
+	}
+}
+
+// spillFailures counts the spills that failed to write, for the tests.
+var spillFailures atomic.Int64
+
 // newSpill makes a temporary file for output that must wait, unlinked at
 // once where the system allows, so that nothing is left behind even when
 // the process is killed. It returns nil when no file can be made.
@@ -281,26 +357,28 @@ func newSpill() *os.File {
 	if err != nil {
 		return nil
 	}
-	os.Remove(f.Name()) // on systems that refuse, copySpill removes it
+	os.Remove(f.Name()) // on systems that refuse, releaseSpill removes it
 	return f
 }
 
-// copySpill writes what an input spilled, when write is set, and releases
-// the file either way.
-func copySpill(w io.Writer, f *os.File, write bool) error {
-	if f == nil {
-		return nil
-	}
-	defer func() {
-		f.Close()
-		os.Remove(f.Name()) // where unlinking an open file failed
-	}()
+// copySpill writes the first n bytes of a spill file, when write is set,
+// and releases the file either way.
+func copySpill(w io.Writer, f *os.File, n int64, write bool) error {
+	defer releaseSpill(f)
 	if !write {
 		return nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	_, err := io.CopyBuffer(w, f, make([]byte, chunkBytes))
+	copied, err := io.CopyBuffer(w, io.LimitReader(f, n), make([]byte, chunkBytes))
+	if err == nil && copied < n {
+		err = fmt.Errorf("spill file: %d of %d bytes read back", copied, n)
+	}
 	return err
+}
+
+func releaseSpill(f *os.File) {
+	f.Close()
+	os.Remove(f.Name()) // where unlinking an open file failed
 }

@@ -3,11 +3,16 @@ package mapreduce
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"os"
+	"os/exec"
 	"runtime"
 	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
@@ -131,5 +136,63 @@ func TestWriteRecordsMalformed(t *testing.T) {
 	want := "../testdata/logs/access.log:5\n../testdata/logs/access.log:6\n../testdata/logs/access.log:7\n../testdata/logs/access.log:8\n"
 	if out.String() != want || st.Malformed != 4 {
 		t.Errorf("malformed output %q (%d), want %q", out.String(), st.Malformed, want)
+	}
+}
+
+// slowStart is a writer whose first Write waits: the later inputs fill
+// their queues meanwhile and spill.
+type slowStart struct {
+	w     io.Writer
+	delay time.Duration
+	once  sync.Once
+}
+
+func (s *slowStart) Write(b []byte) (int, error) {
+	s.once.Do(func() { time.Sleep(s.delay) })
+	return s.w.Write(b)
+}
+
+// A spill that fails part way (a full disk) loses no record and cuts
+// none: the output is the same bytes as when nothing spills. TMPDIR is a
+// real tmpfs of 1 MiB, far less than the output waiting to be written.
+func TestWriteRecordsSpillDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small tmpfs as a full disk needs root")
+	}
+	tmp := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tmp).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs (%v: %s): the full-disk spill is not tried", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", tmp).Run() })
+	dir := t.TempDir()
+	if _, err := loggen.Generate(loggen.Config{Dir: dir, Files: 4, BytesPerFile: 3 << 20, Seed: 5, MalformedFraction: 0.001, GzipLevel: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if _, err := WriteRecords(context.Background(), []string{dir}, &want, jsonOutput, ScanOptions{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	failedBefore := spillFailures.Load()
+	var got bytes.Buffer
+	_, err := WriteRecords(context.Background(), []string{dir}, &slowStart{w: &got, delay: 500 * time.Millisecond}, jsonOutput, ScanOptions{Workers: 4})
+	if err != nil {
+		t.Fatalf("WriteRecords with a full TMPDIR: %v, want no error (a spill that fails waits instead)", err)
+	}
+	if spillFailures.Load() == failedBefore {
+		t.Errorf("no spill failed: the test did not fill the disk")
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		for i, line := range bytes.Split(got.Bytes(), []byte("\n")) {
+			if len(line) > 0 && !json.Valid(line) {
+				t.Errorf("output line %d is not JSON: %.80q", i+1, line)
+				break
+			}
+		}
+		t.Fatalf("output with a full TMPDIR: %d bytes, %d lines; want the %d bytes, %d lines written without spilling",
+			got.Len(), bytes.Count(got.Bytes(), []byte("\n")), want.Len(), bytes.Count(want.Bytes(), []byte("\n")))
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("%d temporary files left behind", len(left))
 	}
 }
