@@ -3,9 +3,9 @@ package mapreduce
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/logmr/logmr/logparse"
 )
