@@ -128,7 +128,7 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id 
 func (s *logScanner[A]) readFull(ctx context.Context, in Input, file *os.File, start time.Time, cs *CacheStats) (scanned[A], error) {
 	out := scanned[A]{agg: s.newAggregate()}
 	before, _ := file.Stat()
-	res, err := readOpened(ctx, file, false, s.opts, s.readAhead, func(lines *lineSource) error {
+	res, err := readOpened(ctx, file, in, s.opts, s.readAhead, func(lines *lineSource) error {
 		return s.scanLines(ctx, in.Path, lines, &out)
 	})
 	if err != nil {

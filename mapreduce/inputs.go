@@ -23,6 +23,9 @@ var ErrTooMalformed = errors.New("too many malformed lines")
 type Input struct {
 	Path string
 	Size int64 // bytes on disk, -1 when unknown (stdin, a pipe)
+	// listed is the file as FindInputs found it, to tell when it is
+	// opened whether another file took its name meanwhile; nil: unknown.
+	listed fs.FileInfo
 }
 
 // Selection chooses the files taken from directories.
@@ -98,7 +101,7 @@ func FindInputs(paths []string, sel Selection) ([]Input, []*InputError, error) {
 		case info.IsDir():
 			failed = append(failed, walkDir(p, sel, add)...)
 		default:
-			add(Input{Path: filepath.Clean(p), Size: sizeOf(info)}, info)
+			add(Input{Path: filepath.Clean(p), Size: sizeOf(info), listed: info}, info)
 		}
 	}
 	return sel.Shard.keep(inputs, failed)
@@ -135,7 +138,7 @@ func walkDir(root string, sel Selection, add func(Input, fs.FileInfo)) []*InputE
 		case err != nil:
 			failed = append(failed, &InputError{Input: path, Err: unwrapPathError(err)})
 		case info.Mode().IsRegular():
-			add(Input{Path: path, Size: info.Size()}, info)
+			add(Input{Path: path, Size: info.Size(), listed: info}, info)
 		}
 		return nil
 	})

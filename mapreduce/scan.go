@@ -343,7 +343,7 @@ func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, 
 		return 0, err
 	}
 	defer file.Close()
-	res, err := readOpened(ctx, file, in.Path == "-", opts, readAhead, fn)
+	res, err := readOpened(ctx, file, in, opts, readAhead, fn)
 	return res.text, err
 }
 
@@ -360,9 +360,26 @@ type readResult struct {
 	head            []byte // the first bytes read (headBytes at most)
 }
 
-// readOpened reads an opened input (see readInput); stdin says it is
-// standard input. It closes file when ctx is cancelled.
-func readOpened(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
+// readOpened reads file, the opened in (see readInput), and fails it with
+// ErrChanged if it shrank or was replaced while read. It closes file when
+// ctx is cancelled.
+func readOpened(ctx context.Context, file io.ReadCloser, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
+	watch, err := watchFile(file, in)
+	if err != nil {
+		return readResult{}, err
+	}
+	res, err := readOpenedOnce(ctx, file, in.Path == "-", opts, readAhead, fn)
+	if err == nil {
+		read := res.raw
+		if len(opts.InputFilter) > 0 {
+			read = -1
+		}
+		err = watch.check(read)
+	}
+	return res, err
+}
+
+func readOpenedOnce(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
 	// A read from a pipe or FIFO can block forever; closing the file is what
 	// wakes it when the run is cancelled.
 	defer context.AfterFunc(ctx, func() { file.Close() })()
