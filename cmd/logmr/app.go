@@ -18,8 +18,12 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
+// errorf writes one message on stderr. Its control characters are
+// escaped, whatever it quotes: a file name or a log line can carry
+// terminal escape sequences (or a newline that would fake a second
+// message), and they must never reach a terminal raw.
 func (e *env) errorf(format string, args ...any) {
-	fmt.Fprintf(e.stderr, "logmr: "+format+"\n", args...)
+	fmt.Fprintf(e.stderr, "logmr: %s\n", escapeControl(fmt.Sprintf(format, args...)))
 }
 
 // stderrIsTerminal decides the "auto" behaviours: progress and summary.
