@@ -73,10 +73,11 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	rw := &recordWriter{opts: opts, out: out, filter: filter,
-		readAhead: len(inputs) < workerCount(opts.Workers),
-		segments:  make([]chan segment, len(inputs)),
-		ran:       make([]bool, len(inputs)),
-		stats:     make([]Stats, len(inputs)),
+		readAhead:  len(inputs) < workerCount(opts.Workers),
+		segments:   make([]chan segment, len(inputs)),
+		spillSlots: make(chan struct{}, maxSpills),
+		ran:        make([]bool, len(inputs)),
+		stats:      make([]Stats, len(inputs)),
 	}
 	for i := range rw.segments {
 		rw.segments[i] = make(chan segment, chunksAhead)
@@ -162,7 +163,15 @@ type recordWriter struct {
 	// noSpill is set once a spill failed to write: the disk is full, and
 	// the workers wait for the writer instead of trying again.
 	noSpill atomic.Bool
+	// spillSlots bounds the spill files open at once: every input ahead
+	// of the writer may hold one, and with thousands of small inputs they
+	// would take the file descriptors the inputs need.
+	spillSlots chan struct{}
 }
+
+// maxSpills is how many spill files may be open at once; past that, the
+// inputs ahead of the writer wait for it.
+const maxSpills = 64
 
 // A segment is a piece of one input's output: a chunk in memory, or the
 // first n bytes of a spill file, which the writer copies and closes.
@@ -175,7 +184,7 @@ type segment struct {
 // write writes seg to w when writeOK, and releases it either way.
 func (rw *recordWriter) write(w io.Writer, seg segment, writeOK bool) error {
 	if seg.spill != nil {
-		return copySpill(w, seg.spill, seg.n, writeOK)
+		return rw.copySpill(w, seg.spill, seg.n, writeOK)
 	}
 	var err error
 	if writeOK {
@@ -293,7 +302,7 @@ func (s *segmentSender) send(buf []byte) ([]byte, error) {
 			return rw.buffer(), nil
 		default:
 		}
-		s.spill = newSpill() // nil when no temporary file can be made: wait then
+		s.spill = rw.newSpill() // nil when no temporary file can be made: wait then
 	}
 	if s.spill != nil {
 		if int64(s.i) == rw.head.Load() {
@@ -330,7 +339,7 @@ func (s *segmentSender) closeSpill() error {
 	seg := segment{spill: s.spill, n: s.spilled}
 	s.spill, s.spilled = nil, 0
 	if err := s.put(seg); err != nil {
-		releaseSpill(seg.spill)
+		s.rw.releaseSpill(seg.spill)
 		return err
 	}
 	return nil
@@ -351,10 +360,17 @@ var spillFailures atomic.Int64
 
 // newSpill makes a temporary file for output that must wait, unlinked at
 // once where the system allows, so that nothing is left behind even when
-// the process is killed. It returns nil when no file can be made.
-func newSpill() *os.File {
+// the process is killed. It returns nil when no file can be made, or
+// maxSpills are open.
+func (rw *recordWriter) newSpill() *os.File {
+	select {
+	case rw.spillSlots <- struct{}{}:
+	default:
+		return nil
+	}
 	f, err := os.CreateTemp("", "logmr-spill-*")
 	if err != nil {
+		<-rw.spillSlots
 		return nil
 	}
 	os.Remove(f.Name()) // on systems that refuse, releaseSpill removes it
@@ -363,8 +379,8 @@ func newSpill() *os.File {
 
 // copySpill writes the first n bytes of a spill file, when write is set,
 // and releases the file either way.
-func copySpill(w io.Writer, f *os.File, n int64, write bool) error {
-	defer releaseSpill(f)
+func (rw *recordWriter) copySpill(w io.Writer, f *os.File, n int64, write bool) error {
+	defer rw.releaseSpill(f)
 	if !write {
 		return nil
 	}
@@ -378,7 +394,8 @@ func copySpill(w io.Writer, f *os.File, n int64, write bool) error {
 	return err
 }
 
-func releaseSpill(f *os.File) {
+func (rw *recordWriter) releaseSpill(f *os.File) {
 	f.Close()
 	os.Remove(f.Name()) // where unlinking an open file failed
+	<-rw.spillSlots
 }
