@@ -253,16 +253,22 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 // file this build can read: truncated, corrupt, or of a later version.
 var ErrBadPartial = errors.New("not a partial-result file logmr can read")
 
-// ReadPartial reads a partial-result file; name names it in errors.
+// ReadPartial reads a partial-result file; name names it in errors. It
+// reads r to its end: data after the partial is refused.
 func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%s: %w: %s", name, ErrBadPartial, fmt.Sprintf(format, args...))
 	}
-	zr, err := gzip.NewReader(r)
-	if err != nil {
-		return nil, bad("not gzip-compressed (%v)", err)
+	raw := bufio.NewReader(r) // a flate.Reader: gzip reads no further than its stream
+	zr, err := gzip.NewReader(raw)
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, bad("empty file")
+	case err != nil:
+		return nil, bad("not gzip-compressed: %v", err)
 	}
 	defer zr.Close()
+	zr.Multistream(false) // one stream: what follows it is refused below
 	br := bufio.NewReader(zr)
 	magic := make([]byte, len(partialMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != partialMagic {
@@ -292,15 +298,17 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	}
 	n, err := binary.ReadUvarint(br)
 	if err != nil {
-		return nil, bad("cut short before the result (%v)", err)
+		return nil, bad("cut short before the result: %v", err)
 	}
 	payload, err := io.ReadAll(io.LimitReader(br, int64(min(n, 1<<62))))
-	if err != nil || uint64(len(payload)) != n {
-		return nil, bad("cut short in the result (%v)", err)
+	switch {
+	case err != nil:
+		return nil, bad("cut short in the result: %v", err)
+	case uint64(len(payload)) != n:
+		return nil, bad("cut short in the result: %d of its %d bytes", len(payload), n)
 	}
-	rest, err := io.ReadAll(br)
-	if err != nil || string(rest) != partialTrailer {
-		return nil, bad("cut short, or data after the end (%v)", err)
+	if err := readEnd(br, raw); err != nil {
+		return nil, bad("%v", err)
 	}
 	switch p.Header.Kind {
 	case "hosts":
@@ -316,13 +324,43 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	return p, nil
 }
 
+// readEnd reads the end line from br, the partial's content, and checks
+// that nothing follows it, there or after the gzip stream in raw.
+func readEnd(br, raw *bufio.Reader) error {
+	end, err := readLine(br, len(partialTrailer))
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("cut short before its end line")
+	case err != nil && !errors.Is(err, errLineTooLong):
+		return fmt.Errorf("corrupt after the result: %v", err)
+	case err != nil || string(end)+"\n" != partialTrailer:
+		return errors.New("no end line after the result")
+	}
+	switch _, err := br.ReadByte(); {
+	case err == nil:
+		return errors.New("data after its end line")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("cut short after its end line")
+	case !errors.Is(err, io.EOF):
+		return fmt.Errorf("corrupt: %v", err)
+	}
+	if _, err := raw.ReadByte(); err == nil {
+		return errors.New("data after its end (after the gzip stream)")
+	}
+	return nil
+}
+
+var errLineTooLong = errors.New("too long")
+
+// readLine reads a line of at most limit bytes and returns it without its
+// newline.
 func readLine(r *bufio.Reader, limit int) ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := r.ReadSlice('\n')
 		line = append(line, chunk...)
 		if len(line) > limit {
-			return nil, errors.New("too long")
+			return nil, errLineTooLong
 		}
 		switch {
 		case err == nil:

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/logmr/logmr/mapreduce"
@@ -124,20 +127,15 @@ Examples:
 	}
 }
 
-// readAndMerge reads the partial-result files and merges them.
+// readAndMerge reads the partial-result files and merges them. Each error
+// is one line naming the file it is about.
 func readAndMerge(names []string, stdin io.Reader) (*mapreduce.Partial, error) {
+	if i := slices.Index(names, "-"); i >= 0 && slices.Contains(names[i+1:], "-") {
+		return nil, errors.New("merge: -: standard input given twice")
+	}
 	parts := make([]*mapreduce.Partial, 0, len(names))
 	for _, name := range names {
-		var r io.Reader = stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return nil, fmt.Errorf("merge: %w", err)
-			}
-			defer f.Close()
-			r = f
-		}
-		p, err := mapreduce.ReadPartial(r, name)
+		p, err := readPartialFile(name, stdin)
 		if err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}
@@ -148,6 +146,26 @@ func readAndMerge(names []string, stdin io.Reader) (*mapreduce.Partial, error) {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	return merged, nil
+}
+
+// readPartialFile reads the partial-result file name, - for stdin.
+func readPartialFile(name string, stdin io.Reader) (*mapreduce.Partial, error) {
+	if name == "-" {
+		return mapreduce.ReadPartial(stdin, name)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // "name: open name: ..." would say it twice
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a partial-result file", name)
+	}
+	return mapreduce.ReadPartial(f, name)
 }
 
 func joinInts(ns []int) string {
