@@ -24,13 +24,17 @@ import (
 //	logmr partial\n          the magic line
 //	{...}\n                  the PartialHeader, as JSON
 //	uvarint length, payload  the aggregate, key-sorted (partialCodec)
-//	end\n                    a file cut short lacks it
+//	end SUM\n                a file cut short lacks it
+//
+// SUM is the hex SHA-256 of every byte before the end line: a partial
+// changed after it was written (gunzipped, edited, gzipped) is refused.
 const (
-	partialMagic   = "logmr partial\n"
-	partialTrailer = "end\n"
+	partialMagic = "logmr partial\n"
+	partialEnd   = "end " // then the checksum and a newline
 	// PartialVersion is the version of the partial-result file format
-	// this build writes and reads; a file of a later version is refused.
-	PartialVersion = 1
+	// this build writes and reads; a file of another version is refused.
+	// Version 2 added the checksum and the failed inputs.
+	PartialVersion = 2
 	// maxPartialHeader bounds the header line a reader accepts.
 	maxPartialHeader = 256 << 20
 )
@@ -220,18 +224,19 @@ func (p *Partial) WriteTo(w io.Writer) (int64, error) {
 	}
 	cw := &countingWriter{w: w}
 	zw := gzip.NewWriter(cw)
+	sum := sha256.New()
 	var b bytes.Buffer
 	b.WriteString(partialMagic)
 	b.Write(header)
 	b.WriteByte('\n')
 	b.Write(binary.AppendUvarint(nil, uint64(len(payload))))
-	if _, err := zw.Write(b.Bytes()); err != nil {
-		return cw.n, err
+	for _, part := range [][]byte{b.Bytes(), payload} {
+		sum.Write(part)
+		if _, err := zw.Write(part); err != nil {
+			return cw.n, err
+		}
 	}
-	if _, err := zw.Write(payload); err != nil {
-		return cw.n, err
-	}
-	if _, err := io.WriteString(zw, partialTrailer); err != nil {
+	if _, err := io.WriteString(zw, partialEnd+hex.EncodeToString(sum.Sum(nil))+"\n"); err != nil {
 		return cw.n, err
 	}
 	err = zw.Close()
@@ -249,9 +254,15 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// ErrBadPartial is returned for a file that is not a whole partial-result
-// file this build can read: truncated, corrupt, or of a later version.
-var ErrBadPartial = errors.New("not a partial-result file logmr can read")
+var (
+	// ErrBadPartial is returned for a file that is not a whole
+	// partial-result file this build can read: truncated, corrupt, or of
+	// another version.
+	ErrBadPartial = errors.New("not a partial-result file logmr can read")
+	// ErrPartialChanged is returned for a whole partial-result file whose
+	// content does not match the checksum it was written with.
+	ErrPartialChanged = errors.New("checksum mismatch: the partial was changed after it was written")
+)
 
 // ReadPartial reads a partial-result file; name names it in errors. It
 // reads r to its end: data after the partial is refused.
@@ -284,17 +295,11 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	if err := json.Unmarshal(line, &version); err != nil {
 		return nil, bad("header: %v", err)
 	}
-	if version.Version != PartialVersion {
+	switch {
+	case version.Version < PartialVersion:
+		return nil, bad("format version %d, written by an older logmr: re-run that shard", version.Version)
+	case version.Version > PartialVersion:
 		return nil, bad("format version %d; this logmr reads version %d (a partial of a later version needs a later logmr)", version.Version, PartialVersion)
-	}
-	p := &Partial{}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p.Header); err != nil {
-		return nil, bad("header: %v", err)
-	}
-	if err := p.Header.check(); err != nil {
-		return nil, bad("header: %v", err)
 	}
 	n, err := binary.ReadUvarint(br)
 	if err != nil {
@@ -307,8 +312,25 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	case uint64(len(payload)) != n:
 		return nil, bad("cut short in the result: %d of its %d bytes", len(payload), n)
 	}
-	if err := readEnd(br, raw); err != nil {
+	want, err := readEnd(br, raw)
+	if err != nil {
 		return nil, bad("%v", err)
+	}
+	sum := sha256.New()
+	for _, part := range [][]byte{[]byte(partialMagic), line, {'\n'}, binary.AppendUvarint(nil, n), payload} {
+		sum.Write(part)
+	}
+	if !bytes.Equal(sum.Sum(nil), want) {
+		return nil, fmt.Errorf("%s: %w", name, ErrPartialChanged)
+	}
+	p := &Partial{}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p.Header); err != nil {
+		return nil, bad("header: %v", err)
+	}
+	if err := p.Header.check(); err != nil {
+		return nil, bad("header: %v", err)
 	}
 	switch p.Header.Kind {
 	case "hosts":
@@ -324,36 +346,42 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	return p, nil
 }
 
-// readEnd reads the end line from br, the partial's content, and checks
-// that nothing follows it, there or after the gzip stream in raw.
-func readEnd(br, raw *bufio.Reader) error {
-	end, err := readLine(br, len(partialTrailer))
+// readEnd reads the end line from br, the partial's content, and returns
+// its checksum; it checks that nothing follows, there or after the gzip
+// stream in raw.
+func readEnd(br, raw *bufio.Reader) ([]byte, error) {
+	end, err := readLine(br, len(partialEnd)+2*sha256.Size+1) // with its newline
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("cut short before its end line")
+		return nil, errors.New("cut short before its end line")
 	case err != nil && !errors.Is(err, errLineTooLong):
-		return fmt.Errorf("corrupt after the result: %v", err)
-	case err != nil || string(end)+"\n" != partialTrailer:
-		return errors.New("no end line after the result")
+		return nil, fmt.Errorf("corrupt after the result: %v", err)
+	}
+	sum, ok := bytes.CutPrefix(end, []byte(partialEnd))
+	if ok {
+		sum, err = hex.DecodeString(string(sum))
+	}
+	if !ok || err != nil || len(sum) != sha256.Size {
+		return nil, errors.New("no end line after the result")
 	}
 	switch _, err := br.ReadByte(); {
 	case err == nil:
-		return errors.New("data after its end line")
+		return nil, errors.New("data after its end line")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("cut short after its end line")
+		return nil, errors.New("cut short after its end line")
 	case !errors.Is(err, io.EOF):
-		return fmt.Errorf("corrupt: %v", err)
+		return nil, fmt.Errorf("corrupt: %v", err)
 	}
 	if _, err := raw.ReadByte(); err == nil {
-		return errors.New("data after its end (after the gzip stream)")
+		return nil, errors.New("data after its end (after the gzip stream)")
 	}
-	return nil
+	return sum, nil
 }
 
 var errLineTooLong = errors.New("too long")
 
-// readLine reads a line of at most limit bytes and returns it without its
-// newline.
+// readLine reads a line of at most limit bytes, newline included, and
+// returns it without its newline.
 func readLine(r *bufio.Reader, limit int) ([]byte, error) {
 	var line []byte
 	for {

@@ -2,9 +2,13 @@ package mapreduce
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"testing"
 )
@@ -68,6 +72,42 @@ func TestPartialFilesRoundTrip(t *testing.T) {
 	for i := 0; i < len(data); i += 1 + i/64 { // every cut near the start, then sparser
 		if _, err := ReadPartial(bytes.NewReader(data[:i]), "cut"); !errors.Is(err, ErrBadPartial) {
 			t.Fatalf("a partial cut at %d of %d bytes: %v, want ErrBadPartial", i, len(data), err)
+		}
+	}
+}
+
+// A partial with any one byte of its content changed, then compressed
+// again, is refused; a change to its header numbers or its result is
+// refused as ErrPartialChanged.
+func TestPartialChecksum(t *testing.T) {
+	p, _, err := CountPartial(context.Background(), []string{"../testdata/logs"}, CountOptions{By: []CountField{ByHost}}, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	p.WriteTo(&b)
+	zr, _ := gzip.NewReader(&b)
+	plain, _ := io.ReadAll(zr)
+	header := bytes.IndexByte(plain, '{')
+	lines := bytes.Index(plain, []byte(`"lines":`)) + len(`"lines":`)
+	payload := bytes.IndexByte(plain, '\n') + 1
+	payload += bytes.IndexByte(plain[payload:], '\n') + 1
+	_, varint := binary.Uvarint(plain[payload:])
+	payload += varint // then the result, up to the end line
+	end := len(plain) - len("end \n") - 2*sha256.Size
+	for i := header; i < len(plain); i++ {
+		edited := bytes.Clone(plain)
+		edited[i] ^= 1
+		var c bytes.Buffer
+		zw := gzip.NewWriter(&c)
+		zw.Write(edited)
+		zw.Close()
+		_, err := ReadPartial(&c, "edited")
+		if err == nil {
+			t.Fatalf("byte %d of %d changed (%q to %q): accepted", i, len(plain), plain[i], edited[i])
+		}
+		if (i == lines || i >= payload && i < end) && !errors.Is(err, ErrPartialChanged) {
+			t.Errorf("byte %d of %d changed: %v, want ErrPartialChanged", i, len(plain), err)
 		}
 	}
 }
