@@ -61,6 +61,9 @@ type PartialHeader struct {
 	Matched   int64          `json:"matched"`
 	Malformed int64          `json:"malformed"`
 	Bytes     int64          `json:"bytes"` // of log text
+	// Failed are the inputs of the shards that could not be read, sorted
+	// by their Order; the counts and the result cover the others.
+	Failed []PartialFailure `json:"failed,omitempty"`
 }
 
 // A PartialInput is one input a partial result covers.
@@ -89,7 +92,8 @@ func (p *Partial) Stats() Stats {
 // HostsPartial is Hosts, stopped before its final step: it returns the
 // partial result of the inputs of opts.Selection.Shard (every input when
 // unsharded), to write with WriteTo and combine with MergePartials. Errors
-// are as for Hosts.
+// are as for Hosts; the inputs of a *FailedInputs are also recorded in the
+// partial (see Partial.Failed), so that a merge reports them.
 func HostsPartial(ctx context.Context, paths []string, opts ScanOptions) (*Partial, Stats, error) {
 	set, h, stats, err := scanPartial(ctx, paths, NewHostSet, opts)
 	if set == nil {
@@ -128,6 +132,7 @@ func scanPartial[A interface {
 	if err != nil {
 		return zero, PartialHeader{}, Stats{}, err
 	}
+	listed := len(failed)
 	mine, failed, err := shard.keep(all, failed)
 	if err != nil {
 		return zero, PartialHeader{}, Stats{}, err
@@ -158,6 +163,7 @@ func scanPartial[A interface {
 		ShardCount: max(shard.Count, 1),
 		Shards:     []int{shard.Index},
 		Plan:       planFingerprint(all),
+		Failed:     partialFailures(failed, all, listed),
 		Lines:      stats.Lines,
 		Matched:    stats.Matched,
 		Malformed:  stats.Malformed,
@@ -418,6 +424,11 @@ func (h *PartialHeader) check() error {
 			return fmt.Errorf("shards %v of %d", h.Shards, h.ShardCount)
 		}
 	}
+	for _, f := range h.Failed {
+		if f.Path == "" || f.Error == "" {
+			return fmt.Errorf("failed input %q without a path or a reason", f.Path)
+		}
+	}
 	if sum := sha256.Sum256([]byte(h.QueryText)); hex.EncodeToString(sum[:]) != h.Query {
 		return errors.New("the query does not match its hash")
 	}
@@ -428,6 +439,10 @@ func (h *PartialHeader) check() error {
 // shards of one split into one; names name them in errors. It refuses
 // partials of different queries or splits and a shard given twice. The
 // partials are consumed.
+//
+// When the partials record inputs that could not be read, it returns the
+// merged partial with a *FailedInputs naming them (see Partial.Failed), as
+// ScanLogs does: the result covers the other inputs.
 func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("no partial result to merge")
@@ -456,6 +471,7 @@ func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 		}
 		a.Shards = append(a.Shards, h.Shards...)
 		a.Inputs = append(a.Inputs, h.Inputs...)
+		a.Failed = append(a.Failed, h.Failed...)
 		a.Lines += h.Lines
 		a.Matched += h.Matched
 		a.Malformed += h.Malformed
@@ -468,8 +484,9 @@ func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 	}
 	slices.Sort(acc.Header.Shards)
 	slices.SortFunc(acc.Header.Inputs, func(a, b PartialInput) int { return strings.Compare(a.Path, b.Path) })
+	sortFailures(acc.Header.Failed)
 	acc.Header.Tool = buildID()
-	return acc, nil
+	return acc, acc.failedErr()
 }
 
 // Missing returns the shards of the split that the partial does not cover.
