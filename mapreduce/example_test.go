@@ -1,7 +1,9 @@
 package mapreduce_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -94,4 +96,47 @@ func ExampleCount() {
 	// 2026-11-21 13 7245
 	// 2026-11-18 3 204
 	// 2026-11-19 3 345
+}
+
+// Two shards of a scaled-out hosts job, written and read back as partial
+// files, then merged: the answer of one run, with its failed inputs.
+func ExampleMergePartials() {
+	ctx := context.Background()
+	paths := []string{"../testdata/logs", "../testdata/no-such-dir"}
+	var parts []*mapreduce.Partial
+	var names []string
+	for i := range 2 {
+		opts := mapreduce.ScanOptions{Selection: mapreduce.Selection{Shard: mapreduce.Shard{Index: i, Count: 2}}}
+		p, _, err := mapreduce.HostsPartial(ctx, paths, opts)
+		if p == nil {
+			fmt.Println(err)
+			return
+		}
+		var file bytes.Buffer // a file on the shard's machine
+		if _, err := p.WriteTo(&file); err != nil {
+			fmt.Println(err)
+			return
+		}
+		name := fmt.Sprintf("shard-%d.partial", i)
+		if p, err = mapreduce.ReadPartial(&file, name); err != nil {
+			fmt.Println(err) // not a whole partial, or changed since written
+			return
+		}
+		parts, names = append(parts, p), append(names, name)
+	}
+	merged, err := mapreduce.MergePartials(parts, names)
+	var failed *mapreduce.FailedInputs
+	if errors.As(err, &failed) {
+		for _, e := range failed.Errs {
+			fmt.Println("failed:", e)
+		}
+	} else if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, _ := merged.HostsResult()
+	fmt.Printf("%d hosts from %d files\n", len(res.Hosts), res.Stats.Inputs)
+	// Output:
+	// failed: ../testdata/no-such-dir: no such file or directory
+	// 18 hosts from 4 files
 }

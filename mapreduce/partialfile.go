@@ -24,13 +24,17 @@ import (
 //	logmr partial\n          the magic line
 //	{...}\n                  the PartialHeader, as JSON
 //	uvarint length, payload  the aggregate, key-sorted (partialCodec)
-//	end\n                    a file cut short lacks it
+//	end SUM\n                a file cut short lacks it
+//
+// SUM is the hex SHA-256 of every byte before the end line: a partial
+// changed after it was written (gunzipped, edited, gzipped) is refused.
 const (
-	partialMagic   = "logmr partial\n"
-	partialTrailer = "end\n"
+	partialMagic = "logmr partial\n"
+	partialEnd   = "end " // then the checksum and a newline
 	// PartialVersion is the version of the partial-result file format
-	// this build writes and reads; a file of a later version is refused.
-	PartialVersion = 1
+	// this build writes and reads; a file of another version is refused.
+	// Version 2 added the checksum and the failed inputs.
+	PartialVersion = 2
 	// maxPartialHeader bounds the header line a reader accepts.
 	maxPartialHeader = 256 << 20
 )
@@ -57,6 +61,9 @@ type PartialHeader struct {
 	Matched   int64          `json:"matched"`
 	Malformed int64          `json:"malformed"`
 	Bytes     int64          `json:"bytes"` // of log text
+	// Failed are the inputs of the shards that could not be read, sorted
+	// by their Order; the counts and the result cover the others.
+	Failed []PartialFailure `json:"failed,omitempty"`
 }
 
 // A PartialInput is one input a partial result covers.
@@ -85,7 +92,8 @@ func (p *Partial) Stats() Stats {
 // HostsPartial is Hosts, stopped before its final step: it returns the
 // partial result of the inputs of opts.Selection.Shard (every input when
 // unsharded), to write with WriteTo and combine with MergePartials. Errors
-// are as for Hosts.
+// are as for Hosts; the inputs of a *FailedInputs are also recorded in the
+// partial (see Partial.Failed), so that a merge reports them.
 func HostsPartial(ctx context.Context, paths []string, opts ScanOptions) (*Partial, Stats, error) {
 	set, h, stats, err := scanPartial(ctx, paths, NewHostSet, opts)
 	if set == nil {
@@ -124,6 +132,7 @@ func scanPartial[A interface {
 	if err != nil {
 		return zero, PartialHeader{}, Stats{}, err
 	}
+	listed := len(failed)
 	mine, failed, err := shard.keep(all, failed)
 	if err != nil {
 		return zero, PartialHeader{}, Stats{}, err
@@ -154,6 +163,7 @@ func scanPartial[A interface {
 		ShardCount: max(shard.Count, 1),
 		Shards:     []int{shard.Index},
 		Plan:       planFingerprint(all),
+		Failed:     partialFailures(failed, all, listed),
 		Lines:      stats.Lines,
 		Matched:    stats.Matched,
 		Malformed:  stats.Malformed,
@@ -220,18 +230,19 @@ func (p *Partial) WriteTo(w io.Writer) (int64, error) {
 	}
 	cw := &countingWriter{w: w}
 	zw := gzip.NewWriter(cw)
+	sum := sha256.New()
 	var b bytes.Buffer
 	b.WriteString(partialMagic)
 	b.Write(header)
 	b.WriteByte('\n')
 	b.Write(binary.AppendUvarint(nil, uint64(len(payload))))
-	if _, err := zw.Write(b.Bytes()); err != nil {
-		return cw.n, err
+	for _, part := range [][]byte{b.Bytes(), payload} {
+		sum.Write(part)
+		if _, err := zw.Write(part); err != nil {
+			return cw.n, err
+		}
 	}
-	if _, err := zw.Write(payload); err != nil {
-		return cw.n, err
-	}
-	if _, err := io.WriteString(zw, partialTrailer); err != nil {
+	if _, err := io.WriteString(zw, partialEnd+hex.EncodeToString(sum.Sum(nil))+"\n"); err != nil {
 		return cw.n, err
 	}
 	err = zw.Close()
@@ -249,20 +260,32 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// ErrBadPartial is returned for a file that is not a whole partial-result
-// file this build can read: truncated, corrupt, or of a later version.
-var ErrBadPartial = errors.New("not a partial-result file logmr can read")
+var (
+	// ErrBadPartial is returned for a file that is not a whole
+	// partial-result file this build can read: truncated, corrupt, or of
+	// another version.
+	ErrBadPartial = errors.New("not a partial-result file logmr can read")
+	// ErrPartialChanged is returned for a whole partial-result file whose
+	// content does not match the checksum it was written with.
+	ErrPartialChanged = errors.New("checksum mismatch: the partial was changed after it was written")
+)
 
-// ReadPartial reads a partial-result file; name names it in errors.
+// ReadPartial reads a partial-result file; name names it in errors. It
+// reads r to its end: data after the partial is refused.
 func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%s: %w: %s", name, ErrBadPartial, fmt.Sprintf(format, args...))
 	}
-	zr, err := gzip.NewReader(r)
-	if err != nil {
-		return nil, bad("not gzip-compressed (%v)", err)
+	raw := bufio.NewReader(r) // a flate.Reader: gzip reads no further than its stream
+	zr, err := gzip.NewReader(raw)
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, bad("empty file")
+	case err != nil:
+		return nil, bad("not gzip-compressed: %v", err)
 	}
 	defer zr.Close()
+	zr.Multistream(false) // one stream: what follows it is refused below
 	br := bufio.NewReader(zr)
 	magic := make([]byte, len(partialMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != partialMagic {
@@ -278,8 +301,33 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	if err := json.Unmarshal(line, &version); err != nil {
 		return nil, bad("header: %v", err)
 	}
-	if version.Version != PartialVersion {
+	switch {
+	case version.Version < PartialVersion:
+		return nil, bad("format version %d, written by an older logmr: re-run that shard", version.Version)
+	case version.Version > PartialVersion:
 		return nil, bad("format version %d; this logmr reads version %d (a partial of a later version needs a later logmr)", version.Version, PartialVersion)
+	}
+	n, err := binary.ReadUvarint(br)
+	if err != nil {
+		return nil, bad("cut short before the result: %v", err)
+	}
+	payload, err := io.ReadAll(io.LimitReader(br, int64(min(n, 1<<62))))
+	switch {
+	case err != nil:
+		return nil, bad("cut short in the result: %v", err)
+	case uint64(len(payload)) != n:
+		return nil, bad("cut short in the result: %d of its %d bytes", len(payload), n)
+	}
+	want, err := readEnd(br, raw)
+	if err != nil {
+		return nil, bad("%v", err)
+	}
+	sum := sha256.New()
+	for _, part := range [][]byte{[]byte(partialMagic), line, {'\n'}, binary.AppendUvarint(nil, n), payload} {
+		sum.Write(part)
+	}
+	if !bytes.Equal(sum.Sum(nil), want) {
+		return nil, fmt.Errorf("%s: %w", name, ErrPartialChanged)
 	}
 	p := &Partial{}
 	dec := json.NewDecoder(bytes.NewReader(line))
@@ -289,18 +337,6 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	}
 	if err := p.Header.check(); err != nil {
 		return nil, bad("header: %v", err)
-	}
-	n, err := binary.ReadUvarint(br)
-	if err != nil {
-		return nil, bad("cut short before the result (%v)", err)
-	}
-	payload, err := io.ReadAll(io.LimitReader(br, int64(min(n, 1<<62))))
-	if err != nil || uint64(len(payload)) != n {
-		return nil, bad("cut short in the result (%v)", err)
-	}
-	rest, err := io.ReadAll(br)
-	if err != nil || string(rest) != partialTrailer {
-		return nil, bad("cut short, or data after the end (%v)", err)
 	}
 	switch p.Header.Kind {
 	case "hosts":
@@ -316,13 +352,49 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	return p, nil
 }
 
+// readEnd reads the end line from br, the partial's content, and returns
+// its checksum; it checks that nothing follows, there or after the gzip
+// stream in raw.
+func readEnd(br, raw *bufio.Reader) ([]byte, error) {
+	end, err := readLine(br, len(partialEnd)+2*sha256.Size+1) // with its newline
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, errors.New("cut short before its end line")
+	case err != nil && !errors.Is(err, errLineTooLong):
+		return nil, fmt.Errorf("corrupt after the result: %v", err)
+	}
+	sum, ok := bytes.CutPrefix(end, []byte(partialEnd))
+	if ok {
+		sum, err = hex.DecodeString(string(sum))
+	}
+	if !ok || err != nil || len(sum) != sha256.Size {
+		return nil, errors.New("no end line after the result")
+	}
+	switch _, err := br.ReadByte(); {
+	case err == nil:
+		return nil, errors.New("data after its end line")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, errors.New("cut short after its end line")
+	case !errors.Is(err, io.EOF):
+		return nil, fmt.Errorf("corrupt: %v", err)
+	}
+	if _, err := raw.ReadByte(); err == nil {
+		return nil, errors.New("data after its end (after the gzip stream)")
+	}
+	return sum, nil
+}
+
+var errLineTooLong = errors.New("too long")
+
+// readLine reads a line of at most limit bytes, newline included, and
+// returns it without its newline.
 func readLine(r *bufio.Reader, limit int) ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := r.ReadSlice('\n')
 		line = append(line, chunk...)
 		if len(line) > limit {
-			return nil, errors.New("too long")
+			return nil, errLineTooLong
 		}
 		switch {
 		case err == nil:
@@ -352,6 +424,11 @@ func (h *PartialHeader) check() error {
 			return fmt.Errorf("shards %v of %d", h.Shards, h.ShardCount)
 		}
 	}
+	for _, f := range h.Failed {
+		if f.Path == "" || f.Error == "" {
+			return fmt.Errorf("failed input %q without a path or a reason", f.Path)
+		}
+	}
 	if sum := sha256.Sum256([]byte(h.QueryText)); hex.EncodeToString(sum[:]) != h.Query {
 		return errors.New("the query does not match its hash")
 	}
@@ -362,6 +439,10 @@ func (h *PartialHeader) check() error {
 // shards of one split into one; names name them in errors. It refuses
 // partials of different queries or splits and a shard given twice. The
 // partials are consumed.
+//
+// When the partials record inputs that could not be read, it returns the
+// merged partial with a *FailedInputs naming them (see Partial.Failed), as
+// ScanLogs does: the result covers the other inputs.
 func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("no partial result to merge")
@@ -390,6 +471,7 @@ func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 		}
 		a.Shards = append(a.Shards, h.Shards...)
 		a.Inputs = append(a.Inputs, h.Inputs...)
+		a.Failed = append(a.Failed, h.Failed...)
 		a.Lines += h.Lines
 		a.Matched += h.Matched
 		a.Malformed += h.Malformed
@@ -402,8 +484,9 @@ func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 	}
 	slices.Sort(acc.Header.Shards)
 	slices.SortFunc(acc.Header.Inputs, func(a, b PartialInput) int { return strings.Compare(a.Path, b.Path) })
+	sortFailures(acc.Header.Failed)
 	acc.Header.Tool = buildID()
-	return acc, nil
+	return acc, acc.failedErr()
 }
 
 // Missing returns the shards of the split that the partial does not cover.

@@ -2,9 +2,15 @@ package mapreduce
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -68,6 +74,95 @@ func TestPartialFilesRoundTrip(t *testing.T) {
 	for i := 0; i < len(data); i += 1 + i/64 { // every cut near the start, then sparser
 		if _, err := ReadPartial(bytes.NewReader(data[:i]), "cut"); !errors.Is(err, ErrBadPartial) {
 			t.Fatalf("a partial cut at %d of %d bytes: %v, want ErrBadPartial", i, len(data), err)
+		}
+	}
+}
+
+// Shards carry the inputs they could not read through their partial files;
+// MergePartials returns the answer of the others with a *FailedInputs that
+// names the failures as one run's does, in its order.
+func TestPartialCarriesFailedInputs(t *testing.T) {
+	dir := t.TempDir()
+	generate(t, dir, 4, 0)
+	text, _ := os.ReadFile(filepath.Join(dir, "access.log"))
+	for _, cut := range []struct {
+		name string
+		text []byte
+	}{{"z-cut.gz", text}, {"a-cut.gz", text[:len(text)/3]}} {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write(cut.text)
+		zw.Close()
+		os.WriteFile(filepath.Join(dir, cut.name), b.Bytes()[:b.Len()/2], 0o644)
+	}
+	os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "dangling.log"))
+	ctx := context.Background()
+	co := CountOptions{By: []CountField{ByHost}}
+	want, err := Count(ctx, []string{dir}, co, ScanOptions{})
+	var wantFailed *FailedInputs
+	if !errors.As(err, &wantFailed) || len(wantFailed.Errs) != 3 {
+		t.Fatalf("Count: %v, want 3 failed inputs", err)
+	}
+	for _, n := range []int{1, 3} {
+		var parts []*Partial
+		var names []string
+		for i := range n {
+			p, _, err := CountPartial(ctx, []string{dir}, co, ScanOptions{Selection: Selection{Shard: Shard{i, n}}})
+			if p == nil || err != nil && !errors.As(err, new(*FailedInputs)) {
+				t.Fatalf("shard %d/%d: %v", i, n, err)
+			}
+			back := roundTrip(t, p)
+			if fmt.Sprint(back.Failed()) != fmt.Sprint(p.Failed()) || fmt.Sprint(err) != fmt.Sprint(back.failedErr()) {
+				t.Errorf("shard %d/%d: Failed() read back = %v, want %v (the scan's %v)", i, n, back.Failed(), p.Failed(), err)
+			}
+			parts, names = append(parts, back), append(names, fmt.Sprint("shard", i))
+		}
+		merged, err := MergePartials(parts, names)
+		var failed *FailedInputs
+		if !errors.As(err, &failed) || fmt.Sprint(failed.Errs) != fmt.Sprint(wantFailed.Errs) {
+			t.Errorf("%d shards: MergePartials: %v, want the failures of one run: %v", n, err, wantFailed)
+		}
+		if merged == nil {
+			t.Fatalf("%d shards: MergePartials returned no partial with its failures", n)
+		}
+		if res, _ := merged.CountResult(0); fmt.Sprint(res.Rows()) != fmt.Sprint(want.Rows()) {
+			t.Errorf("%d shards: the merged counts differ from one run's", n)
+		}
+	}
+}
+
+// A partial with any one byte of its content changed, then compressed
+// again, is refused; a change to its header numbers or its result is
+// refused as ErrPartialChanged.
+func TestPartialChecksum(t *testing.T) {
+	p, _, err := CountPartial(context.Background(), []string{"../testdata/logs"}, CountOptions{By: []CountField{ByHost}}, ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	p.WriteTo(&b)
+	zr, _ := gzip.NewReader(&b)
+	plain, _ := io.ReadAll(zr)
+	header := bytes.IndexByte(plain, '{')
+	lines := bytes.Index(plain, []byte(`"lines":`)) + len(`"lines":`)
+	payload := bytes.IndexByte(plain, '\n') + 1
+	payload += bytes.IndexByte(plain[payload:], '\n') + 1
+	_, varint := binary.Uvarint(plain[payload:])
+	payload += varint // then the result, up to the end line
+	end := len(plain) - len("end \n") - 2*sha256.Size
+	for i := header; i < len(plain); i++ {
+		edited := bytes.Clone(plain)
+		edited[i] ^= 1
+		var c bytes.Buffer
+		zw := gzip.NewWriter(&c)
+		zw.Write(edited)
+		zw.Close()
+		_, err := ReadPartial(&c, "edited")
+		if err == nil {
+			t.Fatalf("byte %d of %d changed (%q to %q): accepted", i, len(plain), plain[i], edited[i])
+		}
+		if (i == lines || i >= payload && i < end) && !errors.Is(err, ErrPartialChanged) {
+			t.Errorf("byte %d of %d changed: %v, want ErrPartialChanged", i, len(plain), err)
 		}
 	}
 }

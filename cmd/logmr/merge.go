@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/logmr/logmr/mapreduce"
@@ -19,7 +23,7 @@ func partialFlag() cli.Flag {
 // checkPartial refuses what --partial cannot honour: it writes a binary
 // file, never to a terminal, and has no output format.
 func (q *query) checkPartial(c *cli.Context) error {
-	if !c.Bool("partial") {
+	if q.partial = c.Bool("partial"); !q.partial {
 		return nil
 	}
 	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") {
@@ -60,6 +64,11 @@ listings), a shard given twice, and, unless --partial, a missing shard.
 With --partial it writes a merged partial instead: merge in a tree when
 there are many machines.
 
+A partial records the inputs its shard could not read. merge names each on
+stderr as a single run does, writes the answer of the others and exits 3;
+with --fail-fast it exits 1 and writes nothing. A partial changed after it
+was written fails its checksum and is refused.
+
 Examples:
    logmr merge shard-*.partial
    logmr merge -O csv --top 20 -o top.csv counts-*.partial
@@ -70,6 +79,8 @@ Examples:
 			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all)"},
 			&cli.BoolFlag{Name: "human", Usage: "count, -O text: thousands separators and bytes in KiB, MiB, GiB"},
 			&cli.BoolFlag{Name: "partial", Usage: "write a merged partial-result file, not the answer; missing shards allowed"},
+			&cli.BoolFlag{Name: "fail-fast", Usage: "refuse partials that record inputs they could not read (default: name them, " +
+				"write the answer of the others, exit 3)"},
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -93,61 +104,112 @@ Examples:
 			if top := c.Int("top"); top < 0 {
 				return usagef("--top %d: want 0 (all) or more", top)
 			}
-			merged, err := readAndMerge(c.Args().Slice(), env.stdin)
-			if err != nil {
-				return err
-			}
-			if asPartial {
-				write := writePartial(merged)
-				return writeOutput(c.Context, output, env.stdout, func(w io.Writer) error { return write(w, false) })
-			}
-			if missing := merged.Missing(); len(missing) > 0 {
-				return fmt.Errorf("merge: shard(s) %s of %d missing from %s: no result written",
-					joinInts(missing), merged.Header.ShardCount, strings.Join(c.Args().Slice(), ", "))
-			}
-			terminal := (output == "" || output == "-") && isTerminal(env.stdout)
-			return writeOutput(c.Context, output, env.stdout, func(w io.Writer) error {
-				if merged.Header.Kind == "hosts" {
-					res, err := merged.HostsResult()
-					if err != nil {
-						return err
-					}
-					return format.writeHosts(w, res.Hosts, terminal)
-				}
-				res, err := merged.CountResult(c.Int("top"))
-				if err != nil {
-					return err
-				}
-				return format.writeCount(w, res, terminal, c.Bool("human"))
-			})
+			return runMerge(c.Context, env, c.Args().Slice(), mergeOptions{output: output, format: format, top: c.Int("top"),
+				human: c.Bool("human"), partial: asPartial, failFast: c.Bool("fail-fast")})
 		},
 	}
 }
 
-// readAndMerge reads the partial-result files and merges them.
+// mergeOptions are merge's flags.
+type mergeOptions struct {
+	output   string // -o; "" or "-": stdout
+	format   outputFormat
+	top      int
+	human    bool
+	partial  bool // write a merged partial, not the answer
+	failFast bool // refuse partials with failed inputs
+}
+
+// runMerge merges the partial-result files names and writes the answer,
+// or the merged partial. Inputs the partials could not read are named on
+// stderr as one run names them, the answer of the others is written, and
+// the *mapreduce.FailedInputs returned makes the exit status 3.
+func runMerge(ctx context.Context, env *env, names []string, o mergeOptions) error {
+	merged, err := readAndMerge(names, env.stdin)
+	var failed *mapreduce.FailedInputs
+	switch {
+	case errors.As(err, &failed) && o.failFast:
+		return failed.Errs[0]
+	case err != nil && failed == nil:
+		return err
+	}
+	if missing := merged.Missing(); len(missing) > 0 && !o.partial {
+		return fmt.Errorf("merge: shard(s) %s of %d missing from %s: no result written",
+			joinInts(missing), merged.Header.ShardCount, strings.Join(names, ", "))
+	}
+	env.reportFailed(err)
+	if !o.partial && merged.Stats().Inputs == 0 && failed != nil {
+		return errNothingRead
+	}
+	write := writePartial(merged)
+	if !o.partial {
+		write = writeAnswer(merged, o)
+	}
+	terminal := (o.output == "" || o.output == "-") && isTerminal(env.stdout)
+	if werr := writeOutput(ctx, o.output, env.stdout, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// writeAnswer writes the final answer of a merged partial.
+func writeAnswer(merged *mapreduce.Partial, o mergeOptions) func(io.Writer, bool) error {
+	return func(w io.Writer, terminal bool) error {
+		if merged.Header.Kind == "hosts" {
+			res, err := merged.HostsResult()
+			if err != nil {
+				return err
+			}
+			return o.format.writeHosts(w, res.Hosts, terminal)
+		}
+		res, err := merged.CountResult(o.top)
+		if err != nil {
+			return err
+		}
+		return o.format.writeCount(w, res, terminal, o.human)
+	}
+}
+
+// readAndMerge reads the partial-result files and merges them. Each error
+// is one line naming the file it is about, but a *mapreduce.FailedInputs,
+// which comes with the merged partial (see MergePartials).
 func readAndMerge(names []string, stdin io.Reader) (*mapreduce.Partial, error) {
+	if i := slices.Index(names, "-"); i >= 0 && slices.Contains(names[i+1:], "-") {
+		return nil, errors.New("merge: -: standard input given twice")
+	}
 	parts := make([]*mapreduce.Partial, 0, len(names))
 	for _, name := range names {
-		var r io.Reader = stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return nil, fmt.Errorf("merge: %w", err)
-			}
-			defer f.Close()
-			r = f
-		}
-		p, err := mapreduce.ReadPartial(r, name)
+		p, err := readPartialFile(name, stdin)
 		if err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}
 		parts = append(parts, p)
 	}
 	merged, err := mapreduce.MergePartials(parts, names)
-	if err != nil {
+	if err != nil && !errors.As(err, new(*mapreduce.FailedInputs)) {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	return merged, nil
+	return merged, err
+}
+
+// readPartialFile reads the partial-result file name, - for stdin.
+func readPartialFile(name string, stdin io.Reader) (*mapreduce.Partial, error) {
+	if name == "-" {
+		return mapreduce.ReadPartial(stdin, name)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // "name: open name: ..." would say it twice
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, not a partial-result file", name)
+	}
+	return mapreduce.ReadPartial(f, name)
 }
 
 func joinInts(ns []int) string {

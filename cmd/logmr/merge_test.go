@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,7 +78,9 @@ func TestMergeRefuses(t *testing.T) {
 	truncated := filepath.Join(out, "truncated")
 	os.WriteFile(truncated, data[:len(data)*2/3], 0o644)
 	future := filepath.Join(out, "future")
-	os.WriteFile(future, rewriteVersion(t, data, 2), 0o644)
+	os.WriteFile(future, rewriteVersion(t, data, 3), 0o644)
+	older := filepath.Join(out, "older")
+	os.WriteFile(older, rewriteVersion(t, data, 1), 0o644)
 	for _, tc := range []struct {
 		files []string
 		want  string
@@ -86,7 +89,8 @@ func TestMergeRefuses(t *testing.T) {
 		{[]string{s0, s1, s2, s1}, "shard 1/3 is in both"},
 		{[]string{s0, s1, other}, "are partials of different queries (path against path \"/robots.txt\")"},
 		{[]string{s0, s1, truncated}, "truncated: not a partial-result file logmr can read"},
-		{[]string{s0, s1, future}, "format version 2; this logmr reads version 1"},
+		{[]string{s0, s1, future}, "future: not a partial-result file logmr can read: format version 3; this logmr reads version 2"},
+		{[]string{s0, s1, older}, "older: not a partial-result file logmr can read: format version 1, written by an older logmr: re-run that shard"},
 	} {
 		target := filepath.Join(out, "result.txt")
 		r := run(t, nil, append([]string{"merge", "-o", target}, tc.files...)...)
@@ -106,6 +110,15 @@ func TestMergeRefuses(t *testing.T) {
 // rewriteVersion returns a partial file with its header's version replaced.
 func rewriteVersion(t *testing.T, data []byte, version int) []byte {
 	t.Helper()
+	return editPartial(t, data, func(plain []byte) []byte {
+		return regexp.MustCompile(`"version":[0-9]+,`).ReplaceAll(plain, []byte(`"version":`+strconv.Itoa(version)+`,`))
+	})
+}
+
+// editPartial returns a partial file decompressed, changed by edit and
+// compressed again, as someone with gunzip and an editor would.
+func editPartial(t *testing.T, data []byte, edit func(plain []byte) []byte) []byte {
+	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
@@ -114,10 +127,57 @@ func rewriteVersion(t *testing.T, data []byte, version int) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain = bytes.Replace(plain, []byte(`"version":1,`), []byte(`"version":`+strconv.Itoa(version)+`,`), 1)
+	edited := edit(bytes.Clone(plain))
+	if bytes.Equal(edited, plain) {
+		t.Fatal("the edit changed nothing")
+	}
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
-	zw.Write(plain)
+	zw.Write(edited)
 	zw.Close()
 	return b.Bytes()
+}
+
+// A partial edited after it was written (a count in its header or a byte
+// of its result changed, then compressed again) is refused by merge with
+// one line naming it; the untouched partials merge.
+func TestMergeRefusesEditedPartial(t *testing.T) {
+	dir, _ := generate(t, 3)
+	out := t.TempDir()
+	var partials []string
+	for i := range 2 {
+		p := filepath.Join(out, "s"+strconv.Itoa(i))
+		if r := run(t, nil, "count", "--by", "host", "--partial", "--shard", strconv.Itoa(i)+"/2", "-o", p, dir); r.code != 0 {
+			t.Fatalf("count --partial: exit %d: %s", r.code, r.stderr)
+		}
+		partials = append(partials, p)
+	}
+	whole := run(t, nil, "count", "--by", "host", dir)
+	if r := run(t, nil, append([]string{"merge"}, partials...)...); r.code != 0 || r.stdout != whole.stdout {
+		t.Fatalf("untouched partials: exit %d, stderr %q; want exit 0 and the single run's answer", r.code, r.stderr)
+	}
+	data, _ := os.ReadFile(partials[1])
+	for _, tc := range []struct {
+		name string
+		edit func([]byte) []byte
+	}{
+		{"lines", func(b []byte) []byte {
+			return regexp.MustCompile(`"lines":([0-9])`).ReplaceAll(b, []byte(`"lines":1$1`))
+		}},
+		{"payload", func(b []byte) []byte {
+			// The last byte before the end line is a count's or a size's.
+			end := bytes.LastIndex(b, []byte("end"))
+			b[end-1] ^= 1
+			return b
+		}},
+	} {
+		edited := filepath.Join(out, "edited-"+tc.name)
+		os.WriteFile(edited, editPartial(t, data, tc.edit), 0o644)
+		r := run(t, nil, "merge", partials[0], edited)
+		want := "logmr: merge: " + edited + ": checksum mismatch: the partial was changed after it was written\n"
+		if r.code != 1 || r.stdout != "" || r.stderr != want {
+			t.Errorf("merge of a partial with its %s edited: exit %d, stdout %d bytes, stderr %q; want exit 1 and %q",
+				tc.name, r.code, len(r.stdout), r.stderr, want)
+		}
+	}
 }

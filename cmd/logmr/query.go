@@ -72,6 +72,7 @@ type query struct {
 	cacheMaxAge  time.Duration // --cache-max-age; 0: entries do not age out
 	quiet        bool
 	verbose      bool
+	partial      bool         // --partial: the result is a partial-result file
 	progress     *progressBar // nil: no bar
 }
 
@@ -173,17 +174,16 @@ func (q *query) wantProgress(mode string) (bool, error) {
 // writes the result, escaping control characters when terminal is set.
 func (q *query) finish(ctx context.Context, st *mapreduce.Stats, err error, start time.Time, write func(w io.Writer, terminal bool) error) error {
 	q.progress.finish()
-	var failed *mapreduce.FailedInputs
-	if errors.As(err, &failed) {
-		for _, e := range failed.Errs {
-			q.env.errorf("%v", e)
-		}
-	} else if err != nil {
+	failed, err := q.env.reportFailed(err)
+	if err != nil && failed == nil {
 		return err
 	}
+	// A shard's partial records its failed inputs: it is still its share
+	// of the answer, even when none of its inputs could be read.
+	shardPartial := q.partial && q.scan.Selection.Shard.Count > 0
 	switch {
-	case st == nil || st.Inputs == 0 && failed != nil:
-		return fmt.Errorf("no input could be read: no result written")
+	case st == nil || st.Inputs == 0 && failed != nil && !shardPartial:
+		return errNothingRead
 	case st.Inputs == 0 && q.scan.Selection.Shard.Count == 0:
 		// A shard may be empty (more shards than files): its empty
 		// result is still its share of the answer.
@@ -197,6 +197,23 @@ func (q *query) finish(ctx context.Context, st *mapreduce.Stats, err error, star
 	}
 	q.pruneCache(ctx, start)
 	return err
+}
+
+// errNothingRead ends a run, or a merge, where every input failed.
+var errNothingRead = errors.New("no input could be read: no result written")
+
+// reportFailed names on stderr, one line each, the inputs a
+// *mapreduce.FailedInputs err holds, and returns it (nil if err is
+// another error) with err; the error then makes the exit status 3.
+func (e *env) reportFailed(err error) (*mapreduce.FailedInputs, error) {
+	var failed *mapreduce.FailedInputs
+	if !errors.As(err, &failed) {
+		return nil, err
+	}
+	for _, ie := range failed.Errs {
+		e.errorf("%v", ie)
+	}
+	return failed, err
 }
 
 // report prints the summary and malformed-line examples when asked for, or
