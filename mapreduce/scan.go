@@ -338,7 +338,7 @@ func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input) (scanned[A],
 // text read. It opens the file itself so that at most Workers files are
 // open at once.
 func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (int64, error) {
-	file, err := openRaw(in.Path)
+	file, err := openRaw(ctx, in.Path)
 	if err != nil {
 		return 0, err
 	}
