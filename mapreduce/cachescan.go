@@ -17,7 +17,7 @@ import (
 // writing the entry anew.
 func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], error) {
 	start := time.Now()
-	file, err := os.Open(in.Path)
+	file, err := openFile(ctx, in.Path)
 	if err != nil {
 		return scanned[A]{}, unwrapPathError(err)
 	}

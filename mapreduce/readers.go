@@ -2,6 +2,7 @@ package mapreduce
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,12 +12,12 @@ import (
 )
 
 // openRaw opens an input's stored bytes; "-" is standard input, which
-// closing leaves open.
-func openRaw(path string) (io.ReadCloser, error) {
+// closing leaves open. Opening a FIFO ends when ctx is done (openFile).
+func openRaw(ctx context.Context, path string) (io.ReadCloser, error) {
 	if path == "-" {
 		return io.NopCloser(os.Stdin), nil
 	}
-	return os.Open(path)
+	return openFile(ctx, path)
 }
 
 // rereadProgress is the Progress of one input that may be read twice (see

@@ -57,6 +57,7 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	// Records are written as they are read: a child decompressor's
 	// failure could not take them back (see ScanOptions.Decompressor).
 	opts.Decompressor = Decompressor{}
+	opts.Workers = openFileWorkers(opts, true) // fdlimit.go
 	filter, err := opts.Filter.compile()
 	if err != nil {
 		return Stats{}, err

@@ -49,7 +49,7 @@ type ScanOptions struct {
 	Format    *logparse.Format // nil: detected per input (logparse.Detect)
 	Filter    Filter           // which records are aggregated
 	Selection Selection        // which files are taken from directories
-	Workers   int              // 0 means runtime.GOMAXPROCS(0)
+	Workers   int              // 0 means runtime.GOMAXPROCS(0); capped by the open-file limit
 	FailFast  bool             // the first failing input fails the run
 	// InputFilter, when set, runs each input through this pipeline of
 	// child processes (decrypting, say) before it is read; a failing child
@@ -173,6 +173,7 @@ type scanned[A Aggregate[A]] struct {
 // stops the workers within a few thousand lines and returns ctx's error.
 func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
 	var zero A
+	opts.Workers = openFileWorkers(opts, false) // fdlimit.go
 	filter, err := opts.Filter.compile()
 	if err != nil {
 		return zero, Stats{}, err
@@ -338,7 +339,7 @@ func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input) (scanned[A],
 // text read. It opens the file itself so that at most Workers files are
 // open at once.
 func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (int64, error) {
-	file, err := openRaw(in.Path)
+	file, err := openRaw(ctx, in.Path)
 	if err != nil {
 		return 0, err
 	}

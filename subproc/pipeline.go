@@ -59,7 +59,9 @@ type Pipeline struct {
 // is handed to the child itself; another Reader or Writer is copied by a
 // goroutine that Wait waits for. Every child runs in a process group of
 // its own; when ctx is done or the timeout passes, each group gets SIGTERM,
-// and SIGKILL after the grace. The caller must call Wait.
+// and SIGKILL after the grace. On Linux each child also gets SIGKILL when
+// this process dies, even when it is killed with SIGKILL (see
+// setPdeathsig). The caller must call Wait.
 func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Writer, opts Options) (*Pipeline, error) {
 	if len(stages) == 0 {
 		return nil, errors.New("subproc: no stage to run")
@@ -95,6 +97,7 @@ func Start(ctx context.Context, stages []Stage, stdin io.Reader, stdout io.Write
 		cmd := exec.CommandContext(p.ctx, argv[0], argv[1:]...)
 		cmd.Env = env
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		setPdeathsig(cmd.SysProcAttr) // dies with this process, even by SIGKILL
 		cmd.Cancel = func() error { return killGroup(cmd, syscall.SIGTERM) }
 		cmd.WaitDelay = p.grace
 		tb := &tailBuffer{max: tail}

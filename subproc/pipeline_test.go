@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -72,6 +73,14 @@ func fakeChild(mode string) int {
 		signal.Ignore(syscall.SIGTERM) // only SIGKILL, after the grace, ends it
 		time.Sleep(time.Hour)
 	case "sleep":
+		time.Sleep(time.Hour)
+	case "start-sleep":
+		// A parent: starts a child that sleeps, tells its pid, waits.
+		p, err := Start(context.Background(), []Stage{fake("sleep")}, nil, nil, Options{Env: fakeEnv("sleep")})
+		if err != nil {
+			return 9
+		}
+		os.WriteFile(os.Getenv("SUBPROC_PIDS"), []byte(strconv.Itoa(p.cmds[0].Process.Pid)), 0o644)
 		time.Sleep(time.Hour)
 	case "close-stdout":
 		os.Stdout.Close()
@@ -235,4 +244,47 @@ func TestStartErrors(t *testing.T) {
 	if _, err := Start(context.Background(), []Stage{{"cat"}, {"/no/such/command"}}, strings.NewReader(""), nil, Options{}); err == nil || !strings.Contains(err.Error(), "/no/such/command") {
 		t.Errorf("missing command: %v", err)
 	}
+}
+
+// TestChildDiesWithParent: a pipeline's child dies when the process that
+// started it is killed with SIGKILL, which no handler sees. The parent is
+// the test binary re-executed (mode start-sleep), its child another.
+func TestChildDiesWithParent(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("only Linux kills a child when its parent dies")
+	}
+	pids := filepath.Join(t.TempDir(), "pids")
+	parent := exec.Command(os.Args[0], "-test.run=^$")
+	parent.Env = fakeEnv("start-sleep", "SUBPROC_PIDS="+pids)
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForFile(t, pids)
+	b, _ := os.ReadFile(pids)
+	child, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("pid file %q: %v", b, err)
+	}
+	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	parent.Process.Kill()
+	parent.Wait()
+	for deadline := time.Now().Add(2 * time.Second); notZombie(child); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("child %d still runs 2 s after its parent got SIGKILL", child)
+		}
+	}
+}
+
+// notZombie reports whether pid is a process that is not a zombie: an
+// orphan's zombie waits for init, which may reap it late.
+func notZombie(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(b, ')') // pid (comm) STATE ...
+	return i < 0 || i+2 >= len(b) || b[i+2] != 'Z'
 }
