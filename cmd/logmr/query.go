@@ -111,8 +111,11 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if q.childTimeout = c.Duration("child-timeout"); q.childTimeout < 0 {
 		return nil, usagef("--child-timeout %v: must be positive", q.childTimeout)
 	}
-	if ratio := c.Float64("max-malformed"); ratio < 0 || ratio > 1 {
+	if ratio := c.Float64("max-malformed"); !(ratio >= 0 && ratio <= 1) { // NaN fails too
 		return nil, usagef("--max-malformed %v: want a ratio from 0 to 1, such as 0.01", ratio)
+	}
+	if wait := c.Duration("lock-wait"); wait < 0 {
+		return nil, usagef("--lock-wait %v: want 0 or more", wait)
 	}
 	if path := c.String("lock"); path != "" {
 		// Held until the process exits: the kernel releases it then.
