@@ -67,7 +67,7 @@ Examples:
 			}
 			human := c.Bool("human")
 			return q.finish(c.Context, &res.Stats, err, start, func(w io.Writer, terminal bool) error {
-				return q.format.writeCount(w, res, terminal, human)
+				return q.format.writeCount(w, res, writeOptions{terminal: terminal, human: human, csvSafe: q.csvSafe})
 			})
 		},
 	}

@@ -13,8 +13,8 @@ import (
 const emptyValueHint = "empty value (a failed $(...) in a cron line?)"
 
 // checkFlagValues refuses an empty value for every flag that takes one, and
-// an empty element of a repeatable flag: "--since ”", "-o ”",
-// "--path /a --path ”". It runs before each command's Action (see newApp),
+// an empty element of a repeatable flag: --since "", -o "",
+// --path /a --path "". It runs before each command's Action (see newApp),
 // over the command's own flags, so no flag needs a check of its own.
 // Numeric and duration flags never get here empty: the flag parser refuses
 // them, and onUsageError words that the same way.
@@ -44,7 +44,7 @@ func checkFlagValues(c *cli.Context) error {
 }
 
 // emptyParsedValue matches the flag package's error for an empty numeric or
-// duration value ("--workers ”").
+// duration value (--workers "").
 var emptyParsedValue = regexp.MustCompile(`^invalid value "" for flag -+([^:]+):`)
 
 // onUsageError makes urfave/cli's flag errors usage errors (exit 2).

@@ -22,8 +22,8 @@ func (q *query) checkPartial(c *cli.Context) error {
 	if !c.Bool("partial") {
 		return nil
 	}
-	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") {
-		return usagef("--partial writes a partial-result file: -O, --top and --human apply to logmr merge")
+	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") || c.IsSet("csv-safe") {
+		return usagef("--partial writes a partial-result file: -O, --top, --human and --csv-safe apply to logmr merge")
 	}
 	return refuseBinaryToTerminal(q.output, q.env.stdout)
 }
@@ -70,6 +70,7 @@ Examples:
 			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all)"},
 			&cli.BoolFlag{Name: "human", Usage: "count, -O text: thousands separators and bytes in KiB, MiB, GiB"},
 			&cli.BoolFlag{Name: "partial", Usage: "write a merged partial-result file, not the answer; missing shards allowed"},
+			csvSafeFlag(),
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -82,8 +83,11 @@ Examples:
 			}
 			output := c.String("output")
 			asPartial := c.Bool("partial")
-			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human")) {
-				return usagef("merge --partial writes a partial-result file: -O, --top and --human apply to the final merge")
+			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") || c.IsSet("csv-safe")) {
+				return usagef("merge --partial writes a partial-result file: -O, --top, --human and --csv-safe apply to the final merge")
+			}
+			if err := checkCSVSafe(c, format); err != nil {
+				return err
 			}
 			if asPartial {
 				if err := refuseBinaryToTerminal(output, env.stdout); err != nil {
@@ -105,20 +109,20 @@ Examples:
 				return fmt.Errorf("merge: shard(s) %s of %d missing from %s: no result written",
 					joinInts(missing), merged.Header.ShardCount, strings.Join(c.Args().Slice(), ", "))
 			}
-			terminal := (output == "" || output == "-") && isTerminal(env.stdout)
+			o := writeOptions{terminal: (output == "" || output == "-") && isTerminal(env.stdout), human: c.Bool("human"), csvSafe: c.Bool("csv-safe")}
 			return writeOutput(c.Context, output, env.stdout, func(w io.Writer) error {
 				if merged.Header.Kind == "hosts" {
 					res, err := merged.HostsResult()
 					if err != nil {
 						return err
 					}
-					return format.writeHosts(w, res.Hosts, terminal)
+					return format.writeHosts(w, res.Hosts, o)
 				}
 				res, err := merged.CountResult(c.Int("top"))
 				if err != nil {
 					return err
 				}
-				return format.writeCount(w, res, terminal, c.Bool("human"))
+				return format.writeCount(w, res, o)
 			})
 		},
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/urfave/cli/v2"
 )
 
 type outputFormat string
@@ -38,10 +38,38 @@ func parseOutputFormat(s string) (outputFormat, error) {
 	return "", usagef("--output-format %q: want text, json, jsonl, csv or tsv", s)
 }
 
+// writeOptions say how a result is written, besides its format.
+type writeOptions struct {
+	terminal bool // -O text: escape control characters (stdout is a terminal)
+	human    bool // count, -O text: --human
+	csvSafe  bool // -O csv, tsv: --csv-safe
+}
+
+// csvSafeFlag is the flag of every command that writes CSV.
+func csvSafeFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "csv-safe", Usage: "-O csv or tsv for spreadsheets: prefix ' to every text cell from the logs " +
+		"that starts with =, +, -, @, tab or CR, so that a spreadsheet shows it instead of running it as a formula " +
+		"(CSV injection); numbers are never changed (default: every cell exact)"}
+}
+
+// checkCSVSafe refuses --csv-safe where there is no CSV or TSV to make safe.
+func checkCSVSafe(c *cli.Context, f outputFormat) error {
+	if c.Bool("csv-safe") && f != outCSV && f != outTSV {
+		return usagef("--csv-safe applies to -O csv and -O tsv, not -O %s", f)
+	}
+	return nil
+}
+
+// table returns the CSV or TSV encoder of f.
+func (f outputFormat) table(header []string, o writeOptions) *logparse.Table {
+	return logparse.NewTableWith(header, logparse.TableOptions{TSV: f == outTSV, FormulaSafe: o.csvSafe})
+}
+
 // writeHosts writes hosts in f. Text bound for a terminal has its control
 // characters escaped: a log line can carry ANSI escape sequences, and they
-// must never reach a terminal raw. The machine formats are exact.
-func (f outputFormat) writeHosts(w io.Writer, hosts []string, terminal bool) error {
+// must never reach a terminal raw. The machine formats are exact, unless
+// --csv-safe asks otherwise.
+func (f outputFormat) writeHosts(w io.Writer, hosts []string, o writeOptions) error {
 	switch f {
 	case outJSON:
 		if hosts == nil {
@@ -61,25 +89,19 @@ func (f outputFormat) writeHosts(w io.Writer, hosts []string, terminal bool) err
 			}
 		}
 		return nil
-	case outCSV:
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"host"})
+	case outCSV, outTSV:
+		table := f.table([]string{"host"}, o)
+		bw := bufio.NewWriter(w)
+		buf := table.AppendHeader(nil)
 		for _, h := range hosts {
-			cw.Write([]string{h})
+			bw.Write(buf)
+			buf = table.AppendCells(buf[:0], h)
 		}
-		cw.Flush()
-		return cw.Error()
-	case outTSV:
-		fmt.Fprintln(w, "host")
-		for _, h := range hosts {
-			if _, err := fmt.Fprintln(w, tsvEscaper.Replace(h)); err != nil {
-				return err
-			}
-		}
-		return nil
+		bw.Write(buf)
+		return bw.Flush()
 	}
 	for _, h := range hosts {
-		if terminal {
+		if o.terminal {
 			h = escapeControl(h)
 		}
 		if _, err := fmt.Fprintln(w, h); err != nil {
@@ -88,9 +110,6 @@ func (f outputFormat) writeHosts(w io.Writer, hosts []string, terminal bool) err
 	}
 	return nil
 }
-
-// tsvEscaper writes a value on one TSV cell, as the linear TSV convention does.
-var tsvEscaper = strings.NewReplacer("\\", `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
 // escapeControl writes control characters (C0, DEL, C1) as \xHH or \uHHHH.
 func escapeControl(s string) string {
@@ -217,7 +236,7 @@ func createTemp(path string) (*os.File, error) {
 // writeCount writes a count's rows in f: a header (or member names) of the
 // --by fields, requests and bytes. In JSON a status is a number and an
 // absent key null; in CSV and TSV it is an empty cell, in text "-".
-func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, terminal, human bool) error {
+func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, o writeOptions) error {
 	header := make([]string, 0, len(res.By)+2)
 	for _, by := range res.By {
 		header = append(header, string(by))
@@ -261,7 +280,7 @@ func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, termin
 			bw.WriteString("]\n")
 		}
 	case outCSV, outTSV:
-		table := logparse.NewTable(header, f == outTSV)
+		table := f.table(header, o)
 		bw.Write(table.AppendHeader(nil))
 		cells := make([]string, len(header))
 		for row := range res.All() {
@@ -271,7 +290,7 @@ func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, termin
 			bw.Write(table.AppendCells(nil, cells...))
 		}
 	default:
-		writeCountText(bw, header, res, terminal, human)
+		writeCountText(bw, header, res, o.terminal, o.human)
 	}
 	return bw.Flush()
 }

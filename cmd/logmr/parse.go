@@ -131,7 +131,8 @@ func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header
 		case q.logFormat != nil:
 			columns = logparse.ColumnsOf(q.logFormat)
 		}
-		table = logparse.NewTable(columns, q.format != outCSV)
+		// -O text is TSV on its way to alignedWriter: for people, exact.
+		table = logparse.NewTableWith(columns, logparse.TableOptions{TSV: q.format != outCSV, FormulaSafe: q.csvSafe})
 		header = table.AppendHeader(nil)
 	}
 	if !malformed {
