@@ -135,8 +135,9 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 
 // writeOutput runs write against stdout, or against a temporary file in the
 // directory of path that is renamed over path once complete: readers of path
 // never see a half-written result, and a failed or interrupted run leaves
-// path untouched. A path that is a link is followed (the link stays); one
-// that is not a regular file (a FIFO, /dev/stdout) is written in place.
+// path untouched. A path that
+// is a link is followed, dangling or not, and the link stays; one that is
+// not a regular file (a FIFO, /dev/stdout) is written in place.
 func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(io.Writer) error) error {
 	if err := context.Cause(ctx); err != nil {
 		return err
@@ -148,21 +149,57 @@ func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(
 		}
 		return bw.Flush()
 	}
-	target, existing := path, fs.FileInfo(nil)
-	if resolved, err := filepath.EvalSymlinks(path); err == nil {
-		target = resolved
-		existing, _ = os.Stat(target)
-	}
-	var err error
-	if existing != nil && !existing.Mode().IsRegular() {
-		err = writeInPlace(target, write)
-	} else {
-		err = writeAtomically(ctx, target, existing, write)
+	target, existing, err := resolveOutput(path)
+	if err == nil {
+		if existing != nil && !existing.Mode().IsRegular() {
+			err = writeInPlace(target, write)
+		} else {
+			err = writeAtomically(ctx, target, existing, write)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("output %s: %w", path, err)
 	}
 	return nil
+}
+
+// maxOutputLinks bounds the chain of links resolveOutput follows, as the
+// kernel's ELOOP does.
+const maxOutputLinks = 40
+
+// resolveOutput follows path through symbolic links, dangling ones too, to
+// the file a write should replace or create, and returns it with its
+// FileInfo (nil if it does not exist yet). A relative link is read from
+// the directory that holds it.
+func resolveOutput(path string) (target string, existing fs.FileInfo, err error) {
+	target = path
+	for links := 0; ; links++ {
+		info, err := os.Lstat(target)
+		if errors.Is(err, fs.ErrNotExist) {
+			return target, nil, nil
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			return target, info, nil
+		}
+		if links == maxOutputLinks {
+			return "", nil, fmt.Errorf("more than %d symbolic links, the last %s", maxOutputLinks, target)
+		}
+		dest, err := os.Readlink(target)
+		if err != nil {
+			return "", nil, err
+		}
+		if !filepath.IsAbs(dest) {
+			dir, err := filepath.EvalSymlinks(filepath.Dir(target))
+			if err != nil {
+				return "", nil, err
+			}
+			dest = filepath.Join(dir, dest)
+		}
+		target = dest
+	}
 }
 
 func writeInPlace(path string, write func(io.Writer) error) error {
