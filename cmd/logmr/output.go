@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -135,7 +134,7 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 
 // writeOutput runs write against stdout, or against a temporary file in the
 // directory of path that is renamed over path once complete: readers of path
 // never see a half-written result, and a failed or interrupted run leaves
-// path untouched. A path that
+// path untouched (see createTemp for what a killed one leaves). A path that
 // is a link is followed, dangling or not, and the link stays; one that is
 // not a regular file (a FIFO, /dev/stdout) is written in place.
 func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(io.Writer) error) error {
@@ -218,19 +217,19 @@ func writeInPlace(path string, write func(io.Writer) error) error {
 	return err
 }
 
-// writeAtomically writes a temporary file beside path and renames it over
-// path, unless ctx is cancelled first. A new file gets 0666 less the umask,
-// as any file a command creates; a replaced one keeps its mode.
+// writeAtomically writes a temporary file beside path (createTemp) and
+// renames it over path, unless ctx is cancelled first. A new file gets 0666
+// less the umask, as any file a command creates; a replaced one keeps its
+// mode.
 func writeAtomically(ctx context.Context, path string, existing fs.FileInfo, write func(io.Writer) error) (err error) {
 	tmp, err := createTemp(path)
 	if err != nil {
 		return err
 	}
-	defer onForcedExit(func() { os.Remove(tmp.Name()) })()
+	defer onForcedExit(tmp.removeName)()
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			tmp.discard()
 		}
 	}()
 	bw := bufio.NewWriter(tmp)
@@ -248,26 +247,10 @@ func writeAtomically(ctx context.Context, path string, existing fs.FileInfo, wri
 	if err = tmp.Sync(); err != nil {
 		return err
 	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
 	if err = context.Cause(ctx); err != nil {
 		return err // interrupted: the old file stays
 	}
-	return os.Rename(tmp.Name(), path)
-}
-
-// createTemp is os.CreateTemp with mode 0666, so that the umask decides the
-// permissions of the result (os.CreateTemp always makes 0600).
-func createTemp(path string) (*os.File, error) {
-	dir, base := filepath.Split(path)
-	for {
-		name := filepath.Join(dir, fmt.Sprintf(".%s.tmp%d", base, rand.Uint32()))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, fs.ErrExist) {
-			return f, err
-		}
-	}
+	return tmp.commit(path)
 }
 
 // writeCount writes a count's rows in f: a header (or member names) of the
