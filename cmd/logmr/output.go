@@ -48,7 +48,7 @@ type writeOptions struct {
 func csvSafeFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "csv-safe", Usage: "-O csv or tsv for spreadsheets: prefix ' to every text cell from the logs " +
 		"that starts with =, +, -, @, tab or CR, so that a spreadsheet shows it instead of running it as a formula " +
-		"(CSV injection); numbers are never changed (default: every cell exact)"}
+		"(CSV injection); numbers are never changed. Without it every cell is the exact data"}
 }
 
 // checkCSVSafe refuses --csv-safe where there is no CSV or TSV to make safe.
