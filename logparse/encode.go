@@ -96,19 +96,38 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 // format each record was parsed with: a column a format lacks is empty, as
 // is a field logged as "-". It is safe for concurrent use.
 type Table struct {
-	columns []string
-	tsv     bool
-	byFmt   sync.Map // *Format -> []int: the field index of each column, or -1
+	columns     []string
+	tsv         bool
+	formulaSafe bool
+	byFmt       sync.Map // *Format -> []int: the field index of each column, or -1
 }
 
-// NewTable returns a Table with the named columns; tsv selects TSV.
+// TableOptions configure a Table. The zero value writes exact CSV.
+type TableOptions struct {
+	// TSV selects TSV instead of CSV.
+	TSV bool
+	// FormulaSafe prefixes a single quote (') to every text cell that
+	// begins with =, +, -, @, tab or CR, characters that make a
+	// spreadsheet read the cell as a formula (OWASP "CSV injection"). The
+	// cell then no longer holds the exact data; numbers and times a record
+	// holds are never changed.
+	FormulaSafe bool
+}
+
+// NewTable returns a Table with the named columns; tsv selects TSV. It is
+// NewTableWith(columns, TableOptions{TSV: tsv}).
+func NewTable(columns []string, tsv bool) *Table {
+	return NewTableWith(columns, TableOptions{TSV: tsv})
+}
+
+// NewTableWith returns a Table with the named columns, configured by opts.
 //
 // CSV follows RFC 4180 (a field holding a comma, a quote, a CR or LF, or
 // starting with a space is quoted, quotes doubled; rows end in LF, as
 // encoding/csv writes them). TSV writes backslash, tab, LF and CR as \\,
 // \t, \n and \r, the linear TSV convention, so a row is always one line.
-func NewTable(columns []string, tsv bool) *Table {
-	return &Table{columns: columns, tsv: tsv}
+func NewTableWith(columns []string, opts TableOptions) *Table {
+	return &Table{columns: columns, tsv: opts.TSV, formulaSafe: opts.FormulaSafe}
 }
 
 // ColumnsOf returns the field names of f, the columns for a single format.
@@ -143,10 +162,8 @@ func (t *Table) AppendRow(dst []byte, f *Format, rec *Record) []byte {
 		}
 		fd := f.fields[fi]
 		if fd.Type == TypeString {
-			if text, ok := rec.text(fd); ok && t.needsEscape(text) {
-				dst = t.appendEscaped(dst, text)
-			} else {
-				dst = append(dst, text...)
+			if text, ok := rec.text(fd); ok {
+				dst = t.appendText(dst, text)
 			}
 			continue
 		}
@@ -214,15 +231,39 @@ func (t *Table) needsEscape(v []byte) bool {
 }
 
 func (t *Table) appendCell(dst []byte, s string) []byte {
-	if !t.needsEscape([]byte(s)) {
-		return append(dst, s...)
-	}
-	return t.appendEscaped(dst, []byte(s))
+	return t.appendText(dst, []byte(s))
 }
 
-// appendEscaped appends s quoted (CSV) or escaped (TSV).
-func (t *Table) appendEscaped(dst, s []byte) []byte {
+// appendText appends the text cell s, quoted or escaped as needed, after a
+// single quote if it would be a formula and t is FormulaSafe.
+func (t *Table) appendText(dst, s []byte) []byte {
+	quote := t.formulaSafe && len(s) > 0 && isFormulaStart(s[0])
+	if !t.needsEscape(s) {
+		if quote {
+			dst = append(dst, '\'')
+		}
+		return append(dst, s...)
+	}
+	return t.appendEscaped(dst, s, quote)
+}
+
+// isFormulaStart reports whether a cell that begins with c is a formula to
+// a spreadsheet: OWASP's list for CSV injection.
+func isFormulaStart(c byte) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// appendEscaped appends s quoted (CSV) or escaped (TSV), after a single
+// quote if quote is set.
+func (t *Table) appendEscaped(dst, s []byte, quote bool) []byte {
 	if t.tsv {
+		if quote {
+			dst = append(dst, '\'')
+		}
 		for i := 0; i < len(s); i++ {
 			switch c := s[i]; c {
 			case '\\':
@@ -240,6 +281,9 @@ func (t *Table) appendEscaped(dst, s []byte) []byte {
 		return dst
 	}
 	dst = append(dst, '"')
+	if quote {
+		dst = append(dst, '\'')
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] == '"' {
 			dst = append(dst, '"')

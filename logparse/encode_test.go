@@ -100,3 +100,58 @@ func TestAppendJSONString(t *testing.T) {
 		}
 	}
 }
+
+// TestTableFormulaSafe: by default cells are the exact data; FormulaSafe
+// prefixes ' to text cells a spreadsheet would run as formulas, in CSV and
+// TSV, and never touches numbers, times or other text.
+func TestTableFormulaSafe(t *testing.T) {
+	line := `192.0.2.1 - @admin [10/Oct/2000:13:55:36 -0700] "GET /=1+1 HTTP/1.1" 200 5 "-2+3" "=HYPERLINK(\"http://x\",\"a,b\")"`
+	var rec Record
+	if err := NewParser(Combined).Parse([]byte(line), &rec); err != nil {
+		t.Fatal(err)
+	}
+	cols := []string{"host", "user", "time", "target", "status", "bytes", "referer", "user_agent"}
+	tests := []struct {
+		name string
+		opts TableOptions
+		want string
+	}{
+		{"csv exact", TableOptions{},
+			`192.0.2.1,@admin,2000-10-10T13:55:36-07:00,/=1+1,200,5,-2+3,"=HYPERLINK(""http://x"",""a,b"")"` + "\n"},
+		{"csv safe", TableOptions{FormulaSafe: true},
+			`192.0.2.1,'@admin,2000-10-10T13:55:36-07:00,/=1+1,200,5,'-2+3,"'=HYPERLINK(""http://x"",""a,b"")"` + "\n"},
+		{"tsv exact", TableOptions{TSV: true},
+			"192.0.2.1\t@admin\t2000-10-10T13:55:36-07:00\t/=1+1\t200\t5\t-2+3\t=HYPERLINK(\"http://x\",\"a,b\")\n"},
+		{"tsv safe", TableOptions{TSV: true, FormulaSafe: true},
+			"192.0.2.1\t'@admin\t2000-10-10T13:55:36-07:00\t/=1+1\t200\t5\t'-2+3\t'=HYPERLINK(\"http://x\",\"a,b\")\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(NewTableWith(cols, tt.opts).AppendRow(nil, Combined, &rec)); got != tt.want {
+				t.Errorf("AppendRow = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	cells := []struct{ in, csv, tsv string }{
+		{"=1+1", "'=1+1", "'=1+1"},
+		{"+1", "'+1", "'+1"},
+		{"-1", "'-1", "'-1"},
+		{"@x", "'@x", "'@x"},
+		{"\t=1", "\"'\t=1\"", `'\t=1`},
+		{"\r=1", "\"'\r=1\"", `'\r=1`},
+		{" =1", `" =1"`, " =1"},
+		{"a=1", "a=1", "a=1"},
+		{"", "", ""},
+		{"12", "12", "12"},
+	}
+	csvSafe := NewTableWith([]string{"c"}, TableOptions{FormulaSafe: true})
+	tsvSafe := NewTableWith([]string{"c"}, TableOptions{TSV: true, FormulaSafe: true})
+	for _, c := range cells {
+		if got := string(csvSafe.AppendCells(nil, c.in)); got != c.csv+"\n" {
+			t.Errorf("FormulaSafe CSV AppendCells(%q) = %q, want %q", c.in, got, c.csv+"\n")
+		}
+		if got := string(tsvSafe.AppendCells(nil, c.in)); got != c.tsv+"\n" {
+			t.Errorf("FormulaSafe TSV AppendCells(%q) = %q, want %q", c.in, got, c.tsv+"\n")
+		}
+	}
+}

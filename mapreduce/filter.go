@@ -30,6 +30,8 @@ type Filter struct {
 	// or classes ("5xx").
 	Statuses []string
 	// Methods keeps records whose method is one of these, in any case.
+	// Each must be an RFC 9110 token ("GET", "PROPFIND"): a space or a
+	// separator in one is an error, never a method that matches nothing.
 	Methods []string
 	// Since keeps records logged at or after it; zero means no bound.
 	Since time.Time
@@ -83,6 +85,12 @@ func (f Filter) compile() (*matcher, error) {
 		return out
 	}
 	m.paths, m.prefixes, m.methods, m.vhosts = toBytes(f.Paths), toBytes(f.PathPrefixes), toBytes(f.Methods), toBytes(f.VHosts)
+	for _, method := range f.Methods {
+		if !isToken(method) {
+			return nil, fmt.Errorf("%w: method %q: want a token such as GET or PROPFIND: letters, digits and !#$%%&'*+-.^_`|~ (RFC 9110)",
+				ErrInvalidOptions, method)
+		}
+	}
 	var err error
 	if m.pathREs, err = compileRegexps("path regexp", f.PathRegexps); err != nil {
 		return nil, err
@@ -120,6 +128,21 @@ func (f Filter) compile() (*matcher, error) {
 			ErrInvalidOptions, f.Until.Format(time.RFC3339), f.Since.Format(time.RFC3339))
 	}
 	return m, nil
+}
+
+// isToken reports whether s is an RFC 9110 token: one or more tchar.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if !alnum && !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(c)) {
+			return false
+		}
+	}
+	return true
 }
 
 func compileRegexps(what string, exprs []string) ([]*textRegexp, error) {

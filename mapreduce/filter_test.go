@@ -105,9 +105,23 @@ func TestFilterErrors(t *testing.T) {
 		"empty window":  {Since: now, Until: now},
 		"reversed":      {Since: now, Until: now.Add(-time.Hour)},
 		"referer regex": {RefererRegexps: []string{`\`}},
+		"method space":  {Methods: []string{"GE T"}},
+		"method empty":  {Methods: []string{""}},
+		"method slash":  {Methods: []string{"GET/1"}},
+		"method quote":  {Methods: []string{`"GET"`}},
+		"method UTF-8":  {Methods: []string{"GÉT"}},
 	} {
 		if err := f.Check(); !errors.Is(err, ErrInvalidOptions) {
 			t.Errorf("%s: Check() = %v, want ErrInvalidOptions", name, err)
+		}
+	}
+}
+
+// TestFilterMethodTokens: every RFC 9110 tchar is accepted in a method.
+func TestFilterMethodTokens(t *testing.T) {
+	for _, m := range []string{"GET", "post", "PROPFIND", "M-SEARCH", "X!#$%&'*+-.^_`|~9"} {
+		if err := (Filter{Methods: []string{m}}).Check(); err != nil {
+			t.Errorf("Filter{Methods: %q}.Check() = %v, want nil", m, err)
 		}
 	}
 }

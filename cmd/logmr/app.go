@@ -35,7 +35,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 func newApp(env *env) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:    "logmr",
 		Usage:   "answer questions about web-server access logs, on every core",
 		Version: version,
@@ -49,8 +49,8 @@ func newApp(env *env) *cli.App {
 		OnUsageError:              onUsageError,
 		Commands:                  []*cli.Command{hostsCommand(env), countCommand(env), parseCommand(env), mergeCommand(env), planCommand(env)},
 	}
-}
-
-func onUsageError(_ *cli.Context, err error, _ bool) error {
-	return usageError{err.Error()}
+	for _, cmd := range app.Commands {
+		cmd.Before = checkFlagValues
+	}
+	return app
 }

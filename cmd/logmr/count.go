@@ -67,7 +67,7 @@ Examples:
 			}
 			human := c.Bool("human")
 			return q.finish(c.Context, &res.Stats, err, start, func(w io.Writer, terminal bool) error {
-				return q.format.writeCount(w, res, terminal, human)
+				return q.format.writeCount(w, res, writeOptions{terminal: terminal, human: human, csvSafe: q.csvSafe})
 			})
 		},
 	}
@@ -75,7 +75,11 @@ Examples:
 
 func parseCountOptions(c *cli.Context) (mapreduce.CountOptions, error) {
 	var co mapreduce.CountOptions
-	for _, f := range splitCommas(c.StringSlice("by")) {
+	by, err := splitCommas(c, "by")
+	if err != nil {
+		return co, err
+	}
+	for _, f := range by {
 		co.By = append(co.By, mapreduce.CountField(f))
 	}
 	if len(co.By) == 0 {

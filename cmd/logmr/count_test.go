@@ -178,13 +178,13 @@ func TestCountEscapesControlOnTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	var text, js strings.Builder
-	if err := outText.writeCount(&text, res, true, false); err != nil {
+	if err := outText.writeCount(&text, res, writeOptions{terminal: true}); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(text.String(), "\x1b") || !strings.Contains(text.String(), `Mozilla \x1b[2J`) {
 		t.Errorf("text on a terminal = %q, want the escape escaped", text.String())
 	}
-	if err := outJSONL.writeCount(&js, res, true, false); err != nil {
+	if err := outJSONL.writeCount(&js, res, writeOptions{terminal: true}); err != nil {
 		t.Fatal(err)
 	}
 	var o map[string]any

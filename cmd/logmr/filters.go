@@ -34,14 +34,18 @@ func parseFilter(c *cli.Context) (mapreduce.Filter, error) {
 		Paths:            c.StringSlice("path"),
 		PathPrefixes:     c.StringSlice("path-prefix"),
 		PathRegexps:      c.StringSlice("path-regex"),
-		Statuses:         splitCommas(c.StringSlice("status")),
-		Methods:          splitCommas(c.StringSlice("method")),
-		Hosts:            splitCommas(c.StringSlice("host")),
 		UserAgentRegexps: c.StringSlice("user-agent-regex"),
 		RefererRegexps:   c.StringSlice("referer-regex"),
-		VHosts:           splitCommas(c.StringSlice("vhost")),
 	}
 	var err error
+	for _, list := range []struct {
+		flag string
+		dst  *[]string
+	}{{"status", &f.Statuses}, {"method", &f.Methods}, {"host", &f.Hosts}, {"vhost", &f.VHosts}} {
+		if *list.dst, err = splitCommas(c, list.flag); err != nil {
+			return f, err
+		}
+	}
 	if f.Since, err = parseTimeFlag("since", c.String("since")); err != nil {
 		return f, err
 	}
@@ -54,16 +58,21 @@ func parseFilter(c *cli.Context) (mapreduce.Filter, error) {
 	return f, nil
 }
 
-func splitCommas(values []string) []string {
+// splitCommas returns the comma-separated values of a repeatable flag,
+// trimmed. An empty element ("404,", "GET,,POST") is refused, as an empty
+// value is (see checkFlagValues): "--status $A,$B" with $B unset must not
+// quietly ask a different question.
+func splitCommas(c *cli.Context, flag string) ([]string, error) {
 	var out []string
-	for _, v := range values {
+	for _, v := range c.StringSlice(flag) {
 		for _, part := range strings.Split(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
+			if part = strings.TrimSpace(part); part == "" {
+				return nil, usagef("--%s %q: empty element in the comma-separated list", flag, v)
 			}
+			out = append(out, part)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // timeLayouts are the forms --since and --until take without an offset,

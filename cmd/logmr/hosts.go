@@ -47,7 +47,7 @@ Examples:
 				return q.finish(c.Context, nil, err, start, nil)
 			}
 			return q.finish(c.Context, &res.Stats, err, start, func(w io.Writer, terminal bool) error {
-				return q.format.writeHosts(w, res.Hosts, terminal)
+				return q.format.writeHosts(w, res.Hosts, writeOptions{terminal: terminal, csvSafe: q.csvSafe})
 			})
 		},
 	}

@@ -24,6 +24,9 @@ import (
 var logmr string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(namedTempMain) != "" {
+		os.Exit(mainNamedTemp())
+	}
 	dir, err := os.MkdirTemp("", "logmr-test")
 	if err != nil {
 		panic(err)

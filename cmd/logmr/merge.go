@@ -26,8 +26,8 @@ func (q *query) checkPartial(c *cli.Context) error {
 	if q.partial = c.Bool("partial"); !q.partial {
 		return nil
 	}
-	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") {
-		return usagef("--partial writes a partial-result file: -O, --top and --human apply to logmr merge")
+	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") || c.IsSet("csv-safe") {
+		return usagef("--partial writes a partial-result file: -O, --top, --human and --csv-safe apply to logmr merge")
 	}
 	return refuseBinaryToTerminal(q.output, q.env.stdout)
 }
@@ -81,6 +81,7 @@ Examples:
 			&cli.BoolFlag{Name: "partial", Usage: "write a merged partial-result file, not the answer; missing shards allowed"},
 			&cli.BoolFlag{Name: "fail-fast", Usage: "refuse partials that record inputs they could not read (default: name them, " +
 				"write the answer of the others, exit 3)"},
+			csvSafeFlag(),
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -93,8 +94,11 @@ Examples:
 			}
 			output := c.String("output")
 			asPartial := c.Bool("partial")
-			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human")) {
-				return usagef("merge --partial writes a partial-result file: -O, --top and --human apply to the final merge")
+			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") || c.IsSet("csv-safe")) {
+				return usagef("merge --partial writes a partial-result file: -O, --top, --human and --csv-safe apply to the final merge")
+			}
+			if err := checkCSVSafe(c, format); err != nil {
+				return err
 			}
 			if asPartial {
 				if err := refuseBinaryToTerminal(output, env.stdout); err != nil {
@@ -105,7 +109,7 @@ Examples:
 				return usagef("--top %d: want 0 (all) or more", top)
 			}
 			return runMerge(c.Context, env, c.Args().Slice(), mergeOptions{output: output, format: format, top: c.Int("top"),
-				human: c.Bool("human"), partial: asPartial, failFast: c.Bool("fail-fast")})
+				human: c.Bool("human"), csvSafe: c.Bool("csv-safe"), partial: asPartial, failFast: c.Bool("fail-fast")})
 		},
 	}
 }
@@ -116,6 +120,7 @@ type mergeOptions struct {
 	format   outputFormat
 	top      int
 	human    bool
+	csvSafe  bool
 	partial  bool // write a merged partial, not the answer
 	failFast bool // refuse partials with failed inputs
 }
@@ -155,18 +160,19 @@ func runMerge(ctx context.Context, env *env, names []string, o mergeOptions) err
 // writeAnswer writes the final answer of a merged partial.
 func writeAnswer(merged *mapreduce.Partial, o mergeOptions) func(io.Writer, bool) error {
 	return func(w io.Writer, terminal bool) error {
+		wo := writeOptions{terminal: terminal, human: o.human, csvSafe: o.csvSafe}
 		if merged.Header.Kind == "hosts" {
 			res, err := merged.HostsResult()
 			if err != nil {
 				return err
 			}
-			return o.format.writeHosts(w, res.Hosts, terminal)
+			return o.format.writeHosts(w, res.Hosts, wo)
 		}
 		res, err := merged.CountResult(o.top)
 		if err != nil {
 			return err
 		}
-		return o.format.writeCount(w, res, terminal, o.human)
+		return o.format.writeCount(w, res, wo)
 	}
 }
 

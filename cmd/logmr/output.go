@@ -3,13 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/urfave/cli/v2"
 )
 
 type outputFormat string
@@ -38,10 +37,38 @@ func parseOutputFormat(s string) (outputFormat, error) {
 	return "", usagef("--output-format %q: want text, json, jsonl, csv or tsv", s)
 }
 
+// writeOptions say how a result is written, besides its format.
+type writeOptions struct {
+	terminal bool // -O text: escape control characters (stdout is a terminal)
+	human    bool // count, -O text: --human
+	csvSafe  bool // -O csv, tsv: --csv-safe
+}
+
+// csvSafeFlag is the flag of every command that writes CSV.
+func csvSafeFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "csv-safe", Usage: "-O csv or tsv for spreadsheets: prefix ' to every text cell from the logs " +
+		"that starts with =, +, -, @, tab or CR, so that a spreadsheet shows it instead of running it as a formula " +
+		"(CSV injection); numbers are never changed. Without it every cell is the exact data"}
+}
+
+// checkCSVSafe refuses --csv-safe where there is no CSV or TSV to make safe.
+func checkCSVSafe(c *cli.Context, f outputFormat) error {
+	if c.Bool("csv-safe") && f != outCSV && f != outTSV {
+		return usagef("--csv-safe applies to -O csv and -O tsv, not -O %s", f)
+	}
+	return nil
+}
+
+// table returns the CSV or TSV encoder of f.
+func (f outputFormat) table(header []string, o writeOptions) *logparse.Table {
+	return logparse.NewTableWith(header, logparse.TableOptions{TSV: f == outTSV, FormulaSafe: o.csvSafe})
+}
+
 // writeHosts writes hosts in f. Text bound for a terminal has its control
 // characters escaped: a log line can carry ANSI escape sequences, and they
-// must never reach a terminal raw. The machine formats are exact.
-func (f outputFormat) writeHosts(w io.Writer, hosts []string, terminal bool) error {
+// must never reach a terminal raw. The machine formats are exact, unless
+// --csv-safe asks otherwise.
+func (f outputFormat) writeHosts(w io.Writer, hosts []string, o writeOptions) error {
 	switch f {
 	case outJSON:
 		if hosts == nil {
@@ -61,25 +88,19 @@ func (f outputFormat) writeHosts(w io.Writer, hosts []string, terminal bool) err
 			}
 		}
 		return nil
-	case outCSV:
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"host"})
+	case outCSV, outTSV:
+		table := f.table([]string{"host"}, o)
+		bw := bufio.NewWriter(w)
+		buf := table.AppendHeader(nil)
 		for _, h := range hosts {
-			cw.Write([]string{h})
+			bw.Write(buf)
+			buf = table.AppendCells(buf[:0], h)
 		}
-		cw.Flush()
-		return cw.Error()
-	case outTSV:
-		fmt.Fprintln(w, "host")
-		for _, h := range hosts {
-			if _, err := fmt.Fprintln(w, tsvEscaper.Replace(h)); err != nil {
-				return err
-			}
-		}
-		return nil
+		bw.Write(buf)
+		return bw.Flush()
 	}
 	for _, h := range hosts {
-		if terminal {
+		if o.terminal {
 			h = escapeControl(h)
 		}
 		if _, err := fmt.Fprintln(w, h); err != nil {
@@ -88,9 +109,6 @@ func (f outputFormat) writeHosts(w io.Writer, hosts []string, terminal bool) err
 	}
 	return nil
 }
-
-// tsvEscaper writes a value on one TSV cell, as the linear TSV convention does.
-var tsvEscaper = strings.NewReplacer("\\", `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
 // escapeControl writes control characters (C0, DEL, C1) as \xHH or \uHHHH.
 func escapeControl(s string) string {
@@ -116,8 +134,9 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 
 // writeOutput runs write against stdout, or against a temporary file in the
 // directory of path that is renamed over path once complete: readers of path
 // never see a half-written result, and a failed or interrupted run leaves
-// path untouched. A path that is a link is followed (the link stays); one
-// that is not a regular file (a FIFO, /dev/stdout) is written in place.
+// path untouched (see createTemp for what a killed one leaves). A path that
+// is a link is followed, dangling or not, and the link stays; one that is
+// not a regular file (a FIFO, /dev/stdout) is written in place.
 func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(io.Writer) error) error {
 	if err := context.Cause(ctx); err != nil {
 		return err
@@ -129,21 +148,57 @@ func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(
 		}
 		return bw.Flush()
 	}
-	target, existing := path, fs.FileInfo(nil)
-	if resolved, err := filepath.EvalSymlinks(path); err == nil {
-		target = resolved
-		existing, _ = os.Stat(target)
-	}
-	var err error
-	if existing != nil && !existing.Mode().IsRegular() {
-		err = writeInPlace(target, write)
-	} else {
-		err = writeAtomically(ctx, target, existing, write)
+	target, existing, err := resolveOutput(path)
+	if err == nil {
+		if existing != nil && !existing.Mode().IsRegular() {
+			err = writeInPlace(target, write)
+		} else {
+			err = writeAtomically(ctx, target, existing, write)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("output %s: %w", path, err)
 	}
 	return nil
+}
+
+// maxOutputLinks bounds the chain of links resolveOutput follows, as the
+// kernel's ELOOP does.
+const maxOutputLinks = 40
+
+// resolveOutput follows path through symbolic links, dangling ones too, to
+// the file a write should replace or create, and returns it with its
+// FileInfo (nil if it does not exist yet). A relative link is read from
+// the directory that holds it.
+func resolveOutput(path string) (target string, existing fs.FileInfo, err error) {
+	target = path
+	for links := 0; ; links++ {
+		info, err := os.Lstat(target)
+		if errors.Is(err, fs.ErrNotExist) {
+			return target, nil, nil
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			return target, info, nil
+		}
+		if links == maxOutputLinks {
+			return "", nil, fmt.Errorf("more than %d symbolic links, the last %s", maxOutputLinks, target)
+		}
+		dest, err := os.Readlink(target)
+		if err != nil {
+			return "", nil, err
+		}
+		if !filepath.IsAbs(dest) {
+			dir, err := filepath.EvalSymlinks(filepath.Dir(target))
+			if err != nil {
+				return "", nil, err
+			}
+			dest = filepath.Join(dir, dest)
+		}
+		target = dest
+	}
 }
 
 func writeInPlace(path string, write func(io.Writer) error) error {
@@ -162,19 +217,19 @@ func writeInPlace(path string, write func(io.Writer) error) error {
 	return err
 }
 
-// writeAtomically writes a temporary file beside path and renames it over
-// path, unless ctx is cancelled first. A new file gets 0666 less the umask,
-// as any file a command creates; a replaced one keeps its mode.
+// writeAtomically writes a temporary file beside path (createTemp) and
+// renames it over path, unless ctx is cancelled first. A new file gets 0666
+// less the umask, as any file a command creates; a replaced one keeps its
+// mode.
 func writeAtomically(ctx context.Context, path string, existing fs.FileInfo, write func(io.Writer) error) (err error) {
 	tmp, err := createTemp(path)
 	if err != nil {
 		return err
 	}
-	defer onForcedExit(func() { os.Remove(tmp.Name()) })()
+	defer onForcedExit(tmp.removeName)()
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			tmp.discard()
 		}
 	}()
 	bw := bufio.NewWriter(tmp)
@@ -192,32 +247,16 @@ func writeAtomically(ctx context.Context, path string, existing fs.FileInfo, wri
 	if err = tmp.Sync(); err != nil {
 		return err
 	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
 	if err = context.Cause(ctx); err != nil {
 		return err // interrupted: the old file stays
 	}
-	return os.Rename(tmp.Name(), path)
-}
-
-// createTemp is os.CreateTemp with mode 0666, so that the umask decides the
-// permissions of the result (os.CreateTemp always makes 0600).
-func createTemp(path string) (*os.File, error) {
-	dir, base := filepath.Split(path)
-	for {
-		name := filepath.Join(dir, fmt.Sprintf(".%s.tmp%d", base, rand.Uint32()))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if !errors.Is(err, fs.ErrExist) {
-			return f, err
-		}
-	}
+	return tmp.commit(path)
 }
 
 // writeCount writes a count's rows in f: a header (or member names) of the
 // --by fields, requests and bytes. In JSON a status is a number and an
 // absent key null; in CSV and TSV it is an empty cell, in text "-".
-func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, terminal, human bool) error {
+func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, o writeOptions) error {
 	header := make([]string, 0, len(res.By)+2)
 	for _, by := range res.By {
 		header = append(header, string(by))
@@ -261,7 +300,7 @@ func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, termin
 			bw.WriteString("]\n")
 		}
 	case outCSV, outTSV:
-		table := logparse.NewTable(header, f == outTSV)
+		table := f.table(header, o)
 		bw.Write(table.AppendHeader(nil))
 		cells := make([]string, len(header))
 		for row := range res.All() {
@@ -271,7 +310,7 @@ func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, termin
 			bw.Write(table.AppendCells(nil, cells...))
 		}
 	default:
-		writeCountText(bw, header, res, terminal, human)
+		writeCountText(bw, header, res, o.terminal, o.human)
 	}
 	return bw.Flush()
 }

@@ -72,7 +72,7 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 			array := &jsonArrayWriter{w: w}
 			w, closer = array, array
 		case q.format == outText && !malformed:
-			aligned, err := newAlignedWriter(w, q.output == "" && isTerminal(q.env.stdout))
+			aligned, err := newAlignedWriter(ctx, w, q.output == "" && isTerminal(q.env.stdout))
 			if err != nil {
 				return err
 			}
@@ -131,7 +131,8 @@ func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header
 		case q.logFormat != nil:
 			columns = logparse.ColumnsOf(q.logFormat)
 		}
-		table = logparse.NewTable(columns, q.format != outCSV)
+		// -O text is TSV on its way to alignedWriter: for people, exact.
+		table = logparse.NewTableWith(columns, logparse.TableOptions{TSV: q.format != outCSV, FormulaSafe: q.csvSafe})
 		header = table.AppendHeader(nil)
 	}
 	if !malformed {
@@ -212,8 +213,9 @@ func (a *jsonArrayWriter) Close() error {
 // known only at the end, so rows go to an unlinked temporary file while
 // the widths are measured, and Close writes them out padded: memory stays
 // bounded whatever the number of records. On a terminal, control
-// characters are escaped.
+// characters are escaped. Cancelling ctx stops Close between two rows.
 type alignedWriter struct {
+	ctx      context.Context
 	out      io.Writer
 	spool    *os.File
 	buffered *bufio.Writer
@@ -222,13 +224,13 @@ type alignedWriter struct {
 	terminal bool
 }
 
-func newAlignedWriter(out io.Writer, terminal bool) (*alignedWriter, error) {
+func newAlignedWriter(ctx context.Context, out io.Writer, terminal bool) (*alignedWriter, error) {
 	f, err := os.CreateTemp("", "logmr-text-*")
 	if err != nil {
 		return nil, fmt.Errorf("-O text needs a temporary file: %w", err)
 	}
 	os.Remove(f.Name()) // unlinked: nothing is left behind, whatever happens
-	return &alignedWriter{out: out, spool: f, buffered: bufio.NewWriterSize(f, 1<<20), terminal: terminal}, nil
+	return &alignedWriter{ctx: ctx, out: out, spool: f, buffered: bufio.NewWriterSize(f, 1<<20), terminal: terminal}, nil
 }
 
 func (a *alignedWriter) Write(p []byte) (int, error) {
@@ -271,7 +273,9 @@ func (a *alignedWriter) cell(c []byte) string {
 	return string(c)
 }
 
-// Close writes the spooled rows, aligned.
+// Close writes the spooled rows, aligned. It returns the cause of the
+// context's cancellation as soon as it sees it: the rows may be many and
+// the reader slow (a terminal), and an interrupted run must stop at once.
 func (a *alignedWriter) Close() error {
 	if err := a.buffered.Flush(); err != nil {
 		return err
@@ -282,7 +286,13 @@ func (a *alignedWriter) Close() error {
 	sc := bufio.NewScanner(a.spool)
 	sc.Buffer(nil, 1<<30)
 	w := bufio.NewWriter(a.out)
+	done := a.ctx.Done()
 	for sc.Scan() {
+		select {
+		case <-done:
+			return context.Cause(a.ctx)
+		default:
+		}
 		cells := bytes.Split(sc.Bytes(), []byte{'\t'})
 		for j, c := range cells {
 			text := a.cell(c)

@@ -44,6 +44,7 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		&cli.DurationFlag{Name: "lock-wait", Usage: "with --lock, wait up to `DURATION` for the lock instead of exiting 75 at once"},
 		&cli.StringFlag{Name: "shard", Usage: "read only shard `I/N` of the inputs (I from 0; see logmr plan), or env/N to take I from " +
 			"JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID (0-based) or PARALLEL_SEQ (1-based)"},
+		csvSafeFlag(),
 		&cli.Float64Flag{Name: "max-malformed", Usage: "fail an input whose share of malformed lines is above `RATIO` (e.g. 0.01): a guard against the wrong --format"},
 	}, filterFlags()...)
 }
@@ -70,6 +71,7 @@ type query struct {
 	lock         *os.File        // the --lock file, held until exit
 	childTimeout time.Duration
 	cacheMaxAge  time.Duration // --cache-max-age; 0: entries do not age out
+	csvSafe      bool          // --csv-safe
 	quiet        bool
 	verbose      bool
 	partial      bool         // --partial: the result is a partial-result file
@@ -89,6 +91,10 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if q.format, err = parseOutputFormat(c.String("output-format")); err != nil {
 		return nil, err
 	}
+	if err := checkCSVSafe(c, q.format); err != nil {
+		return nil, err
+	}
+	q.csvSafe = c.Bool("csv-safe")
 	q.logFormat = format
 	workers := c.Int("workers")
 	if workers < 0 {
@@ -112,8 +118,11 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if q.childTimeout = c.Duration("child-timeout"); q.childTimeout < 0 {
 		return nil, usagef("--child-timeout %v: must be positive", q.childTimeout)
 	}
-	if ratio := c.Float64("max-malformed"); ratio < 0 || ratio > 1 {
+	if ratio := c.Float64("max-malformed"); !(ratio >= 0 && ratio <= 1) { // NaN fails too
 		return nil, usagef("--max-malformed %v: want a ratio from 0 to 1, such as 0.01", ratio)
+	}
+	if wait := c.Duration("lock-wait"); wait < 0 {
+		return nil, usagef("--lock-wait %v: want 0 or more", wait)
 	}
 	if path := c.String("lock"); path != "" {
 		// Held until the process exits: the kernel releases it then.

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// namedTempMain, set in the environment, makes the test binary run logmr's
+// command line with named temporary -o files, the fallback for systems
+// without O_TMPFILE: a child the tests can kill.
+const namedTempMain = "LOGMR_TEST_NAMED_TEMP_MAIN"
+
+func mainNamedTemp() int {
+	useUnnamedTemp = false
+	env := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	app := newApp(env)
+	err := checkCommand(app, os.Args)
+	if err == nil {
+		err = app.RunContext(context.Background(), reorderArgs(app, os.Args))
+	}
+	return exitCode(context.Background(), err, env)
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestOutputKilledMidWrite: logmr killed with SIGKILL while it writes -o
+// (its --output-filter never ends) leaves the old file untouched and, with
+// O_TMPFILE, nothing else; with named temporary files, one whose name
+// holds its PID, which the next run writing there removes.
+func TestOutputKilledMidWrite(t *testing.T) {
+	needShellTools(t, "sleep")
+	for _, mode := range []string{"unnamed", "named"} {
+		t.Run(mode, func(t *testing.T) {
+			dir, work := t.TempDir(), t.TempDir()
+			if mode == "unnamed" {
+				f, err := openUnnamed(dir)
+				if err != nil {
+					t.Skipf("no unnamed temporary files in %s: %v", dir, err)
+				}
+				f.Close()
+			}
+			out, pidFile := filepath.Join(dir, "out.txt"), filepath.Join(work, "pid")
+			if err := os.WriteFile(out, []byte("old\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			filter := `sh -c 'echo $$ > "$0"; exec sleep 30' ` + shellQuote(pidFile)
+			cmd := exec.Command(logmr, "hosts", "-o", out, "--output-filter", filter, "../../testdata/logs")
+			if mode == "named" {
+				cmd = exec.Command(os.Args[0], "hosts", "-o", out, "--output-filter", filter, "../../testdata/logs")
+				cmd.Env = append(os.Environ(), namedTempMain+"=1")
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				for _, pid := range readPIDs(pidFile) {
+					syscall.Kill(-pid, syscall.SIGKILL)
+					syscall.Kill(pid, syscall.SIGKILL)
+				}
+			})
+			// The filter starts once the temporary file exists.
+			for deadline := time.Now().Add(20 * time.Second); len(readPIDs(pidFile)) == 0; time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					cmd.Wait()
+					t.Fatal("the output filter never started")
+				}
+			}
+			time.Sleep(100 * time.Millisecond)
+			cmd.Process.Kill() // SIGKILL
+			cmd.Wait()
+			if b, _ := os.ReadFile(out); string(b) != "old\n" {
+				t.Errorf("after SIGKILL, -o file = %q, want the old %q", b, "old\n")
+			}
+			names := dirNames(t, dir)
+			if mode == "unnamed" {
+				if !slices.Equal(names, []string{"out.txt"}) {
+					t.Errorf("after SIGKILL mid-write, the directory holds %q, want only out.txt", names)
+				}
+				return
+			}
+			stale := regexp.MustCompile(fmt.Sprintf(`^\.out\.txt\.logmr-tmp-%d-[0-9a-f]{8}$`, cmd.Process.Pid))
+			if len(names) != 2 || names[1] != "out.txt" || !stale.MatchString(names[0]) {
+				t.Fatalf("after SIGKILL mid-write (named), the directory holds %q, want out.txt and %s", names, stale)
+			}
+			if got := runInProcess(nil, "hosts", "-o", out, "../../testdata/logs"); got.code != 0 {
+				t.Fatalf("next run: exit %d, stderr %q", got.code, got.stderr)
+			}
+			if names := dirNames(t, dir); !slices.Equal(names, []string{"out.txt"}) {
+				t.Errorf("after the next run writing -o there, the directory holds %q, want only out.txt", names)
+			}
+		})
+	}
+}
+
+// TestStaleTempCleanup: a run writing -o removes the named temporary files
+// of dead runs in that directory, and nothing else: not a live run's, not
+// a name that only looks like one.
+func TestStaleTempCleanup(t *testing.T) {
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skipf("true: %v", err)
+	}
+	deadPID := dead.Process.Pid
+	if unix.Kill(deadPID, 0) != unix.ESRCH {
+		t.Skipf("pid %d was reused already", deadPID)
+	}
+	live := os.Getppid() // go test itself
+	for _, named := range []bool{false, true} {
+		t.Run(fmt.Sprintf("named=%v", named), func(t *testing.T) {
+			useUnnamedTemp = !named
+			defer func() { useUnnamedTemp = true }()
+			dir := t.TempDir()
+			gone := []string{
+				fmt.Sprintf(".out.txt.logmr-tmp-%d-0123abcd", deadPID),
+				fmt.Sprintf(".other.csv.logmr-tmp-%d-89abcdef", deadPID),
+			}
+			kept := []string{
+				fmt.Sprintf(".out.txt.logmr-tmp-%d-0123abcd", live),
+				fmt.Sprintf("out.txt.logmr-tmp-%d-0123abcd", deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-%d-0123ABCD", deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-%d-0123abcd.bak", deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-0%d-0123abcd", deadPID),
+				fmt.Sprintf(".logmr-tmp-%d-0123abcd", deadPID),
+				".out.txt.tmp123",
+			}
+			for _, name := range append(slices.Clone(gone), kept...) {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			subdir := fmt.Sprintf(".d.logmr-tmp-%d-0123abcd", deadPID)
+			if err := os.Mkdir(filepath.Join(dir, subdir), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			kept = append(kept, subdir, "out.txt")
+			got := runInProcess(nil, "hosts", "--path", "/robots.txt", "-o", filepath.Join(dir, "out.txt"), "../../testdata/logs")
+			if got.code != 0 {
+				t.Fatalf("hosts -o: exit %d, stderr %q", got.code, got.stderr)
+			}
+			if b, _ := os.ReadFile(filepath.Join(dir, "out.txt")); strings.Count(string(b), "\n") != 10 {
+				t.Errorf("-o file = %q, want 10 hosts", b)
+			}
+			slices.Sort(kept)
+			if names := dirNames(t, dir); !slices.Equal(names, kept) {
+				t.Errorf("after a run writing -o, the directory holds %q, want %q (the dead runs' %q removed)", names, kept, gone)
+			}
+		})
+	}
+}
+
+// TestOutputDanglingLink: -o through a link whose target does not exist
+// yet (through a chain of links, relative or absolute) creates the target
+// and keeps the links; a loop of links is an error that changes nothing.
+func TestOutputDanglingLink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{
+		"rel":     "sub/target.txt", // relative to the link's directory
+		"chain":   "sub/hop",        // -> sub/hop -> ../abs -> absolute
+		"sub/hop": "../abs",
+		"abs":     filepath.Join(dir, "sub", "abs.txt"),
+		"loop1":   "loop2",
+		"loop2":   "loop1",
+	}
+	for name, dest := range links {
+		if err := os.Symlink(dest, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct{ link, target string }{{"rel", "sub/target.txt"}, {"chain", "sub/abs.txt"}} {
+		got := runInProcess(nil, "hosts", "--path", "/robots.txt", "-o", filepath.Join(dir, tt.link), "../../testdata/logs")
+		if got.code != 0 {
+			t.Fatalf("-o %s: exit %d, stderr %q", tt.link, got.code, got.stderr)
+		}
+		if b, _ := os.ReadFile(filepath.Join(dir, tt.target)); strings.Count(string(b), "\n") != 10 {
+			t.Errorf("-o %s: %s = %q, want the 10 hosts", tt.link, tt.target, b)
+		}
+	}
+	for name, dest := range links {
+		if got, err := os.Readlink(filepath.Join(dir, name)); err != nil || got != dest {
+			t.Errorf("link %s after the runs: %q, %v; want it kept, -> %s", name, got, err, dest)
+		}
+	}
+	loop := filepath.Join(dir, "loop1")
+	got := runInProcess(nil, "hosts", "-o", loop, "../../testdata/logs")
+	if want := "output " + loop + ": more than 40 symbolic links"; got.code != 1 || !strings.Contains(got.stderr, want) {
+		t.Errorf("-o into a loop of links: exit %d, stderr %q; want 1 and %q", got.code, got.stderr, want)
+	}
+}

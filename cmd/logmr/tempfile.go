@@ -1,0 +1,147 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+)
+
+// tempOutput is the file an -o result is written to before it replaces its
+// target. Where the system allows it (Linux, O_TMPFILE), the file has no
+// name until commit, so a process killed with SIGKILL leaves nothing
+// behind; elsewhere it is named by tempName and a later run removes it
+// (removeStaleTemps).
+type tempOutput struct {
+	*os.File
+	dir, base string
+	name      atomic.Pointer[string] // the file's name once it has one; read by forced-exit cleanup
+}
+
+// useUnnamedTemp is false to force the named fallback (tests).
+var useUnnamedTemp = true
+
+// tempMarker is in the name of every named temporary output file:
+// .BASE.logmr-tmp-PID-RANDOM.
+const tempMarker = ".logmr-tmp-"
+
+// createTemp creates the temporary file for path, in path's directory,
+// with mode 0666 less the umask: the permissions of any file a command
+// creates. First it removes the temporary files that runs killed in that
+// directory left there.
+func createTemp(path string) (*tempOutput, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	removeStaleTemps(dir)
+	t := &tempOutput{dir: dir, base: base}
+	if useUnnamedTemp {
+		f, err := openUnnamed(dir)
+		if err == nil {
+			t.File = f
+			return t, nil
+		}
+		if !errors.Is(err, errUnnamedUnsupported) {
+			return nil, err
+		}
+	}
+	for {
+		name := tempName(dir, base)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil {
+			t.File = f
+			t.name.Store(&name)
+			return t, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+	}
+}
+
+// tempName returns a fresh name for a temporary file for base in dir.
+func tempName(dir, base string) string {
+	const maxBase = 200 // NAME_MAX is 255 on most systems
+	if len(base) > maxBase {
+		base = base[:maxBase]
+	}
+	return filepath.Join(dir, fmt.Sprintf(".%s%s%d-%08x", base, tempMarker, os.Getpid(), rand.Uint32()))
+}
+
+// commit gives the written, synced file the name path, replacing what was
+// there. The file must still be open; commit closes it.
+func (t *tempOutput) commit(path string) error {
+	if t.name.Load() == nil {
+		// Unnamed: link it under a temporary name (link cannot replace a
+		// file), then rename that over path. Only this moment leaves a name
+		// that a SIGKILL could strand, and a later run removes it.
+		name := tempName(t.dir, t.base)
+		if err := linkUnnamed(t.File, name); err != nil {
+			return err
+		}
+		t.name.Store(&name)
+	}
+	if err := t.File.Close(); err != nil {
+		return err
+	}
+	return os.Rename(*t.name.Load(), path)
+}
+
+// discard closes and removes the file; after commit it does nothing harmful.
+func (t *tempOutput) discard() {
+	t.File.Close()
+	t.removeName()
+}
+
+// removeName removes the file's name, if it has one: the forced-exit cleanup.
+func (t *tempOutput) removeName() {
+	if name := t.name.Load(); name != nil {
+		os.Remove(*name)
+	}
+}
+
+// removeStaleTemps removes the named temporary output files in dir whose
+// writer is dead: .NAME.logmr-tmp-PID-RANDOM, PID no longer a process. It
+// touches no other file. Failures only leave the files: it is best effort.
+func removeStaleTemps(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, ok := staleTempPID(e.Name())
+		if !ok || pid == os.Getpid() || !e.Type().IsRegular() {
+			continue
+		}
+		if unix.Kill(pid, 0) == unix.ESRCH { // EPERM: alive, another user's
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// staleTempPID returns the PID in a name made by tempName, and whether
+// name is exactly of that form.
+func staleTempPID(name string) (int, bool) {
+	i := strings.LastIndex(name, tempMarker)
+	if len(name) < 2 || name[0] != '.' || i < 2 {
+		return 0, false
+	}
+	pidText, random, ok := strings.Cut(name[i+len(tempMarker):], "-")
+	if !ok || len(random) != 8 || strings.Trim(random, "0123456789abcdef") != "" ||
+		pidText == "" || pidText[0] == '0' || strings.Trim(pidText, "0123456789") != "" {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid > 1<<31-1 {
+		return 0, false
+	}
+	return pid, true
+}
