@@ -76,7 +76,7 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	rw := &recordWriter{opts: opts, out: out, filter: filter,
 		readAhead:  len(inputs) < workerCount(opts.Workers),
 		segments:   make([]chan segment, len(inputs)),
-		spillSlots: make(chan struct{}, maxSpills),
+		spillSlots: make(chan struct{}, opts.Workers), // the descriptors openFileWorkers counted
 		ran:        make([]bool, len(inputs)),
 		stats:      make([]Stats, len(inputs)),
 	}
@@ -164,15 +164,12 @@ type recordWriter struct {
 	// noSpill is set once a spill failed to write: the disk is full, and
 	// the workers wait for the writer instead of trying again.
 	noSpill atomic.Bool
-	// spillSlots bounds the spill files open at once: every input ahead
-	// of the writer may hold one, and with thousands of small inputs they
-	// would take the file descriptors the inputs need.
+	// spillSlots bounds the spill files open at once to one per worker,
+	// as the open-file budget counts them: every input ahead of the
+	// writer may hold one, and with thousands of small inputs they would
+	// take the descriptors the inputs need. Past that, inputs wait.
 	spillSlots chan struct{}
 }
-
-// maxSpills is how many spill files may be open at once; past that, the
-// inputs ahead of the writer wait for it.
-const maxSpills = 64
 
 // A segment is a piece of one input's output: a chunk in memory, or the
 // first n bytes of a spill file, which the writer copies and closes.
@@ -362,7 +359,7 @@ var spillFailures atomic.Int64
 // newSpill makes a temporary file for output that must wait, unlinked at
 // once where the system allows, so that nothing is left behind even when
 // the process is killed. It returns nil when no file can be made, or
-// maxSpills are open.
+// as many as workers are open.
 func (rw *recordWriter) newSpill() *os.File {
 	select {
 	case rw.spillSlots <- struct{}{}:
