@@ -54,3 +54,72 @@ func Fits(f *Format, lines [][]byte) bool {
 	}
 	return nonEmpty == 0
 }
+
+// SniffErrorLog names a server's error log from the shape of its lines, as
+// Debian keeps them beside the access logs (error.log, error.log.1.gz):
+// "an Apache error log" when most non-empty lines start like
+// "[Wed Oct 11 14:32:52.123456 2000] [core:error] ...", "an nginx error
+// log" when they start like "2026/11/21 10:00:00 [error] 1234#0: ...".
+// It returns "" for anything else.
+func SniffErrorLog(lines [][]byte) string {
+	apache, nginx, nonEmpty := 0, 0, 0
+	for _, line := range lines {
+		if len(line) == 0 {
+			continue
+		}
+		nonEmpty++
+		switch {
+		case isApacheErrorLine(line):
+			apache++
+		case isNginxErrorLine(line):
+			nginx++
+		}
+	}
+	switch {
+	case nonEmpty == 0:
+		return ""
+	case 2*apache > nonEmpty:
+		return "an Apache error log"
+	case 2*nginx > nonEmpty:
+		return "an nginx error log"
+	}
+	return ""
+}
+
+// isApacheErrorLine matches "[Www Mmm dd hh:mm:ss[.uuuuuu] yyyy] [".
+func isApacheErrorLine(line []byte) bool {
+	end := bytes.IndexByte(line, ']')
+	if len(line) < 2 || line[0] != '[' || end < 0 || len(line) < end+3 || string(line[end+1:end+3]) != " [" {
+		return false
+	}
+	f := bytes.Fields(line[1:end])
+	return len(f) == 5 && len(f[0]) == 3 && len(f[1]) == 3 && len(f[4]) == 4 && allDigits(f[4]) &&
+		bytes.Count(f[3], []byte(":")) == 2
+}
+
+// isNginxErrorLine matches "yyyy/mm/dd hh:mm:ss [level] ".
+func isNginxErrorLine(line []byte) bool {
+	const prefix = len("2026/11/21 10:00:00 [")
+	if len(line) < prefix+2 || line[4] != '/' || line[7] != '/' || line[10] != ' ' || line[13] != ':' || line[19] != ' ' || line[20] != '[' {
+		return false
+	}
+	level := line[prefix:]
+	end := bytes.IndexByte(level, ']')
+	if end < 0 {
+		return false
+	}
+	switch string(level[:end]) {
+	case "debug", "info", "notice", "warn", "error", "crit", "alert", "emerg":
+		return allDigits(line[:4]) && allDigits(line[5:7]) && allDigits(line[8:10])
+	}
+	return false
+}
+
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}

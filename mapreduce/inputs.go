@@ -26,6 +26,9 @@ type Input struct {
 	// listed is the file as FindInputs found it, to tell when it is
 	// opened whether another file took its name meanwhile; nil: unknown.
 	listed fs.FileInfo
+	// walked: found by walking a directory, not named; such a file that
+	// is recognisably not an access log is skipped (Stats.Skipped).
+	walked bool
 }
 
 // Selection chooses the files taken from directories.
@@ -138,7 +141,7 @@ func walkDir(root string, sel Selection, add func(Input, fs.FileInfo)) []*InputE
 		case err != nil:
 			failed = append(failed, &InputError{Input: path, Err: unwrapPathError(err)})
 		case info.Mode().IsRegular():
-			add(Input{Path: path, Size: info.Size(), listed: info}, info)
+			add(Input{Path: path, Size: info.Size(), listed: info, walked: true}, info)
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package mapreduce
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -134,8 +135,7 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 	}
 	ls.sampledToEOF = len(ls.sample) < logparse.DetectLines && sampled < maxSampleBytes
 	if what := logparse.SniffContent(sampleHead(ls.sample)); what != "" {
-		return nil, fmt.Errorf("%w: it is %s, which is not read (decompress or unpack it first, e.g. with --input-filter)",
-			logparse.ErrNotAccessLog, what)
+		return nil, &notLogError{what: what, hint: "which is not read (decompress or unpack it first, e.g. with --input-filter)"}
 	}
 	ok := true
 	if format == nil {
@@ -157,8 +157,11 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 // content is, when it is recognisably something else, or else why its
 // first line does not parse.
 func notAccessLog(sample [][]byte, given *logparse.Format) error {
+	if what := logparse.SniffErrorLog(sample); what != "" {
+		return &notLogError{what: what}
+	}
 	if bytes.IndexByte(sampleHead(sample), 0) >= 0 {
-		return fmt.Errorf("%w: it is binary data (it holds NUL bytes)", logparse.ErrNotAccessLog)
+		return &notLogError{what: "binary data", hint: "(it holds NUL bytes)"}
 	}
 	if given == nil {
 		return fmt.Errorf("%w: none of its first %d lines is in the common, combined or vhost_combined format (use --format to name the format)",
@@ -172,6 +175,35 @@ func notAccessLog(sample [][]byte, given *logparse.Format) error {
 	perr := logparse.NewParser(given).Parse(sample[first], &rec)
 	return fmt.Errorf("%w: none of its first %d lines is in the format given; line %d: %v: %s",
 		logparse.ErrNotAccessLog, len(sample), first+1, perr, excerpt(sample[first]))
+}
+
+// A notLogError is an input that is recognisably something other than an
+// access log: an error log, compressed or archived data, binary data. A
+// file of a walked directory that is one is skipped, not failed (see
+// Stats.Skipped): Debian keeps error.log beside access.log.
+type notLogError struct {
+	what string // "an Apache error log", "xz-compressed data"
+	hint string // what to do, if anything
+}
+
+func (e *notLogError) Error() string {
+	msg := logparse.ErrNotAccessLog.Error() + ": it is " + e.what
+	if e.hint != "" {
+		msg += " " + e.hint
+	}
+	return msg
+}
+
+func (e *notLogError) Unwrap() error { return logparse.ErrNotAccessLog }
+
+// skipped returns the skip of in when err says in is not an access log
+// and in was found by walking a directory: named, it fails.
+func skipped(in Input, err error) (SkippedInput, bool) {
+	var nl *notLogError
+	if !in.walked || !errors.As(err, &nl) {
+		return SkippedInput{}, false
+	}
+	return SkippedInput{Path: in.Path, Reason: nl.what}, true
 }
 
 // sampleHead is the first bytes of the text the sample lines came from

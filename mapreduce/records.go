@@ -269,6 +269,10 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 	if err == nil {
 		err = rw.opts.checkMalformed(st.Lines, st.Malformed)
 	}
+	if skip, ok := skipped(in, err); ok {
+		st.Skipped = []SkippedInput{skip} // nothing was written: detection comes first
+		return nil
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return context.Cause(ctx)

@@ -108,10 +108,20 @@ type Stats struct {
 	Examples []*logparse.LineError
 	// Files has one entry per input read to the end, in no set order.
 	Files []FileStats
+	// Skipped are the files of walked directories that are recognisably
+	// not access logs (error logs, binary or compressed data other than
+	// gzip), in no set order. A file named as an input fails instead.
+	Skipped []SkippedInput
 	// Cache says how the inputs read used ScanOptions.Cache.
 	Cache CacheStats
 
 	rejected [numStages]int64 // well-formed lines by the filter stage that dropped them
+}
+
+// A SkippedInput is a file left out as not an access log, and what it is.
+type SkippedInput struct {
+	Path   string
+	Reason string // "an Apache error log", "xz-compressed data"
 }
 
 // FileStats describe what was read of one input.
@@ -150,6 +160,7 @@ func (s *Stats) merge(o Stats, maxExamples int) {
 	room := maxExamples - len(s.Examples)
 	s.Examples = append(s.Examples, o.Examples[:min(room, len(o.Examples))]...)
 	s.Files = append(s.Files, o.Files...)
+	s.Skipped = append(s.Skipped, o.Skipped...)
 	s.Cache.merge(o.Cache)
 	for i, n := range o.rejected {
 		s.rejected[i] += n
@@ -301,6 +312,9 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 			inGo = inGo.withProgress(&rereadProgress{p: s.opts.Progress, skip: shown.n})
 		}
 		out, err = inGo.mapInputOnce(ctx, in)
+	}
+	if skip, ok := skipped(in, err); ok {
+		return scanned[A]{agg: s.newAggregate(), stats: Stats{Skipped: []SkippedInput{skip}}}, nil
 	}
 	return out, err
 }

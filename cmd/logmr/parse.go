@@ -95,7 +95,7 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 		case runErr != nil:
 			return runErr
 		case st.Inputs == 0:
-			return fmt.Errorf("no input files found in %q", q.paths)
+			return noInputError(q.paths, st)
 		}
 		return nil
 	})

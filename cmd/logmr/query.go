@@ -196,7 +196,7 @@ func (q *query) finish(ctx context.Context, st *mapreduce.Stats, err error, star
 	case st.Inputs == 0 && q.scan.Selection.Shard.Count == 0:
 		// A shard may be empty (more shards than files): its empty
 		// result is still its share of the answer.
-		return fmt.Errorf("no input files found in %q", q.paths)
+		return noInputError(q.paths, *st)
 	}
 	q.report(*st, time.Since(start))
 	q.reportCache(st.Cache)
@@ -245,6 +245,7 @@ func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
 			}
 			q.env.errorf("file %s: %d lines, %d malformed, %d bytes%s, %.2fs", f.Path, f.Lines, f.Malformed, f.Bytes, cached, f.Elapsed.Seconds())
 		}
+		reportSkipped(q.env, st.Skipped)
 	}
 	rejected := ""
 	if r := st.Rejected(); len(r) > 0 {
@@ -294,4 +295,30 @@ func (q *query) writeOutput(ctx context.Context, write func(io.Writer) error) er
 		}
 		return werr
 	})
+}
+
+// reportSkipped names, for -v, the files of walked directories that were
+// left out as not access logs.
+func reportSkipped(env *env, skipped []mapreduce.SkippedInput) {
+	skipped = slices.SortedFunc(slices.Values(skipped), func(a, b mapreduce.SkippedInput) int { return strings.Compare(a.Path, b.Path) })
+	for _, s := range skipped {
+		env.errorf("skipped %s: %s", s.Path, s.Reason)
+	}
+}
+
+// noInputError is the failure of a run that found no input to read.
+func noInputError(paths []string, st mapreduce.Stats) error {
+	if n := len(st.Skipped); n > 0 {
+		skipped := slices.SortedFunc(slices.Values(st.Skipped), func(a, b mapreduce.SkippedInput) int { return strings.Compare(a.Path, b.Path) })
+		var names []string
+		for _, s := range skipped[:min(n, 3)] {
+			names = append(names, s.Path+" ("+s.Reason+")")
+		}
+		more := ""
+		if n > 3 {
+			more = fmt.Sprintf(" and %d more", n-3)
+		}
+		return fmt.Errorf("no access log found in %q: skipped %s%s", paths, strings.Join(names, ", "), more)
+	}
+	return fmt.Errorf("no input files found in %q", paths)
 }
