@@ -28,7 +28,7 @@ type Decompressor struct {
 	// cores or more each (at most a third as many inputs as workers, and
 	// as GOMAXPROCS). With every core busy, moving the text through a
 	// pipe costs about what igzip saves over Go: on 2 cores, 32 files took
-	// 1.64 s with igzip and 1.65 s with Go (README, Performance). With
+	// 1.64 s with igzip and 1.65 s with Go (docs/performance.md). With
 	// cores to spare, igzip inflates a big file about 3 times as fast as
 	// Go, and its lines are parsed on the spare cores.
 	SpareCoresOnly bool

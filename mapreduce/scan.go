@@ -59,7 +59,7 @@ type ScanOptions struct {
 	// inflates each regular gzip file of 256 KiB or more read directly
 	// (not through InputFilter) in a child process while this one parses:
 	// the answer is the same as in Go, which reads the file again from the
-	// start if the child fails (but see the README on trailing data). With
+	// start if the child fails (but see docs/guide.md on trailing data). With
 	// cores to spare, an input's records may reach its aggregate's Add in
 	// any order (scanLinesParallel). WriteRecords ignores it.
 	Decompressor Decompressor

@@ -95,20 +95,21 @@ func TestCronEnvironment(t *testing.T) {
 	}
 }
 
-// TestREADMECrontab runs the README's crontab lines as cron does: through
-// sh -c, with cron's minimal environment, no terminal and no standard
-// input, "\%" unescaped (a bare % would end the command). Paths are
-// pointed at a scratch directory. Each line must print nothing, exit 0
-// and write its report; run again (the cache warm), the same report.
-func TestREADMECrontab(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+// TestGuideCrontab runs the user guide's crontab lines (docs/guide.md,
+// "Running from cron and systemd") as cron does: through sh -c, with
+// cron's minimal environment, no terminal and no standard input, "\%"
+// unescaped (a bare % would end the command). Paths are pointed at a
+// scratch directory. Each line must print nothing, exit 0 and write its
+// report; run again (the cache warm), the same report.
+func TestGuideCrontab(t *testing.T) {
+	guide, err := os.ReadFile("../../docs/guide.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, block, ok := strings.Cut(string(readme), "```cron\n")
+	_, block, ok := strings.Cut(string(guide), "```cron\n")
 	block, _, ok2 := strings.Cut(block, "```")
 	if !ok || !ok2 {
-		t.Fatal("README.md has no ```cron block")
+		t.Fatal("docs/guide.md has no ```cron block")
 	}
 	scratch := t.TempDir()
 	logs := filepath.Join(scratch, "apache2")
@@ -161,7 +162,7 @@ func TestREADMECrontab(t *testing.T) {
 		lines++
 	}
 	if lines == 0 {
-		t.Error("the README's crontab block has no line to test")
+		t.Error("the guide's crontab block has no line to test")
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/logmr/logmr/mapreduce"
 )
 
-// Exit codes, the contract scripts rely on (README "Exit codes").
+// Exit codes, the contract scripts rely on (docs/guide.md "Exit codes").
 const (
 	exitOK          = 0
 	exitFailed      = 1   // no result written
