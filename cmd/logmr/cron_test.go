@@ -117,6 +117,7 @@ func TestGuideCrontab(t *testing.T) {
 		t.Fatal(err)
 	}
 	replacer := strings.NewReplacer(
+		"/usr/local/bin/logmr", logmr, // where the README's install line puts it
 		"/var/log/apache2", logs,
 		"/run/lock/", scratch+"/",
 		"/var/cache/logmr", filepath.Join(scratch, "cache"),
@@ -133,6 +134,9 @@ func TestGuideCrontab(t *testing.T) {
 			t.Fatalf("crontab line %q: want 5 time fields and a command", line)
 		}
 		command := strings.TrimSpace(line[strings.Index(line, fields[5]):])
+		if !strings.HasPrefix(command, "/usr/local/bin/logmr ") {
+			t.Errorf("crontab line %q: cron's PATH is /usr/bin:/bin; name the binary /usr/local/bin/logmr", line)
+		}
 		if strings.Contains(strings.ReplaceAll(command, `\%`, ""), "%") {
 			t.Errorf("crontab line %q: a bare %% ends the command under cron; write \\%%", line)
 		}
@@ -144,7 +148,7 @@ func TestGuideCrontab(t *testing.T) {
 		var first string
 		for run := range 2 {
 			cmd := exec.Command("/bin/sh", "-c", command)
-			cmd.Env = []string{"PATH=" + filepath.Dir(logmr) + ":/usr/bin:/bin", "HOME=" + scratch, "SHELL=/bin/sh", "LOGNAME=cron"}
+			cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + scratch, "SHELL=/bin/sh", "LOGNAME=cron"} // cron's own
 			out, err := cmd.CombinedOutput()
 			if err != nil || len(out) > 0 {
 				t.Fatalf("crontab line %q, run %d: %v, output %q; want exit 0 and no output (cron mails any)", line, run+1, err, out)
