@@ -161,7 +161,7 @@ func notAccessLog(sample [][]byte, given *logparse.Format) error {
 		return &notLogError{what: what}
 	}
 	if bytes.IndexByte(sampleHead(sample), 0) >= 0 {
-		return &notLogError{what: "binary data", hint: "(it holds NUL bytes)"}
+		return &notLogError{what: "binary data", hint: "(it holds NUL bytes)", guess: true}
 	}
 	if given == nil {
 		return fmt.Errorf("%w: none of its first %d lines is in the common, combined or vhost_combined format (use --format to name the format)",
@@ -184,6 +184,10 @@ func notAccessLog(sample [][]byte, given *logparse.Format) error {
 type notLogError struct {
 	what string // "an Apache error log", "xz-compressed data"
 	hint string // what to do, if anything
+	// guess: what was seen is no signature but a symptom (NUL bytes),
+	// which an input filter's garbage (decrypted with the wrong key,
+	// say) shows as well.
+	guess bool
 }
 
 func (e *notLogError) Error() string {
@@ -197,10 +201,12 @@ func (e *notLogError) Error() string {
 func (e *notLogError) Unwrap() error { return logparse.ErrNotAccessLog }
 
 // skipped returns the skip of in when err says in is not an access log
-// and in was found by walking a directory: named, it fails.
-func skipped(in Input, err error) (SkippedInput, bool) {
+// and in was found by walking a directory: named, it fails. Read through
+// an input filter (filtered), only a signature (an error log's lines, a
+// magic number) is trusted: garbage out of a filter is a failure.
+func skipped(in Input, err error, filtered bool) (SkippedInput, bool) {
 	var nl *notLogError
-	if !in.walked || !errors.As(err, &nl) {
+	if !in.walked || !errors.As(err, &nl) || filtered && nl.guess {
 		return SkippedInput{}, false
 	}
 	return SkippedInput{Path: in.Path, Reason: nl.what}, true

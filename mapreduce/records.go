@@ -269,7 +269,7 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 	if err == nil {
 		err = rw.opts.checkMalformed(st.Lines, st.Malformed)
 	}
-	if skip, ok := skipped(in, err); ok {
+	if skip, ok := skipped(in, err, len(rw.opts.InputFilter) > 0); ok {
 		st.Skipped = []SkippedInput{skip} // nothing was written: detection comes first
 		return nil
 	}

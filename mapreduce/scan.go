@@ -313,7 +313,7 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 		}
 		out, err = inGo.mapInputOnce(ctx, in)
 	}
-	if skip, ok := skipped(in, err); ok {
+	if skip, ok := skipped(in, err, len(s.opts.InputFilter) > 0); ok {
 		return scanned[A]{agg: s.newAggregate(), stats: Stats{Skipped: []SkippedInput{skip}}}, nil
 	}
 	return out, err
@@ -438,9 +438,13 @@ func readOpenedOnce(ctx context.Context, file io.ReadCloser, stdin bool, opts Sc
 	case errors.As(ferr, &ee) && ee.BrokenPipe():
 		// Killed by SIGPIPE: it only says that reading stopped.
 	default:
-		// Reading stopped early, and the child then failed, maybe
-		// for that reason (openssl: "error writing output"): both.
-		return readResult{}, fmt.Errorf("%w (and the input filter: %v)", err, ferr)
+		// Reading stopped early, and the child failed: maybe for that
+		// reason (openssl: "error writing output"), but a failing
+		// child (openssl: "bad decrypt") is the likelier cause of what
+		// reading found (garbage that is not a log): it comes first,
+		// and only it can be matched with errors.As. A file whose
+		// filter failed is never skipped as not a log.
+		return readResult{}, fmt.Errorf("input filter: %w (and reading its output: %v)", ferr, err)
 	}
 	return res, err
 }

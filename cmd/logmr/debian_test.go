@@ -73,3 +73,19 @@ func TestDebianLogDirectory(t *testing.T) {
 		t.Errorf("parse over a directory of error logs only: exit %d, stderr %q; want exit 1 naming the skipped file", r.code, r.stderr)
 	}
 }
+
+// Through an input filter, garbage (a wrong key's output) is a failure,
+// never skipped as "binary data": only signatures are trusted there.
+func TestFilteredGarbageNotSkipped(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "access.log"), []byte(`192.0.2.1 - - [21/Nov/2026:10:00:00 +0000] "GET /robots.txt HTTP/1.1" 200 68`+"\n"), 0o644)
+	junk := filepath.Join(dir, "access.log.9")
+	os.WriteFile(junk, []byte("\x00\x13\x9f garbage\x00\n\x01\x02\n"), 0o644)
+	if r := run(t, nil, "hosts", dir); r.code != exitOK {
+		t.Errorf("hosts over a directory with a binary file: exit %d, stderr %q; want 0, the file skipped", r.code, r.stderr)
+	}
+	r := run(t, nil, "hosts", "--input-filter", "cat", dir)
+	if r.code != exitSomeFailed || !strings.Contains(r.stderr, "logmr: "+junk+": not an access log: it is binary data") {
+		t.Errorf("hosts --input-filter cat over a binary file: exit %d, stderr %q; want exit 3 naming it", r.code, r.stderr)
+	}
+}
