@@ -157,7 +157,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 		return nil, err
 	}
 	if showProgress {
-		q.progress = &progressBar{w: env.stderr}
+		q.progress = newProgressBar(c.Context, env.stderr)
 		q.scan.Progress = q.progress
 	}
 	return q, nil
