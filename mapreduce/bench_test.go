@@ -96,7 +96,7 @@ func benchHotPath[A Aggregate[A]](b *testing.B, filter Filter, newAggregate func
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := &logScanner[A]{opts: ScanOptions{Filter: filter}, filter: m, newAggregate: newAggregate}
+	s := &logScanner[A]{opts: ScanOptions{Filter: filter}, filter: m, newAggregate: newAggregate, fields: scanFields(newAggregate, m)}
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	var lines int64

@@ -168,7 +168,7 @@ type cacheEntry struct {
 	resumable bool
 	path      string // absolute, when written: pruning checks it
 	format    string // the detected format's name; "" when one was given
-	stats     Stats  // Lines, Matched, Malformed, Bytes, rejected, Examples
+	stats     Stats  // Lines, Matched, Malformed, Bytes, rejected, span, Examples
 	partial   []byte
 }
 
@@ -203,6 +203,15 @@ func (q *cacheQuery) encode(e *cacheEntry) []byte {
 	b = binary.AppendUvarint(b, uint64(len(st.rejected)))
 	for _, n := range st.rejected {
 		b = binary.AppendUvarint(b, uint64(n))
+	}
+	if st.span.ok {
+		b = append(b, 1)
+		b = binary.AppendVarint(b, st.span.first)
+		b = binary.AppendVarint(b, st.span.last)
+		b = binary.AppendVarint(b, int64(st.span.firstOff))
+		b = binary.AppendVarint(b, int64(st.span.lastOff))
+	} else {
+		b = append(b, 0)
 	}
 	b = binary.AppendUvarint(b, uint64(len(st.Examples)))
 	for _, ex := range st.Examples {
@@ -245,6 +254,19 @@ func (q *cacheQuery) decode(data []byte, file string) (*cacheEntry, error) {
 	}
 	for i := range st.rejected {
 		st.rejected[i] = d.int()
+	}
+	var hasSpan [1]byte
+	switch d.fixed(hasSpan[:]); hasSpan[0] {
+	case 1:
+		sp := &st.span
+		sp.first, sp.last = d.varint(), d.varint()
+		sp.firstOff, sp.lastOff = int32(d.varint()), int32(d.varint())
+		if sp.ok = sp.first <= sp.last; !sp.ok {
+			d.fail()
+		}
+	case 0:
+	default:
+		d.fail()
 	}
 	n := d.count()
 	for range n {

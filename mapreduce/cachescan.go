@@ -79,6 +79,7 @@ func (s *logScanner[A]) fromEntry(in Input, id fileID, out scanned[A], cs CacheS
 		s.opts.Progress.Add(id.size)
 	}
 	cs.Hits++
+	out.stats.Stored = id.size
 	return s.finishInput(in, out, id.size, cs, start)
 }
 
@@ -115,6 +116,7 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id 
 	out.stats.Bytes += res.text
 	cs.Resumed++
 	size := e.size + counter.n
+	out.stats.Stored = size
 	s.store(in, file, out, cacheEntry{size: size, resumable: counter.last == '\n', format: e.format}, nil, nil, &cs)
 	out, err = s.finishInput(in, out, e.size, cs, start)
 	if err == nil {
@@ -134,7 +136,7 @@ func (s *logScanner[A]) readFull(ctx context.Context, in Input, file *os.File, s
 	if err != nil {
 		return out, err
 	}
-	out.stats.Bytes = res.text
+	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
 	if cs == nil {
 		return s.finishInput(in, out, 0, CacheStats{}, start)
 	}

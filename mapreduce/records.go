@@ -203,6 +203,7 @@ func (rw *recordWriter) buffer() []byte {
 // mapInput encodes input i into segments and sends them to the writer.
 func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 	rw.ran[i] = true
+	defer inputDone(rw.opts.Progress)
 	start := time.Now()
 	defer close(rw.segments[i])
 	st := &rw.stats[i]
@@ -214,7 +215,7 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 		buf, err = out.send(buf)
 		return err
 	}
-	n, err := readInput(ctx, in, rw.opts, rw.readAhead, func(lines *lineSource) error {
+	res, err := readInput(ctx, in, rw.opts, rw.readAhead, func(lines *lineSource) error {
 		parser := logparse.NewParser(lines.format)
 		maxExamples := rw.opts.maxExamples()
 		var rec logparse.Record
@@ -241,6 +242,9 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 					}
 				}
 			default:
+				if rec.HasTime() {
+					st.span.add(rec.Time, rec.Offset)
+				}
 				if stage := rw.filter.stage(&rec); stage != passed {
 					st.rejected[stage]++
 					break
@@ -279,8 +283,8 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 		}
 		return &InputError{Input: in.Path, Err: err}
 	}
-	st.Inputs, st.Bytes = 1, n
-	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: n, Elapsed: time.Since(start)}}
+	st.Inputs, st.Bytes, st.Stored = 1, res.text, res.stored(in, rw.opts)
+	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: res.text, Elapsed: time.Since(start)}}
 	return nil
 }
 

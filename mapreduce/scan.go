@@ -43,6 +43,24 @@ type Progress interface {
 	Add(n int64)
 }
 
+// InputProgress is a Progress that also counts inputs. A run whose
+// Progress is one calls StartInputs once, before Start, with the number
+// of inputs it reads, then InputDone once per input as it is read to the
+// end or fails, from many goroutines at once. Inputs a cancelled run
+// never started are not reported done.
+type InputProgress interface {
+	Progress
+	StartInputs(n int)
+	InputDone()
+}
+
+// inputDone reports one input done to p, if it counts inputs.
+func inputDone(p Progress) {
+	if ip, ok := p.(InputProgress); ok {
+		ip.InputDone()
+	}
+}
+
 // ScanOptions configures ScanLogs. The zero value reads every line of every
 // input in the format detected per input, on all CPUs.
 type ScanOptions struct {
@@ -102,6 +120,10 @@ type Stats struct {
 	Matched   int64 // well-formed lines that passed the filter
 	Malformed int64 // lines that did not parse
 	Bytes     int64 // bytes of log text, after decompression
+	// Stored is the bytes of the inputs as stored, before decompression
+	// or InputFilter: what Progress counts (a cached input counts its
+	// size, a pipe what was read of it through InputFilter not at all).
+	Stored int64
 	// Examples are the first malformed lines, in the order inputs were
 	// scheduled (largest first), at most MaxExamples; in the order inputs
 	// finished when partials are merged as they finish (Count with Top).
@@ -116,6 +138,7 @@ type Stats struct {
 	Cache CacheStats
 
 	rejected [numStages]int64 // well-formed lines by the filter stage that dropped them
+	span     timeSpan         // of the well-formed lines' times: see Span
 }
 
 // A SkippedInput is a file left out as not an access log, and what it is.
@@ -157,6 +180,7 @@ func (s *Stats) merge(o Stats, maxExamples int) {
 	s.Matched += o.Matched
 	s.Malformed += o.Malformed
 	s.Bytes += o.Bytes
+	s.Stored += o.Stored
 	room := maxExamples - len(s.Examples)
 	s.Examples = append(s.Examples, o.Examples[:min(room, len(o.Examples))]...)
 	s.Files = append(s.Files, o.Files...)
@@ -165,6 +189,7 @@ func (s *Stats) merge(o Stats, maxExamples int) {
 	for i, n := range o.rejected {
 		s.rejected[i] += n
 	}
+	s.span.merge(o.span)
 }
 
 // scanned is the partial result of one input: its aggregate and its stats.
@@ -223,13 +248,13 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 		// input with cores to spare spreads its parsing over them.
 		opts.parsers = min(max(1, cores/max(len(inputs), 1)), maxParsers)
 	}
-	fields := logparse.AllFields
-	if r, ok := any(newAggregate()).(fieldsReader); ok {
-		fields = r.fields() | filter.fields()
-	}
-	s := &logScanner[A]{opts: opts, filter: filter, newAggregate: newAggregate, readAhead: readAhead, cache: cache, fields: fields}
+	s := &logScanner[A]{opts: opts, filter: filter, newAggregate: newAggregate, readAhead: readAhead, cache: cache,
+		fields: scanFields(newAggregate, filter)}
 	job := Job[Input, scanned[A]]{
-		Map:    s.mapInput,
+		Map: func(ctx context.Context, in Input) (scanned[A], error) {
+			defer inputDone(opts.Progress)
+			return s.mapInput(ctx, in)
+		},
 		Reduce: s.reduce,
 		Name:   func(in Input) string { return in.Path },
 	}
@@ -250,6 +275,16 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 	return res.agg, res.stats, err
 }
 
+// scanFields is what the parser fills in for filter and the aggregates
+// newAggregate makes. Not the time when neither reads it, even for
+// Stats.Span: converting it costs about a tenth of the hot path.
+func scanFields[A Aggregate[A]](newAggregate func() A, filter *matcher) logparse.Fields {
+	if r, ok := any(newAggregate()).(fieldsReader); ok {
+		return r.fields() | filter.fields()
+	}
+	return logparse.AllFields
+}
+
 func workerCount(workers int) int {
 	if workers > 0 {
 		return workers
@@ -260,6 +295,9 @@ func workerCount(workers int) int {
 func startProgress(p Progress, inputs []Input) {
 	if p == nil {
 		return
+	}
+	if ip, ok := p.(InputProgress); ok {
+		ip.StartInputs(len(inputs))
 	}
 	var total int64
 	for _, in := range inputs {
@@ -338,13 +376,13 @@ func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input) (scanned[A],
 	}
 	out := scanned[A]{agg: s.newAggregate()}
 	start := time.Now()
-	n, err := readInput(ctx, in, s.opts, s.readAhead, func(lines *lineSource) error {
+	res, err := readInput(ctx, in, s.opts, s.readAhead, func(lines *lineSource) error {
 		return s.scanLines(ctx, in.Path, lines, &out)
 	})
 	if err != nil {
 		return out, err
 	}
-	out.stats.Bytes = n
+	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
 	return s.finishInput(in, out, 0, CacheStats{}, start)
 }
 
@@ -352,14 +390,13 @@ func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input) (scanned[A],
 // its first lines) and calls fn with its lines; it returns the bytes of log
 // text read. It opens the file itself so that at most Workers files are
 // open at once.
-func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (int64, error) {
+func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
 	file, err := openRaw(ctx, in.Path)
 	if err != nil {
-		return 0, err
+		return readResult{}, err
 	}
 	defer file.Close()
-	res, err := readOpened(ctx, file, in, opts, readAhead, fn)
-	return res.text, err
+	return readOpened(ctx, file, in, opts, readAhead, fn)
 }
 
 // readResult says what was read of an input.
@@ -373,6 +410,15 @@ type readResult struct {
 	raw             int64
 	endsWithNewline bool
 	head            []byte // the first bytes read (headBytes at most)
+}
+
+// stored is the stored bytes read of in (Stats.Stored): what was read
+// directly, or through an input filter the size of a regular file.
+func (r readResult) stored(in Input, opts ScanOptions) int64 {
+	if len(opts.InputFilter) > 0 {
+		return max(in.Size, 0)
+	}
+	return r.raw
 }
 
 // readOpened reads file, the opened in (see readInput), and fails it with
@@ -521,12 +567,13 @@ type lineParser[A Aggregate[A]] struct {
 	parser      *logparse.Parser
 	rec         logparse.Record
 	maxExamples int
+	spans       bool // the parser fills in the time: Stats.Span is kept
 }
 
 func (s *logScanner[A]) newLineParser(name string, format *logparse.Format) *lineParser[A] {
 	parser := logparse.NewParser(format)
 	parser.Need(s.fields)
-	return &lineParser[A]{s: s, name: name, parser: parser, maxExamples: s.opts.maxExamples()}
+	return &lineParser[A]{s: s, name: name, parser: parser, maxExamples: s.opts.maxExamples(), spans: s.fields&logparse.FieldTime != 0}
 }
 
 // add adds line number lineNo to out.
@@ -543,6 +590,9 @@ func (p *lineParser[A]) add(line []byte, truncated bool, lineNo int64, out *scan
 			st.Examples = append(st.Examples, logparse.NewLineError(p.name, lineNo, line, err))
 		}
 		return
+	}
+	if p.spans && p.rec.HasTime() {
+		st.span.add(p.rec.Time, p.rec.Offset)
 	}
 	if stage := p.s.filter.stage(&p.rec); stage == passed {
 		st.Matched++

@@ -370,7 +370,7 @@ var (
 		`(\d+) read in full \((\d+) unusable entries\), (\d+) entries saved$`)
 	fileLineRE = regexp.MustCompile(`(?m)^logmr: file (.+): (\d+ lines, \d+ malformed, \d+ bytes)` +
 		`(, from the cache|, its first (\d+) bytes from the cache)?, [0-9.]+s$`)
-	summaryRE = regexp.MustCompile(`(?m)^logmr: (\d+ files, .* malformed), [0-9.]+s, [0-9.]+ MB/s$`)
+	summaryRE = regexp.MustCompile(`(?m)^logmr: (\d+ files, .* malformed.*) in [0-9.]+s: .* read, .* of text$`)
 )
 
 // perFile returns the -v lines about each file, by name, without times.

@@ -66,6 +66,7 @@ Examples:
 				return q.finish(c.Context, nil, err, start, nil)
 			}
 			human := c.Bool("human")
+			q.result = plural(res.Len(), "row", "rows")
 			return q.finish(c.Context, &res.Stats, err, start, func(w io.Writer, terminal bool) error {
 				return q.format.writeCount(w, res, writeOptions{terminal: terminal, human: human, csvSafe: q.csvSafe})
 			})

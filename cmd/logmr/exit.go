@@ -30,7 +30,20 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // interrupted is the cancellation cause when a signal stops the run.
 type interrupted struct{ sig syscall.Signal }
 
-func (e interrupted) Error() string { return "interrupted by " + e.sig.String() }
+// Error reads "interrupted (SIGINT)".
+func (e interrupted) Error() string { return "interrupted (" + signalName(e.sig) + ")" }
+
+func signalName(sig syscall.Signal) string {
+	switch sig {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return sig.String()
+}
 
 // exitCode decides the process's exit status, and is the only place that
 // does. Errors reach stderr here, except the per-input ones the command

@@ -37,6 +37,9 @@ func parseFilter(c *cli.Context) (mapreduce.Filter, error) {
 		UserAgentRegexps: c.StringSlice("user-agent-regex"),
 		RefererRegexps:   c.StringSlice("referer-regex"),
 	}
+	if err := checkPathFlags(f.Paths, f.PathPrefixes); err != nil {
+		return f, err
+	}
 	var err error
 	for _, list := range []struct {
 		flag string

@@ -46,6 +46,7 @@ Examples:
 			if res == nil {
 				return q.finish(c.Context, nil, err, start, nil)
 			}
+			q.result = plural(len(res.Hosts), "host", "hosts")
 			return q.finish(c.Context, &res.Stats, err, start, func(w io.Writer, terminal bool) error {
 				return q.format.writeHosts(w, res.Hosts, writeOptions{terminal: terminal, csvSafe: q.csvSafe})
 			})

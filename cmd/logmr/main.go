@@ -27,14 +27,15 @@ func main() {
 	signal.Notify(caught, syscall.SIGINT, syscall.SIGTERM)
 	go func() {
 		sig := (<-caught).(syscall.Signal)
+		clearProgress() // every message after this starts on a clean line
 		cancel(interrupted{sig})
 		// The run stops by itself within the grace, or is stopped: a
 		// second signal (an impatient Ctrl-C) ends it at once.
 		select {
 		case <-caught:
-			fmt.Fprintf(os.Stderr, "logmr: interrupted by %v again: stopped at once\n", sig)
+			fmt.Fprintf(os.Stderr, "logmr: %v again: stopped at once\n", interrupted{sig})
 		case <-time.After(shutdownGrace):
-			fmt.Fprintf(os.Stderr, "logmr: interrupted by %v: not stopped after %v, stopped\n", sig, shutdownGrace)
+			fmt.Fprintf(os.Stderr, "logmr: %v: not stopped after %v, stopped\n", interrupted{sig}, shutdownGrace)
 		}
 		forceExit(exitInterrupted + int(sig))
 	}()

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,6 +76,7 @@ type query struct {
 	quiet        bool
 	verbose      bool
 	partial      bool         // --partial: the result is a partial-result file
+	result       string       // what the answer holds, for the summary: "12 hosts"
 	progress     *progressBar // nil: no bar
 }
 
@@ -157,7 +159,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 		return nil, err
 	}
 	if showProgress {
-		q.progress = &progressBar{w: env.stderr}
+		q.progress = newProgressBar(c.Context, env.stderr)
 		q.scan.Progress = q.progress
 	}
 	return q, nil
@@ -226,11 +228,22 @@ func (e *env) reportFailed(err error) (*mapreduce.FailedInputs, error) {
 }
 
 // report prints the summary and malformed-line examples when asked for, or
-// when a person is watching (stderr is a terminal); never with -q.
+// when a person is watching (stderr is a terminal), and why the answer is
+// empty when it is, on a terminal or not; never with -q.
 func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
-	if q.quiet || !(q.verbose || q.env.stderrIsTerminal()) {
+	if q.quiet {
 		return
 	}
+	if q.verbose || q.env.stderrIsTerminal() {
+		q.summarize(st, elapsed)
+	}
+	if st.Matched == 0 {
+		q.env.errorf("0 matched: %s", explainEmpty(st, q.scan.Filter))
+	}
+}
+
+// summarize prints the summary line, and with -v what came before it.
+func (q *query) summarize(st mapreduce.Stats, elapsed time.Duration) {
 	if q.verbose {
 		for _, e := range st.Examples {
 			q.env.errorf("malformed: %v", e)
@@ -248,16 +261,84 @@ func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
 		reportSkipped(q.env, st.Skipped)
 	}
 	rejected := ""
-	if r := st.Rejected(); len(r) > 0 {
-		var parts []string
-		for _, stage := range slices.Sorted(maps.Keys(r)) {
-			parts = append(parts, fmt.Sprintf("%d by %s", r[stage], stage))
-		}
+	if parts := droppedBy(st, strconv.FormatInt); len(parts) > 0 {
 		rejected = " (dropped " + strings.Join(parts, ", ") + ")"
 	}
-	mbps := float64(st.Bytes) / 1e6 / max(elapsed.Seconds(), 1e-9)
-	q.env.errorf("%d files, %d lines, %d matched%s, %d malformed, %.2fs, %.1f MB/s",
-		st.Inputs, st.Lines, st.Matched, rejected, st.Malformed, elapsed.Seconds(), mbps)
+	result := ""
+	if q.result != "" {
+		result = ": " + q.result
+	}
+	// Read is the stored bytes, as the progress bar counts them; text is
+	// what they inflate to.
+	secs := max(elapsed.Seconds(), 1e-9)
+	q.env.errorf("%d files, %d lines, %d matched%s, %d malformed%s; %s read (%s of text) in %.2fs: %s/s read, %s/s of text",
+		st.Inputs, st.Lines, st.Matched, rejected, st.Malformed, result,
+		humanBytes(st.Stored), humanBytes(st.Bytes), elapsed.Seconds(),
+		humanBytes(int64(float64(st.Stored)/secs)), humanBytes(int64(float64(st.Bytes)/secs)))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// droppedBy lists the lines each filter condition dropped, "9990 by
+// path", conditions by name.
+func droppedBy(st mapreduce.Stats, number func(int64, int) string) []string {
+	r := st.Rejected()
+	var parts []string
+	for _, stage := range slices.Sorted(maps.Keys(r)) {
+		parts = append(parts, number(r[stage], 10)+" by "+stage)
+	}
+	return parts
+}
+
+// explainEmpty says why nothing matched: which conditions dropped the
+// lines read and, when the time window dropped some, what time the logs
+// span.
+func explainEmpty(st mapreduce.Stats, f mapreduce.Filter) string {
+	n := func(v int64, _ int) string { return groupThousands(v) }
+	if st.Lines == 0 {
+		return "the inputs hold no lines"
+	}
+	msg := n(st.Lines, 10) + " lines read"
+	if parts := droppedBy(st, n); len(parts) > 0 {
+		msg += ", " + strings.Replace(strings.Join(parts, ", "), " by ", " dropped by ", 1)
+	}
+	if st.Malformed > 0 {
+		msg += ", " + n(st.Malformed, 10) + " malformed"
+	}
+	if _, byTime := st.Rejected()["time"]; byTime {
+		if first, last, ok := st.Span(); ok {
+			msg += "; the logs span " + formatSpan(first, last) + ", the window is " + formatWindow(f)
+		}
+	}
+	return msg
+}
+
+// formatSpan writes a time span in the logs' own offset(s):
+// "2026-11-13 10:00 … 2026-11-22 23:59 (+0000)".
+func formatSpan(first, last time.Time) string {
+	const minute, offset = "2006-01-02 15:04", "(-0700)"
+	if first.Format(offset) == last.Format(offset) {
+		return first.Format(minute) + " … " + last.Format(minute+" "+offset)
+	}
+	return first.Format(minute+" "+offset) + " … " + last.Format(minute+" "+offset)
+}
+
+// formatWindow writes the --since/--until window: "--since 2026-12-01 00:00 (+0100)".
+func formatWindow(f mapreduce.Filter) string {
+	const layout = "2006-01-02 15:04:05 (-0700)"
+	var parts []string
+	if !f.Since.IsZero() {
+		parts = append(parts, "--since "+f.Since.Format(layout))
+	}
+	if !f.Until.IsZero() {
+		parts = append(parts, "--until "+f.Until.Format(layout))
+	}
+	return strings.Join(parts, " ")
 }
 
 // splitFilterFlag splits a --input-filter or --output-filter command string.
