@@ -5,197 +5,123 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
-const (
-	progressInterval = 200 * time.Millisecond // between frames
-	// rateWindow is how far back the rate, and so the ETA, looks: the
-	// last seconds, not the run so far (a start spent opening files, or
-	// a cache that answered for the first inputs, would skew it).
-	rateWindow = 10 * time.Second
-	// etaAfter is how much of the window must have passed before an ETA
-	// is shown: no wild guess from the first frame.
-	etaAfter = 2 * time.Second
-)
-
-// progressBar draws on stderr the inputs done and the stored bytes read
-// (as on disk, compressed: the only size known before reading, so the
-// only one a percentage and an ETA can be had of), a rate, and an ETA
-// when the total is known:
+// progressBar draws on stderr, with github.com/schollz/progressbar, the
+// inputs done and the stored bytes read (as on disk, compressed: the only
+// size known before reading, so the only one a percentage and an ETA can
+// be had of), the rate, and the time left when the total is known:
 //
-//	reading 12/32 files, 45.0 MiB/168.0 MiB  27% [=====>      ] 38.2 MiB/s  ETA 4s
+//	reading 7/16 files  47% [=========>           ] (1.3/2.8 MiB, 672 KiB/s) [2s]
 //
-// It implements mapreduce.InputProgress. Add and InputDone are atomic
-// adds, safe from any goroutine; a goroutine started by Start draws a
-// frame every progressInterval until finish or clearProgress stops it.
+// The time left comes from the rate over the last seconds (progressbar
+// keeps ten half-second rates), never from the first frame alone. With
+// the total unknown (standard input, a FIFO) a spinner shows the bytes
+// and the rate only.
+//
+// It implements mapreduce.InputProgress: Add and InputDone may be called
+// from any goroutine (progressbar locks).
 type progressBar struct {
 	ctx context.Context // the run's: finish draws the last, complete frame only if it was not cancelled
 	w   io.Writer
 
-	total  int64 // set by Start, before the drawer starts: -1 when unknown
 	inputs atomic.Int64
-	read   atomic.Int64
 	done   atomic.Int64
 
-	mu      sync.Mutex // held while writing to w; guards shown and stopped
-	shown   bool       // a frame is on the line
-	stopped bool       // nothing more is drawn
-	quit    chan struct{}
-	drawer  sync.WaitGroup // the drawing goroutine
-	started time.Time
-	samples []progressSample // the drawer's, within rateWindow
-	width   int              // the terminal's columns
-}
-
-type progressSample struct {
-	at   time.Time
-	read int64
+	mu      sync.Mutex // guards bar once started, and stopped
+	bar     *progressbar.ProgressBar
+	stopped bool // cleared: nothing more is drawn
 }
 
 // activeBar is the bar drawn now, for clearProgress.
 var activeBar atomic.Pointer[progressBar]
 
 func newProgressBar(ctx context.Context, w io.Writer) *progressBar {
-	return &progressBar{ctx: ctx, w: w, quit: make(chan struct{})}
+	return &progressBar{ctx: ctx, w: w}
 }
+
+// progressThrottle is the least time between two frames.
+const progressThrottle = 200 * time.Millisecond
 
 // StartInputs is called once, before Start.
 func (p *progressBar) StartInputs(n int) { p.inputs.Store(int64(n)) }
 
-// Start is called once, before any Add; it starts the drawing goroutine.
+// Start is called once, before any Add.
 func (p *progressBar) Start(total int64) {
-	p.total, p.started, p.width = total, time.Now(), terminalWidth(p.w)
-	activeBar.Store(p)
-	p.drawer.Add(1)
-	go p.draw()
-}
-
-func (p *progressBar) Add(n int64) { p.read.Add(n) }
-
-func (p *progressBar) InputDone() { p.done.Add(1) }
-
-func (p *progressBar) draw() {
-	defer p.drawer.Done()
-	tick := time.NewTicker(progressInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-p.quit:
-			return
-		case now := <-tick.C:
-			perSec, settled := p.rate(now)
-			p.frame(p.line(p.read.Load(), p.done.Load(), perSec, settled))
-		}
-	}
-}
-
-// rate records a sample and returns the bytes per second over the
-// samples in rateWindow, and whether they span etaAfter at least.
-func (p *progressBar) rate(now time.Time) (perSec float64, settled bool) {
-	p.samples = append(p.samples, progressSample{now, p.read.Load()})
-	if len(p.samples) == 1 {
-		p.samples = append([]progressSample{{p.started, 0}}, p.samples...)
-	}
-	for len(p.samples) > 2 && now.Sub(p.samples[1].at) >= rateWindow {
-		p.samples = p.samples[1:]
-	}
-	first, last := p.samples[0], p.samples[len(p.samples)-1]
-	span := last.at.Sub(first.at)
-	if span <= 0 {
-		return 0, false
-	}
-	return float64(last.read-first.read) / span.Seconds(), span >= etaAfter
-}
-
-// line renders one frame.
-func (p *progressBar) line(read, done int64, perSec float64, settled bool) string {
-	inputs := p.inputs.Load()
-	var b strings.Builder
-	fmt.Fprintf(&b, "reading %d/%d files, %s", done, inputs, humanBytes(read))
-	tail := ""
-	if perSec > 0 {
-		tail = "  " + humanBytes(int64(perSec)) + "/s"
-	}
-	if p.total < 0 { // a pipe: no percentage, no ETA
-		return b.String() + tail
-	}
-	fmt.Fprintf(&b, "/%s", humanBytes(p.total))
-	fraction := 1.0
-	if p.total > 0 {
-		fraction = min(float64(read)/float64(p.total), 1)
-	}
-	fmt.Fprintf(&b, " %3.0f%% ", 100*fraction)
-	if settled && perSec > 0 && read < p.total {
-		tail += "  ETA " + formatETA(time.Duration(float64(p.total-read)/perSec*float64(time.Second)))
-	}
-	if room := p.columns() - b.Len() - len(tail) - 2; room >= 10 {
-		filled := int(fraction * float64(room))
-		bar := strings.Repeat("=", filled)
-		if filled < room {
-			bar += ">" + strings.Repeat(" ", room-filled-1)
-		}
-		b.WriteString("[" + bar + "]")
-	}
-	return b.String() + tail
-}
-
-// columns is how wide a frame may be: a line that wrapped could not be
-// cleared, and the terminal echoes a Ctrl-C as "^C" after the frame.
-func (p *progressBar) columns() int { return p.width - len("^C") - 2 }
-
-// frame replaces the line with s, cut to columns.
-func (p *progressBar) frame(s string) {
-	if len(s) > p.columns() {
-		s = s[:max(p.columns(), 0)]
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.stopped {
-		return
-	}
-	fmt.Fprintf(p.w, "\r%s\x1b[K", s)
-	p.shown = true
+	// A frame must never wrap: a wrapped line cannot be cleared, and the
+	// terminal echoes a Ctrl-C as "^C" after it. What is not the bar
+	// itself takes about 60 columns.
+	width := min(max(terminalWidth(p.w)-len(p.description())-60, 10), 50)
+	p.bar = progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionSetDescription(p.description()),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowTotalBytes(true),
+		progressbar.OptionSetTheme(progressbar.Theme{Saucer: "=", SaucerHead: ">", SaucerPadding: " ", BarStart: "[", BarEnd: "]"}),
+		progressbar.OptionUseIECUnits(true),
+		progressbar.OptionSetWidth(width),
+		progressbar.OptionSetPredictTime(total > 0),
+		progressbar.OptionSetElapsedTime(false),
+		progressbar.OptionThrottle(progressThrottle),
+		progressbar.OptionSpinnerType(14),
+		// No goroutine of the bar's own redrawing the spinner: it would
+		// outlive the run and draw over the line once cleared.
+		progressbar.OptionSetSpinnerChangeInterval(0),
+		progressbar.OptionSetRenderBlankState(true),
+	)
+	activeBar.Store(p)
 }
 
-// stop stops the drawing and clears the line, after drawing the last
-// frame, complete, when the run was not cancelled. Safe to call more than
-// once and from any goroutine.
+func (p *progressBar) description() string {
+	return fmt.Sprintf("reading %d/%d files", p.done.Load(), p.inputs.Load())
+}
+
+func (p *progressBar) Add(n int64) { p.bar.Add64(n) }
+
+func (p *progressBar) InputDone() {
+	p.done.Add(1)
+	p.bar.Describe(p.description())
+}
+
+// stop stops the bar and clears its line, after drawing the last frame,
+// complete, when last is set. Safe to call more than once and from any
+// goroutine.
 func (p *progressBar) stop(last bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.stopped {
+	if p.stopped || p.bar == nil {
 		return
 	}
 	p.stopped = true
-	close(p.quit)
 	if last {
-		// The drawer may never have drawn the final state (it draws
-		// every progressInterval): the last frame seen is complete.
-		read := max(p.read.Load(), p.total)
-		perSec := float64(read) / max(time.Since(p.started).Seconds(), 1e-9)
-		fmt.Fprintf(p.w, "\r%s\x1b[K", p.line(read, p.inputs.Load(), perSec, false))
-		p.shown = true
+		// A throttled bar may never have drawn the final state: the
+		// last frame seen is the complete one.
+		p.bar.Describe(p.description())
+		p.bar.Finish()
 	}
-	if p.shown {
-		fmt.Fprint(p.w, "\r\x1b[K")
-		p.shown = false
-	}
+	// Exit waits for a frame being drawn and makes later Adds draw
+	// nothing; then the line is cleared here rather than by the bar's
+	// Clear, which skips a line it thinks it never drew.
+	p.bar.Exit()
+	fmt.Fprint(p.w, "\r\x1b[K")
 }
 
 // finish removes the bar so that what follows starts on a clean line:
 // the complete frame first, unless the run was cancelled.
 func (p *progressBar) finish() {
-	if p == nil || p.started.IsZero() {
+	if p == nil {
 		return
 	}
 	p.stop(p.ctx.Err() == nil)
-	p.drawer.Wait()
 	activeBar.CompareAndSwap(p, nil)
 }
 
@@ -214,16 +140,4 @@ func terminalWidth(w io.Writer) int {
 		}
 	}
 	return 80
-}
-
-// formatETA rounds d to what a person waits by: 4s, 2m05s, 1h02m.
-func formatETA(d time.Duration) string {
-	switch s := int64(d.Round(time.Second) / time.Second); {
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s < 3600:
-		return fmt.Sprintf("%dm%02ds", s/60, s%60)
-	default:
-		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
-	}
 }
