@@ -219,3 +219,31 @@ func TestCountOrderFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// Ordering is the final step: a cache written by one --sort/--top/--per
+// serves another, but not another --tz, which moves the buckets.
+func TestCountOrderSharesTheCache(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "cache")
+	base := []string{"count", "-v", "--cache", cache, "--by", "hour,status", "--tz", "UTC"}
+	if r := run(t, nil, append(base, "../../testdata/logs")...); r.code != 0 {
+		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		fromFull string // files from the cache, files read in full
+	}{
+		{"another order", []string{"--top", "1", "--per", "hour", "--sort", "bytes"}, "4 0"},
+		{"key order", []string{"--sort", "key"}, "4 0"},
+		{"another zone", []string{"--tz", "Asia/Tokyo"}, "0 4"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, nil, append(append(base, tc.args...), "../../testdata/logs")...)
+			m := cacheLineRE.FindStringSubmatch(r.stderr)
+			if r.code != 0 || m == nil || m[1]+" "+m[3] != tc.fromFull {
+				t.Errorf("count %q: exit %d, cache line %q; want %s files from the cache and read in full", tc.args, r.code, m, tc.fromFull)
+			}
+		})
+	}
+}
