@@ -28,8 +28,10 @@ func refOrdered(t *testing.T, files []string, by, per []string, top int, sort st
 	value := map[string]func(host string, at time.Time, status string) string{
 		"host":   func(h string, _ time.Time, _ string) string { return h },
 		"status": func(_ string, _ time.Time, s string) string { return s },
-		"hour":   func(_ string, at time.Time, _ string) string { return at.UTC().Truncate(time.Hour).Format(time.RFC3339) },
-		"day":    func(_ string, at time.Time, _ string) string { return at.UTC().Format(time.DateOnly) },
+		"hour": func(_ string, at time.Time, _ string) string {
+			return at.UTC().Truncate(time.Hour).Format(time.RFC3339)
+		},
+		"day": func(_ string, at time.Time, _ string) string { return at.UTC().Format(time.DateOnly) },
 	}
 	order := map[string]func(a, b string) int{"host": refHostOrder, "status": func(a, b string) int {
 		x, _ := strconv.Atoi(a)
