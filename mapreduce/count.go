@@ -35,14 +35,25 @@ const (
 // CountFields lists every CountField, in the order help text gives them.
 var CountFields = []CountField{ByHost, ByPath, ByStatus, ByStatusClass, ByMethod, ByReferer, ByUserAgent, ByVHost, ByHour, ByDay}
 
-// CountOptions says what Count groups by.
+// CountOptions says what Count groups by, and which rows it returns in
+// what order (see CountOrder, whose fields Top, Per and Sort are).
 type CountOptions struct {
 	By  []CountField // one or more; a record's key is its values of these
-	Top int          // keep the Top rows with the most requests; 0 keeps all
+	Top int          // keep the Top keys with the most requests; 0 keeps all
+	// Per, with Top, keeps the Top keys of each group of these fields, a
+	// subset of By. Such a count keeps every key in memory, as one without
+	// Top does: it never spills.
+	Per  []CountField
+	Sort CountSort // the order of the rows; SortAuto by default
 	// SpillKeys bounds, with Top, the keys a worker holds in memory: past
 	// it, counts go to temporary files (countspill.go). 0 means 1<<20.
 	SpillKeys int
 	TZ        *time.Location // the zone of hour and day buckets; nil means UTC
+}
+
+// order is the final step co asks for.
+func (co CountOptions) order() CountOrder {
+	return CountOrder{Top: co.Top, Per: co.Per, Sort: co.Sort}
 }
 
 // A CountRow is one key and what its records add up to.
@@ -55,9 +66,8 @@ type CountRow struct {
 	Bytes    int64 // Record.Bytes summed; "-" counts as 0
 }
 
-// CountResult is the answer of Count: rows by requests, most first, then
-// by key (hosts as logparse.CompareHosts orders them, statuses numerically,
-// the rest bytewise, an absent value first).
+// CountResult is the answer of Count: its rows in the order
+// CountOptions.Sort (and Per) says.
 type CountResult struct {
 	By    []CountField
 	Stats Stats
@@ -119,25 +129,31 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 	if counter == nil {
 		return nil, err
 	}
-	res, spillErr := counter.result(co.Top, stats)
+	res, spillErr := counter.result(co.order(), stats)
 	if spillErr != nil {
 		return nil, spillErr
 	}
 	return res, err
 }
 
-// result is the final step of a count: its top rows, sorted.
-func (c *Counter) result(top int, stats Stats) (*CountResult, error) {
+// result is the final step of a count: the rows o keeps, in its order.
+func (c *Counter) result(o CountOrder, stats Stats) (*CountResult, error) {
+	if err := o.check(c.by); err != nil {
+		return nil, err
+	}
 	if c.spill == nil {
-		return &CountResult{By: c.by, rows: topEntries(c.counts, top), Stats: stats}, nil
+		return &CountResult{By: c.by, rows: o.apply(entries(c.counts), c.by), Stats: stats}, nil
+	}
+	if len(o.Per) > 0 || o.Top == 0 { // never: only Top without Per spills
+		return nil, fmt.Errorf("%w: spilled counts need a top without per", ErrInvalidOptions)
 	}
 	c.spill.write(c.counts)
 	c.counts = nil
-	rows, err := c.spill.top(top)
+	rows, err := c.spill.top(o.Top, newKeyOrder(c.by, nil).byRequests)
 	if err != nil {
 		return nil, err
 	}
-	return &CountResult{By: c.by, rows: rows, Stats: stats}, nil
+	return &CountResult{By: c.by, rows: o.apply(rows, c.by), Stats: stats}, nil
 }
 
 // fields says what Add reads of a record beyond host, status and bytes.
@@ -166,7 +182,7 @@ func (co CountOptions) counters(spills *spillRegistry) func() *Counter {
 		loc = time.UTC
 	}
 	budget := 0 // keys a Counter holds before spilling; 0: never spill
-	if co.Top > 0 {
+	if co.Top > 0 && len(co.Per) == 0 {
 		budget = cmp.Or(co.SpillKeys, defaultSpillKeys)
 	}
 	seed := maphash.MakeSeed()
@@ -189,10 +205,7 @@ func (co CountOptions) check() error {
 		}
 		seen[f] = true
 	}
-	if co.Top < 0 {
-		return fmt.Errorf("%w: top %d: want 0 (all) or more", ErrInvalidOptions, co.Top)
-	}
-	return nil
+	return co.order().check(co.By)
 }
 
 // A Counter is the Aggregate of Count: requests and bytes per key.

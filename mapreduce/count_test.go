@@ -39,7 +39,7 @@ func TestCounterMergeAndOrder(t *testing.T) {
 	}
 	a.Merge(b)
 	rowsOf := func(c *Counter, top int) []CountRow {
-		return (&CountResult{By: by, rows: topEntries(c.counts, top)}).Rows()
+		return (&CountResult{By: by, rows: CountOrder{Top: top, Sort: SortRequests}.apply(entries(c.counts), by)}).Rows()
 	}
 	rows := rowsOf(whole, 0)
 	if merged := rowsOf(a, 0); !slices.EqualFunc(rows, merged, rowEqual) {
@@ -117,6 +117,22 @@ func TestCountTopSpills(t *testing.T) {
 			}
 		}
 	}
+	// Sorting comes after the top is chosen: spilled or not, the same rows.
+	for _, sort := range []CountSort{SortKey, SortBytes} {
+		co := CountOptions{By: by, Top: 25, Sort: sort}
+		want, err := Count(context.Background(), []string{dir}, co, ScanOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		co.SpillKeys = 50
+		res, err := Count(context.Background(), []string{dir}, co, ScanOptions{Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Rows(); !slices.EqualFunc(got, want.Rows(), rowEqual) || slices.EqualFunc(got, full.Rows()[:25], rowEqual) {
+			t.Errorf("--top 25 --sort %s with spilling: %v, want %v (not the requests order)", sort, got, want.Rows())
+		}
+	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("%d temporary files left", len(left))
 	}
@@ -138,7 +154,7 @@ func TestCountHourBuckets(t *testing.T) {
 	for _, l := range lines {
 		c.Add(parseLine(t, logparse.Common, l))
 	}
-	got := (&CountResult{By: c.by, rows: topEntries(c.counts, 0)}).Rows()
+	got := (&CountResult{By: c.by, rows: CountOrder{Sort: SortRequests}.apply(entries(c.counts), c.by)}).Rows()
 	if len(got) != 2 || got[0].Key[0] != "2026-11-01T01:00:00-05:00" || got[0].Requests != 2 || got[1].Key[0] != "2026-11-01T01:00:00-04:00" {
 		t.Errorf("fall-back hours = %v, want 01:00-05:00 (2) and 01:00-04:00 (1)", got)
 	}

@@ -2,7 +2,6 @@ package mapreduce
 
 import (
 	"bufio"
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 )
 
@@ -86,8 +84,8 @@ func (s *spillSet) adopt(other *spillSet) {
 }
 
 // top reads the partitions back one at a time and returns the exact top
-// rows of all of them, sorted as topOf sorts.
-func (s *spillSet) top(n int) ([]countEntry, error) {
+// rows of all of them, sorted by byRequests.
+func (s *spillSet) top(n int, byRequests func(a, b countEntry) int) ([]countEntry, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
@@ -110,9 +108,9 @@ func (s *spillSet) top(n int) ([]countEntry, error) {
 				return nil, fmt.Errorf("reading back spilled counts: %w", err)
 			}
 		}
-		best = append(best, topEntries(part, n)...)
+		best = append(best, topOf(entries(part), n, byRequests)...)
 	}
-	return topOf(best, n), nil
+	return topOf(best, n, byRequests), nil
 }
 
 func readSpill(r *bufio.Reader, into map[string]*tally) error {
@@ -153,30 +151,13 @@ func (s *spillSet) close() {
 	}
 }
 
-// topEntries returns the n rows of counts that sort first.
-func topEntries(counts map[string]*tally, n int) []countEntry {
+// entries returns the rows of counts, in no order.
+func entries(counts map[string]*tally) []countEntry {
 	rows := make([]countEntry, 0, len(counts))
 	for k, t := range counts {
 		rows = append(rows, countEntry{k, t})
 	}
-	return topOf(rows, n)
-}
-
-// topOf sorts rows (most requests first, then by key) and keeps n; n <= 0
-// keeps all.
-func topOf(rows []countEntry, n int) []countEntry {
-	slices.SortFunc(rows, compareEntries)
-	if n > 0 && len(rows) > n {
-		rows = slices.Clip(rows[:n])
-	}
 	return rows
-}
-
-func compareEntries(a, b countEntry) int {
-	if c := cmp.Compare(b.t.requests, a.t.requests); c != 0 {
-		return c
-	}
-	return strings.Compare(a.key, b.key)
 }
 
 // A spillRegistry is every spillSet of one Count, so that the files of a

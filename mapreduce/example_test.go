@@ -93,9 +93,27 @@ func ExampleCount() {
 		fmt.Println(row.Key[0], row.Requests, row.Bytes)
 	}
 	// Output:
-	// 2026-11-21 13 7245
 	// 2026-11-18 3 204
 	// 2026-11-19 3 345
+	// 2026-11-21 13 7245
+}
+
+// The path with the most requests on each day: Top with Per. Days come in
+// order, and each day's top paths most requests first.
+func ExampleCount_perDay() {
+	co := mapreduce.CountOptions{By: []mapreduce.CountField{mapreduce.ByDay, mapreduce.ByPath}, Top: 1, Per: []mapreduce.CountField{mapreduce.ByDay}}
+	res, err := mapreduce.Count(context.Background(), []string{"../testdata/logs"}, co, mapreduce.ScanOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for row := range res.All() {
+		fmt.Println(row.Key[0], row.Key[1], row.Requests)
+	}
+	// Output:
+	// 2026-11-18 /robots.txt 3
+	// 2026-11-19 /robots.txt 2
+	// 2026-11-21 /robots.txt 6
 }
 
 // Two shards of a scaled-out hosts job, written and read back as partial

@@ -103,13 +103,13 @@ func HostsPartial(ctx context.Context, paths []string, opts ScanOptions) (*Parti
 	return &Partial{Header: h, hosts: set}, stats, err
 }
 
-// CountPartial is Count, stopped before its final step (co.Top does not
-// apply to a partial: all counts are kept); see HostsPartial.
+// CountPartial is Count, stopped before its final step (co.Top, Per and
+// Sort do not apply to a partial: all counts are kept); see HostsPartial.
 func CountPartial(ctx context.Context, paths []string, co CountOptions, opts ScanOptions) (*Partial, Stats, error) {
 	if err := co.check(); err != nil {
 		return nil, Stats{}, err
 	}
-	co.Top = 0
+	co.Top, co.Per, co.Sort = 0, nil, SortAuto
 	counter, h, stats, err := scanPartial(ctx, paths, co.counters(nil), opts)
 	if counter == nil {
 		return nil, stats, err
@@ -508,13 +508,13 @@ func (p *Partial) HostsResult() (*HostsResult, error) {
 	return &HostsResult{Hosts: p.hosts.Sorted(), Stats: p.Stats()}, nil
 }
 
-// CountResult is the final answer of a count partial: its top rows (0:
-// all).
-func (p *Partial) CountResult(top int) (*CountResult, error) {
+// CountResult is the final answer of a count partial: the rows o keeps, in
+// its order.
+func (p *Partial) CountResult(o CountOrder) (*CountResult, error) {
 	if p.counts == nil {
 		return nil, fmt.Errorf("a %s partial has no count result", p.Header.Kind)
 	}
-	return p.counts.result(top, p.Stats())
+	return p.counts.result(o, p.Stats())
 }
 
 // queryDifference names the first option two query descriptions differ in.

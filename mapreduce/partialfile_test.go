@@ -59,11 +59,11 @@ func TestPartialFilesRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cres, _ := mc.CountResult(0)
+		cres, _ := mc.CountResult(CountOrder{})
 		if fmt.Sprint(cres.Rows()) != fmt.Sprint(wantCount.Rows()) {
 			t.Errorf("%d shards: merged counts differ from one run's", n)
 		}
-		if top, _ := mc.CountResult(3); fmt.Sprint(top.Rows()) != fmt.Sprint(wantCount.Rows()[:3]) {
+		if top, _ := mc.CountResult(CountOrder{Top: 3}); fmt.Sprint(top.Rows()) != fmt.Sprint(wantCount.Rows()[:3]) {
 			t.Errorf("%d shards: top 3 of the merge differ", n)
 		}
 	}
@@ -125,7 +125,7 @@ func TestPartialCarriesFailedInputs(t *testing.T) {
 		if merged == nil {
 			t.Fatalf("%d shards: MergePartials returned no partial with its failures", n)
 		}
-		if res, _ := merged.CountResult(0); fmt.Sprint(res.Rows()) != fmt.Sprint(want.Rows()) {
+		if res, _ := merged.CountResult(CountOrder{}); fmt.Sprint(res.Rows()) != fmt.Sprint(want.Rows()) {
 			t.Errorf("%d shards: the merged counts differ from one run's", n)
 		}
 	}
@@ -204,7 +204,7 @@ func FuzzReadPartial(f *testing.F) {
 		if p.hosts != nil {
 			p.HostsResult()
 		} else {
-			p.CountResult(2)
+			p.CountResult(CountOrder{Top: 2, Per: p.Header.By[:min(1, len(p.Header.By))]})
 		}
 	})
 }

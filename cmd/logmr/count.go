@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,28 +17,40 @@ func countCommand(env *env) *cli.Command {
 	}
 	return &cli.Command{
 		Name:      "count",
-		Usage:     "count requests and bytes per key (--by), most requests first",
+		Usage:     "count requests and bytes per key (--by): by time for hour and day, else most requests first",
 		ArgsUsage: "PATH...",
 		Description: `Groups the matching requests by the --by fields and prints, per key, the
-number of requests and the bytes sent ("-" counts as 0), most requests first,
-then by key. Fields: ` + strings.Join(fields, ", ") + `.
-hour and day are buckets in --tz (UTC by default), so a day means the same
-hours whatever offset each line was logged in. A record without a field
-("-", no time) counts under an empty key (null in JSON).
+number of requests and the bytes sent ("-" counts as 0). Fields: ` + strings.Join(fields, ", ") + `.
+hour and day are buckets in --tz (the local zone by default, as bare
+--since/--until dates are), so a day means the same hours whatever offset
+each line was logged in. A record without a field ("-", no time) counts under
+an empty key (null in JSON).
+
+--sort orders the rows: key (the --by fields in order: hour and day by time,
+status numerically, the rest bytewise, an empty key first), requests or bytes
+(most first, ties by key). The default is key when --by has hour or day, else
+requests.
 
 Counts are exact: each file is counted into a map of its own and the maps are
 merged; memory grows with the number of distinct keys, not with the logs.
---top N prints the N keys with the most requests, exactly (cut after merging).
+--top N keeps the N keys with the most requests, exactly (cut after merging),
+and prints them in --sort order. With --per FIELDS (some of the --by fields)
+it keeps the N keys with the most requests within each group of those
+fields: groups come in key order, each group's rows in --sort order (by
+requests unless an hour or day field varies within the group).
 
 Examples:
    logmr count --by status /var/log/apache2
    logmr count --by host --top 20 --status 404 /var/log/nginx
+   logmr count --by day --since -6d --until now /var/log/apache2
+   logmr count --by hour,path --status 500 --top 10 --per hour --since yesterday --until today /var/log/apache2
    logmr count --by day,status_class --tz Europe/Paris -O csv -o daily.csv /var/log/apache2
    logmr count --by user_agent --path /wp-login.php --since 2026-11-21 --top 10 /var/log/apache2`,
 		Flags: append(append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV),
 			&cli.StringSliceFlag{Name: "by", Usage: "group by these `FIELDS`, comma-separated: " + strings.Join(fields, ", ")},
-			&cli.IntFlag{Name: "top", Usage: "print only the `N` keys with the most requests (0: all)"},
-			&cli.StringFlag{Name: "tz", Value: "UTC", Usage: "the `ZONE` of hour and day buckets: UTC, Local or an IANA name such as Europe/Paris"},
+			&cli.IntFlag{Name: "top", Usage: "print only the `N` keys with the most requests (0: all), in --sort order"},
+			&cli.StringSliceFlag{Name: "per", Usage: "with --top N: the N keys with the most requests within each group of these --by `FIELDS`, comma-separated"},
+			sortFlag(),
 			&cli.BoolFlag{Name: "human", Usage: "-O text: thousands separators and bytes in KiB, MiB, GiB"},
 		), append(cacheFlags(), partialFlag(), decompressorFlag())...),
 		OnUsageError: onUsageError,
@@ -87,17 +100,64 @@ func parseCountOptions(c *cli.Context) (mapreduce.CountOptions, error) {
 		return co, usagef("count: --by is required, e.g. --by status or --by host,day")
 	}
 	co.Top = c.Int("top")
-	switch tz := c.String("tz"); tz {
-	case "", "UTC":
-		co.TZ = time.UTC
-	case "Local":
-		co.TZ = time.Local
-	default:
-		loc, err := time.LoadLocation(tz)
-		if err != nil {
-			return co, usagef("--tz %q: want UTC, Local or an IANA zone name such as Europe/Paris", tz)
-		}
-		co.TZ = loc
+	if co.TZ, err = parseZone(c); err != nil {
+		return co, err
 	}
-	return co, nil
+	order, err := parseCountOrder(c)
+	if err != nil {
+		return co, err
+	}
+	co.Per, co.Sort = order.Per, order.Sort
+	return co, checkPer(co.Per, co.By)
+}
+
+// sortFlag is --sort, of count and merge.
+func sortFlag() cli.Flag {
+	sorts := make([]string, len(mapreduce.CountSorts))
+	for i, s := range mapreduce.CountSorts {
+		sorts[i] = string(s)
+	}
+	return &cli.StringFlag{Name: "sort", Usage: "order rows by `ORDER`: " + strings.Join(sorts, ", ") +
+		" (default: key when --by has hour or day, else requests)"}
+}
+
+// parseCountOrder reads --top, --per and --sort; checkPer checks --per
+// against the count's fields.
+func parseCountOrder(c *cli.Context) (mapreduce.CountOrder, error) {
+	o := mapreduce.CountOrder{Top: c.Int("top"), Sort: mapreduce.CountSort(c.String("sort"))}
+	if c.IsSet("sort") && !slices.Contains(mapreduce.CountSorts, o.Sort) {
+		return o, usagef("--sort %q: want requests, bytes or key", o.Sort)
+	}
+	per, err := splitCommas(c, "per")
+	if err != nil {
+		return o, err
+	}
+	for _, f := range per {
+		o.Per = append(o.Per, mapreduce.CountField(f))
+	}
+	if len(o.Per) > 0 && o.Top <= 0 {
+		return o, usagef("--per %s needs --top N: the N keys with the most requests of each group", strings.Join(per, ","))
+	}
+	return o, nil
+}
+
+// checkPer refuses a --per field that is not a --by field, or is given twice.
+func checkPer(per, by []mapreduce.CountField) error {
+	for i, f := range per {
+		if !slices.Contains(by, f) {
+			return usagef("--per %s: not one of the --by fields (%s)", f, joinFields(by))
+		}
+		if slices.Contains(per[:i], f) {
+			return usagef("--per %s: given twice", f)
+		}
+	}
+	return nil
+}
+
+func joinFields(by []mapreduce.CountField) string {
+	s := make([]string, len(by))
+	for i, f := range by {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ",")
 }

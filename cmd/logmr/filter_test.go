@@ -148,7 +148,7 @@ func firstDiff(got, want []string) string {
 func TestFilterFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--status", "6xx"}, {"--status", "40"}, {"--host", "example.com"}, {"--path-regex", "("},
-		{"--since", "yesterday"}, {"--since", "2026-11-22", "--until", "2026-11-21"}, {"--user-agent-regex", "[z-a]"},
+		{"--since", "tomorrow"}, {"--until", "-7x"}, {"--tz", "Mars/Olympus"}, {"--since", "2026-11-22", "--until", "2026-11-21"}, {"--user-agent-regex", "[z-a]"},
 	} {
 		r := run(t, nil, append(append([]string{"hosts"}, args...), "../../testdata/logs")...)
 		if r.code != 2 || !strings.Contains(r.stderr, strings.TrimPrefix(args[0], "--")) && !strings.Contains(r.stderr, args[1]) {

@@ -19,8 +19,11 @@ func filterFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "path-regex", Usage: "keep requests whose path matches the RE2 expression `RE` (unanchored); repeatable"},
 		&cli.StringSliceFlag{Name: "status", Usage: "keep requests with these status `CODES` or classes, e.g. 404,5xx"},
 		&cli.StringSliceFlag{Name: "method", Usage: "keep requests with these `METHODS`, e.g. POST,PUT (any case)"},
-		&cli.StringFlag{Name: "since", Usage: "keep requests logged at or after `TIME`: RFC 3339, or YYYY-MM-DD[THH:MM[:SS]] in local time"},
+		&cli.StringFlag{Name: "since", Usage: "keep requests logged at or after `TIME`: RFC 3339, YYYY-MM-DD[THH:MM[:SS]] in --tz, " +
+			"or relative to the run's start: now, today, yesterday (midnight in --tz), -30m, -36h, -7d, -2w, today-6d"},
 		&cli.StringFlag{Name: "until", Usage: "keep requests logged before `TIME` (same forms as --since)"},
+		&cli.StringFlag{Name: "tz", Value: "Local", Usage: "the `ZONE` of bare --since/--until times, of today and yesterday, and of count's hour and day buckets: " +
+			"Local ($TZ, else the system's zone), UTC or an IANA name such as Europe/Paris"},
 		&cli.StringSliceFlag{Name: "host", Usage: "keep requests from these client `ADDRESSES` or CIDR prefixes, e.g. 192.0.2.0/24,2001:db8::/32"},
 		&cli.StringSliceFlag{Name: "user-agent-regex", Usage: "keep requests whose user agent matches the RE2 expression `RE`; repeatable"},
 		&cli.StringSliceFlag{Name: "referer-regex", Usage: "keep requests whose referer matches the RE2 expression `RE`; repeatable"},
@@ -49,10 +52,15 @@ func parseFilter(c *cli.Context) (mapreduce.Filter, error) {
 			return f, err
 		}
 	}
-	if f.Since, err = parseTimeFlag("since", c.String("since")); err != nil {
+	loc, err := parseZone(c)
+	if err != nil {
 		return f, err
 	}
-	if f.Until, err = parseTimeFlag("until", c.String("until")); err != nil {
+	start := now() // one reading: --since -1h --until now is one hour
+	if f.Since, err = parseTimeFlag("since", c.String("since"), loc, start); err != nil {
+		return f, err
+	}
+	if f.Until, err = parseTimeFlag("until", c.String("until"), loc, start); err != nil {
 		return f, err
 	}
 	if err := f.Check(); err != nil {
@@ -78,21 +86,19 @@ func splitCommas(c *cli.Context, flag string) ([]string, error) {
 	return out, nil
 }
 
-// timeLayouts are the forms --since and --until take without an offset,
-// read in local time; RFC 3339 (with its offset or Z) is tried first.
-var timeLayouts = []string{"2006-01-02", "2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"}
-
-func parseTimeFlag(name, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range timeLayouts {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
+// parseZone reads --tz, the one zone of a run: bare --since/--until times,
+// today and yesterday, and hour and day buckets.
+func parseZone(c *cli.Context) (*time.Location, error) {
+	switch tz := c.String("tz"); tz {
+	case "Local":
+		return time.Local, nil
+	case "UTC":
+		return time.UTC, nil
+	default:
+		loc, err := time.LoadLocation(tz)
+		if err != nil || tz == "" {
+			return nil, usagef("--tz %q: want Local, UTC or an IANA zone name such as Europe/Paris", tz)
 		}
+		return loc, nil
 	}
-	return time.Time{}, usagef("--%s %q: want RFC 3339 (2026-11-22T06:00:00Z, 2026-11-22T07:00:00+01:00) or YYYY-MM-DD[THH:MM[:SS]] in local time", name, s)
 }

@@ -26,8 +26,8 @@ func (q *query) checkPartial(c *cli.Context) error {
 	if q.partial = c.Bool("partial"); !q.partial {
 		return nil
 	}
-	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") || c.IsSet("csv-safe") {
-		return usagef("--partial writes a partial-result file: -O, --top, --human and --csv-safe apply to logmr merge")
+	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe") {
+		return usagef("--partial writes a partial-result file: -O, --top, --sort, --human and --csv-safe apply to logmr merge")
 	}
 	return refuseBinaryToTerminal(q.output, q.env.stdout)
 }
@@ -76,7 +76,9 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` atomically (default: stdout)"},
 			&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: string(outText), Usage: "text, json, jsonl, csv, tsv"},
-			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all)"},
+			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all), in --sort order"},
+			&cli.StringSliceFlag{Name: "per", Usage: "count, with --top N: the N keys with the most requests within each group of these --by `FIELDS`"},
+			sortFlag(),
 			&cli.BoolFlag{Name: "human", Usage: "count, -O text: thousands separators and bytes in KiB, MiB, GiB"},
 			&cli.BoolFlag{Name: "partial", Usage: "write a merged partial-result file, not the answer; missing shards allowed"},
 			&cli.BoolFlag{Name: "fail-fast", Usage: "refuse partials that record inputs they could not read (default: name them, " +
@@ -94,8 +96,8 @@ Examples:
 			}
 			output := c.String("output")
 			asPartial := c.Bool("partial")
-			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") || c.IsSet("csv-safe")) {
-				return usagef("merge --partial writes a partial-result file: -O, --top, --human and --csv-safe apply to the final merge")
+			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("per") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe")) {
+				return usagef("merge --partial writes a partial-result file: -O, --top, --per, --sort, --human and --csv-safe apply to the final merge")
 			}
 			if err := checkCSVSafe(c, format); err != nil {
 				return err
@@ -108,7 +110,11 @@ Examples:
 			if top := c.Int("top"); top < 0 {
 				return usagef("--top %d: want 0 (all) or more", top)
 			}
-			return runMerge(c.Context, env, c.Args().Slice(), mergeOptions{output: output, format: format, top: c.Int("top"),
+			order, err := parseCountOrder(c)
+			if err != nil {
+				return err
+			}
+			return runMerge(c.Context, env, c.Args().Slice(), mergeOptions{output: output, format: format, order: order,
 				human: c.Bool("human"), csvSafe: c.Bool("csv-safe"), partial: asPartial, failFast: c.Bool("fail-fast")})
 		},
 	}
@@ -118,7 +124,7 @@ Examples:
 type mergeOptions struct {
 	output   string // -o; "" or "-": stdout
 	format   outputFormat
-	top      int
+	order    mapreduce.CountOrder // count: --top, --per, --sort
 	human    bool
 	csvSafe  bool
 	partial  bool // write a merged partial, not the answer
@@ -141,6 +147,9 @@ func runMerge(ctx context.Context, env *env, names []string, o mergeOptions) err
 	if missing := merged.Missing(); len(missing) > 0 && !o.partial {
 		return fmt.Errorf("merge: shard(s) %s of %d missing from %s: no result written",
 			joinInts(missing), merged.Header.ShardCount, strings.Join(names, ", "))
+	}
+	if perErr := checkPer(o.order.Per, merged.Header.By); perErr != nil && merged.Header.Kind == "count" {
+		return perErr
 	}
 	env.reportFailed(err)
 	if !o.partial && merged.Stats().Inputs == 0 && failed != nil {
@@ -168,7 +177,7 @@ func writeAnswer(merged *mapreduce.Partial, o mergeOptions) func(io.Writer, bool
 			}
 			return o.format.writeHosts(w, res.Hosts, wo)
 		}
-		res, err := merged.CountResult(o.top)
+		res, err := merged.CountResult(o.order)
 		if err != nil {
 			return err
 		}
