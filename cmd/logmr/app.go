@@ -9,9 +9,6 @@ import (
 	"golang.org/x/term"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // env is the process's outside world, injectable for tests.
 type env struct {
 	stdin          io.Reader
@@ -34,11 +31,16 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+func init() {
+	// -v is --verbose in every command, so the version is -V.
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version, VCS revision and Go version"}
+}
+
 func newApp(env *env) *cli.App {
 	app := &cli.App{
 		Name:    "logmr",
 		Usage:   "answer questions about web-server access logs, on every core",
-		Version: version,
+		Version: buildVersion(),
 		Description: "logmr reads Apache and nginx access logs (plain or gzip, detected from content),\n" +
 			"whole directories of rotated files at once, by map-reduce over every CPU core.",
 		Writer:                    env.stdout,
