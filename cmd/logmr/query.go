@@ -265,10 +265,19 @@ func splitFilterFlag(flag, s string) ([]subproc.Stage, error) {
 		return nil, nil
 	}
 	stages, err := subproc.Split(s)
-	if err != nil {
-		return nil, usagef("--%s: %v", flag, err)
+	var se *subproc.SyntaxError
+	if errors.As(err, &se) {
+		return nil, usagef("--%s %q: offset %d: %s%s", flag, s, se.Pos, se.Msg, filterHints[flag+se.Construct])
 	}
-	return stages, nil
+	return stages, err
+}
+
+// filterHints say what to do instead of a redirection in a filter.
+var filterHints = map[string]string{
+	"output-filter>": "; use -o FILE",
+	"output-filter<": ": the output filter reads the result on its stdin",
+	"input-filter<":  ": the input filter reads each PATH on its stdin",
+	"input-filter>":  ": logmr reads the input filter's stdout",
 }
 
 // writeOutput writes the result to -o or stdout (see writeOutput), through

@@ -196,3 +196,39 @@ func TestInputFilterStdin(t *testing.T) {
 		t.Error("the run waits for its standard input's producer")
 	}
 }
+
+// TestFilterRefusesShell: a filter written for a shell is refused with the
+// construct named and what to do instead, before anything runs; | between
+// stages stays.
+func TestFilterRefusesShell(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.gz")
+	tests := []struct{ flag, cmd, want string }{
+		{"--output-filter", "gzip > x", `--output-filter "gzip > x": offset 5: no shell: redirection (>) is not supported; use -o FILE`},
+		{"--output-filter", "gzip 2>/dev/null", "redirection (>) is not supported; use -o FILE"},
+		{"--output-filter", "gzip < x", "redirection (<) is not supported: the output filter reads the result on its stdin"},
+		{"--input-filter", "gzip -dc < x", `--input-filter "gzip -dc < x": offset 9: no shell: redirection (<) is not supported: the input filter reads each PATH on its stdin`},
+		{"--output-filter", "gzip |& cat", "no shell: |& is not supported"},
+		{"--output-filter", "gzip && cat", "no shell: && is not supported"},
+		{"--output-filter", "gzip; cat", "no shell: command lists (;) are not supported"},
+		{"--output-filter", "gzip -`echo 9`", "no shell: command substitution (`...`) is not supported"},
+		{"--input-filter", "openssl enc -d -pass pass:$(cat key)", "no shell: command substitution ($(...)) is not supported"},
+	}
+	for _, tt := range tests {
+		r := run(t, nil, "hosts", tt.flag, tt.cmd, "-o", out, "../../testdata/logs")
+		if r.code != 2 || !strings.HasPrefix(r.stderr, "logmr: "+tt.flag+" ") || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("logmr hosts %s %q: exit %d, stderr %q; want 2 and %q", tt.flag, tt.cmd, r.code, r.stderr, tt.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 || fileExists("x") {
+		t.Errorf("a refused filter left %d files in the -o directory (or wrote ./x)", len(entries))
+	}
+	if r := run(t, nil, "hosts", "--output-filter", "gzip | gzip -dc", "../../testdata/logs"); r.code != 0 || r.stdout == "" {
+		t.Errorf("--output-filter 'gzip | gzip -dc': exit %d, stderr %q; want the hosts", r.code, r.stderr)
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
