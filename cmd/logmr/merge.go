@@ -93,6 +93,9 @@ Examples:
 				return err
 			}
 			output := c.String("output")
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			asPartial := c.Bool("partial")
 			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") || c.IsSet("csv-safe")) {
 				return usagef("merge --partial writes a partial-result file: -O, --top, --human and --csv-safe apply to the final merge")

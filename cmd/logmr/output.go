@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/logmr/logmr/logparse"
@@ -160,6 +161,41 @@ func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(
 		return fmt.Errorf("output %s: %w", path, err)
 	}
 	return nil
+}
+
+// checkOutput refuses an -o whose directory is missing or not a
+// directory, before any input is read: a bad -o value, a usage error
+// (exit 2) like a bad -O, not a failed run after minutes of work. The
+// message names the path given.
+func checkOutput(path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	target, _, rerr := resolveOutput(path)
+	if rerr != nil {
+		target = path // a/b when a is a file: say so below
+	}
+	dir := filepath.Dir(target)
+	info, err := os.Stat(dir)
+	switch {
+	case err == nil && info.IsDir() && rerr != nil:
+		return usagef("--output %s: %v", path, unwrapPath(rerr))
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("--output %s: directory %s does not exist", path, dir)
+	case errors.Is(err, syscall.ENOTDIR), err == nil && !info.IsDir():
+		return usagef("--output %s: %s is not a directory", path, dir)
+	}
+	return nil
+}
+
+// unwrapPath drops an *fs.PathError's operation and path, which the
+// caller's message names better.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // maxOutputLinks bounds the chain of links resolveOutput follows, as the

@@ -212,3 +212,44 @@ func TestOutputDanglingLink(t *testing.T) {
 		t.Errorf("-o into a loop of links: exit %d, stderr %q; want 1 and %q", got.code, got.stderr, want)
 	}
 }
+
+// TestOutputDirectoryChecked: -o into a missing directory, or under a
+// file, is a bad -o value: exit 2 before any input is read (the filter
+// never runs), naming the path given, not a temporary file's name.
+func TestOutputDirectoryChecked(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "filter-ran")
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	missing := filepath.Join(dir, "no", "such", "dir", "out.txt")
+	partial := filepath.Join(dir, "p.partial")
+	if r := run(t, nil, "hosts", "--partial", "-o", partial, "../../testdata/logs"); r.code != 0 {
+		t.Fatalf("hosts --partial: exit %d, %s", r.code, r.stderr)
+	}
+	filter := "sh -c 'touch " + marker + "; cat'"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"hosts, missing", []string{"hosts", "--input-filter", filter, "-o", missing, "../../testdata/logs"},
+			"--output " + missing + ": directory " + filepath.Dir(missing) + " does not exist"},
+		{"count, missing", []string{"count", "--by", "status", "--input-filter", filter, "-o", missing, "../../testdata/logs"},
+			"--output " + missing + ": directory " + filepath.Dir(missing) + " does not exist"},
+		{"parse, under a file", []string{"parse", "--input-filter", filter, "-o", file + "/out.jsonl", "../../testdata/logs"},
+			"--output " + file + "/out.jsonl: " + file + " is not a directory"},
+		{"merge, missing", []string{"merge", "-o", missing, partial},
+			"--output " + missing + ": directory " + filepath.Dir(missing) + " does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, nil, tt.args...)
+			if line, _, _ := strings.Cut(r.stderr, "\n"); r.code != 2 || line != "logmr: "+tt.want {
+				t.Errorf("logmr %q: exit %d, stderr %q; want 2 and %q", tt.args, r.code, r.stderr, tt.want)
+			}
+			if fileExists(marker) {
+				t.Errorf("logmr %q ran the input filter before refusing -o", tt.args)
+			}
+		})
+	}
+}

@@ -84,6 +84,9 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if len(q.paths) == 0 {
 		return nil, usagef("%s: no PATH given (use - to read standard input)", c.Command.Name)
 	}
+	if err := checkOutput(q.output); err != nil {
+		return nil, err
+	}
 	format, err := logparse.LookupFormat(c.String("format"))
 	if err != nil {
 		return nil, usagef("--format: %v", err)
