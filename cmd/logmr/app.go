@@ -49,6 +49,7 @@ func newApp(env *env) *cli.App {
 		DisableSliceFlagSeparator: true,                         // "--path /a,b" is one path: commas are legal in URLs
 		ExitErrHandler:            func(*cli.Context, error) {}, // main decides exit codes
 		OnUsageError:              onUsageError,
+		Suggest:                   true, // "did you mean": see onUsageError and checkCommand
 		Commands:                  []*cli.Command{hostsCommand(env), countCommand(env), parseCommand(env), mergeCommand(env), planCommand(env)},
 	}
 	for _, cmd := range app.Commands {

@@ -89,5 +89,5 @@ func checkCommand(app *cli.App, args []string) error {
 	case "help", "h":
 		return nil
 	}
-	return usagef("unknown command %q", args[1])
+	return usagef("unknown command %q%s", args[1], suggestCommand(app, args[1]))
 }

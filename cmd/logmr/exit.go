@@ -51,7 +51,7 @@ func exitCode(ctx context.Context, err error, env *env) int {
 		env.errorf("%v", err)
 		return exitLocked
 	case isUsage(err):
-		env.errorf("%v", err)
+		env.errorf("%s", usageMessage(err))
 		env.errorf("run 'logmr help' for usage")
 		return exitUsage
 	}

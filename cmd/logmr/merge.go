@@ -98,7 +98,7 @@ Examples:
 			}
 			asPartial := c.Bool("partial")
 			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("human") || c.IsSet("csv-safe")) {
-				return usagef("merge --partial writes a partial-result file: -O, --top, --human and --csv-safe apply to the final merge")
+				return usagef("--partial writes a partial-result file: -O, --top, --human and --csv-safe apply to the final merge")
 			}
 			if err := checkCSVSafe(c, format); err != nil {
 				return err

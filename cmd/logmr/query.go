@@ -153,7 +153,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	}
 	if choice := c.String("decompressor"); choice != "" { // hosts and count
 		if q.scan.Decompressor, err = mapreduce.FindDecompressor(choice); err != nil {
-			return nil, usagef("--%s", strings.TrimPrefix(err.Error(), mapreduce.ErrInvalidOptions.Error()+": "))
+			return nil, err // usageMessage names --decompressor
 		}
 	}
 	if err := q.openCache(c); err != nil {

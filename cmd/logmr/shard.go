@@ -79,7 +79,7 @@ Examples:
    logmr plan --shards 4 /var/log/apache2
    logmr plan --shards 16 --include 'access.log.*.gz' /srv/logs`,
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "shards", Required: true, Usage: "split into `N` shards"},
+			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards (required)"},
 			&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no per-shard totals on stderr"},
@@ -87,6 +87,9 @@ Examples:
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			n := c.Int("shards")
+			if !c.IsSet("shards") {
+				return usagef("--shards is required: e.g. logmr plan --shards 4 PATH...")
+			}
 			if n < 1 {
 				return usagef("--shards %d: want 1 or more", n)
 			}
