@@ -88,7 +88,7 @@ Examples:
 			if c.NArg() == 0 {
 				return usagef("merge: no FILE given")
 			}
-			format, err := parseOutputFormat(c.String("output-format"))
+			format, from, err := outputFormatOf(c)
 			if err != nil {
 				return err
 			}
@@ -101,6 +101,9 @@ Examples:
 				return usagef("--partial writes a partial-result file: -O, --top, --human and --csv-safe apply to the final merge")
 			}
 			if err := checkCSVSafe(c, format); err != nil {
+				return err
+			}
+			if err := checkHuman(c, format, from); err != nil {
 				return err
 			}
 			if asPartial {

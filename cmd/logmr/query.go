@@ -91,10 +91,14 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if err != nil {
 		return nil, usagef("--format: %v", err)
 	}
-	if q.format, err = parseOutputFormat(c.String("output-format")); err != nil {
+	var from string
+	if q.format, from, err = outputFormatOf(c); err != nil {
 		return nil, err
 	}
 	if err := checkCSVSafe(c, q.format); err != nil {
+		return nil, err
+	}
+	if err := checkHuman(c, q.format, from); err != nil {
 		return nil, err
 	}
 	q.csvSafe = c.Bool("csv-safe")
