@@ -34,6 +34,7 @@ func isTerminal(w io.Writer) bool {
 func init() {
 	// -v is --verbose in every command, so the version is -V.
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version, VCS revision and Go version"}
+	cli.FlagStringer = flagString(cli.FlagStringer)
 }
 
 func newApp(env *env) *cli.App {
@@ -50,10 +51,18 @@ func newApp(env *env) *cli.App {
 		ExitErrHandler:            func(*cli.Context, error) {}, // main decides exit codes
 		OnUsageError:              onUsageError,
 		Suggest:                   true, // "did you mean": see onUsageError and checkCommand
-		Commands:                  []*cli.Command{hostsCommand(env), countCommand(env), parseCommand(env), mergeCommand(env), planCommand(env)},
+		EnableBashCompletion:      true, // the hidden --generate-bash-completion the completion scripts call
+		Commands: []*cli.Command{hostsCommand(env), countCommand(env), parseCommand(env), mergeCommand(env), planCommand(env),
+			completionCommand(env), manCommand(env)},
+	}
+	// "logmr" alone: the commands, on stderr, and exit 2.
+	app.Action = func(c *cli.Context) error {
+		shortHelp(env.stderr, c.App)
+		return errShortHelp{}
 	}
 	for _, cmd := range app.Commands {
 		cmd.Before = checkFlagValues
 	}
+	categorize(app)
 	return app
 }

@@ -82,6 +82,8 @@ Examples:
 			&cli.BoolFlag{Name: "fail-fast", Usage: "refuse partials that record inputs they could not read (default: name them, " +
 				"write the answer of the others, exit 3)"},
 			csvSafeFlag(),
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on stderr but errors"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a summary on stderr: partials, shards, inputs, lines"},
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
@@ -115,7 +117,8 @@ Examples:
 				return usagef("--top %d: want 0 (all) or more", top)
 			}
 			return runMerge(c.Context, env, c.Args().Slice(), mergeOptions{output: output, format: format, top: c.Int("top"),
-				human: c.Bool("human"), csvSafe: c.Bool("csv-safe"), partial: asPartial, failFast: c.Bool("fail-fast")})
+				human: c.Bool("human"), csvSafe: c.Bool("csv-safe"), partial: asPartial, failFast: c.Bool("fail-fast"),
+				summary: !c.Bool("quiet") && (c.Bool("verbose") || env.stderrIsTerminal())})
 		},
 	}
 }
@@ -129,6 +132,7 @@ type mergeOptions struct {
 	csvSafe  bool
 	partial  bool // write a merged partial, not the answer
 	failFast bool // refuse partials with failed inputs
+	summary  bool // -v (or stderr is a terminal), not -q
 }
 
 // runMerge merges the partial-result files names and writes the answer,
@@ -159,6 +163,12 @@ func runMerge(ctx context.Context, env *env, names []string, o mergeOptions) err
 	terminal := (o.output == "" || o.output == "-") && isTerminal(env.stdout)
 	if werr := writeOutput(ctx, o.output, env.stdout, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
 		return werr
+	}
+	if o.summary {
+		st := merged.Stats()
+		env.errorf("merged %d partials (%s, %d of %d shards): %d inputs, %d lines, %d matched, %d malformed",
+			len(names), merged.Header.Kind, merged.Header.ShardCount-len(merged.Missing()), merged.Header.ShardCount,
+			st.Inputs, st.Lines, st.Matched, st.Malformed)
 	}
 	return err
 }
