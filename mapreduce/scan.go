@@ -474,12 +474,17 @@ func readOpenedOnce(ctx context.Context, file io.ReadCloser, stdin bool, opts Sc
 	}
 	defer filter.Wait() // on every early return; the result is taken below
 	res, err := scanStream(filter.Stdout(), opts, readAhead, fn)
+	// Whether the child wrote all it had: then its failure is its own,
+	// not a consequence of reading stopping early.
+	ended := err != nil && ctx.Err() == nil && drainEnded(filter.Stdout())
 	ferr := filter.Wait()
 	var ee *subproc.ExitError
 	switch {
 	case ferr == nil:
-	case err == nil:
-		// The child's failure explains a short or garbled stream.
+	case err == nil, ended:
+		// The child's failure explains a short or garbled stream
+		// (openssl with the wrong key writes garbage, then "bad
+		// decrypt"): what the garbage was taken for says nothing more.
 		return readResult{}, fmt.Errorf("input filter: %w", ferr)
 	case errors.As(ferr, &ee) && ee.BrokenPipe():
 		// Killed by SIGPIPE: it only says that reading stopped.
@@ -493,6 +498,18 @@ func readOpenedOnce(ctx context.Context, file io.ReadCloser, stdin bool, opts Sc
 		return readResult{}, fmt.Errorf("input filter: %w (and reading its output: %v)", ferr, err)
 	}
 	return res, err
+}
+
+// drainLimit bounds what drainEnded reads: a child that has finished left
+// at most a pipe buffer (subproc grows it to 1 MiB) unread.
+const drainLimit = 2 << 20
+
+// drainEnded reads and discards what is left of a filter's output, up to
+// drainLimit, and reports whether it ended there: the child closed its
+// output, having written everything it was going to.
+func drainEnded(r io.Reader) bool {
+	_, err := io.CopyN(io.Discard, r, drainLimit)
+	return err == io.EOF
 }
 
 // scanStream reads a raw input (a file, or a filter's output): sniffs and

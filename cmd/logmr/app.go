@@ -9,9 +9,6 @@ import (
 	"golang.org/x/term"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // env is the process's outside world, injectable for tests.
 type env struct {
 	stdin          io.Reader
@@ -34,11 +31,17 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+func init() {
+	// -v is --verbose in every command, so the version is -V.
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version, VCS revision and Go version"}
+	cli.FlagStringer = flagString(cli.FlagStringer)
+}
+
 func newApp(env *env) *cli.App {
 	app := &cli.App{
 		Name:    "logmr",
 		Usage:   "answer questions about web-server access logs, on every core",
-		Version: version,
+		Version: buildVersion(),
 		Description: "logmr reads Apache and nginx access logs (plain or gzip, detected from content),\n" +
 			"whole directories of rotated files at once, by map-reduce over every CPU core.",
 		Writer:                    env.stdout,
@@ -47,10 +50,19 @@ func newApp(env *env) *cli.App {
 		DisableSliceFlagSeparator: true,                         // "--path /a,b" is one path: commas are legal in URLs
 		ExitErrHandler:            func(*cli.Context, error) {}, // main decides exit codes
 		OnUsageError:              onUsageError,
-		Commands:                  []*cli.Command{hostsCommand(env), countCommand(env), parseCommand(env), mergeCommand(env), planCommand(env)},
+		Suggest:                   true, // "did you mean": see onUsageError and checkCommand
+		EnableBashCompletion:      true, // the hidden --generate-bash-completion the completion scripts call
+		Commands: []*cli.Command{hostsCommand(env), countCommand(env), parseCommand(env), mergeCommand(env), planCommand(env),
+			completionCommand(env), manCommand(env)},
+	}
+	// "logmr" alone: the commands, on stderr, and exit 2.
+	app.Action = func(c *cli.Context) error {
+		shortHelp(env.stderr, c.App)
+		return errShortHelp{}
 	}
 	for _, cmd := range app.Commands {
 		cmd.Before = checkFlagValues
 	}
+	categorize(app)
 	return app
 }

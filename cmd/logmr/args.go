@@ -12,8 +12,8 @@ import (
 // positional argument. Everything after "--" stays positional, and a
 // one-letter flag may carry its value attached ("-j8").
 func reorderArgs(app *cli.App, args []string) []string {
-	if len(args) < 2 {
-		return args
+	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
+		return args // completing: urfave/cli wants the words as typed, that flag last
 	}
 	cmd := app.Command(args[1])
 	if cmd == nil {
@@ -89,5 +89,5 @@ func checkCommand(app *cli.App, args []string) error {
 	case "help", "h":
 		return nil
 	}
-	return usagef("unknown command %q", args[1])
+	return usagef("unknown command %q%s", args[1], suggestCommand(app, args[1]))
 }

@@ -97,7 +97,7 @@ func parseCountOptions(c *cli.Context) (mapreduce.CountOptions, error) {
 		co.By = append(co.By, mapreduce.CountField(f))
 	}
 	if len(co.By) == 0 {
-		return co, usagef("count: --by is required, e.g. --by status or --by host,day")
+		return co, usagef("--by is required: e.g. --by status or --by host,day")
 	}
 	co.Top = c.Int("top")
 	if co.TZ, err = parseZone(c); err != nil {

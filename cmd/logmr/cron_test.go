@@ -182,7 +182,7 @@ func TestCacheFlags(t *testing.T) {
 		{[]string{"hosts", "--cache-max-age", "1d", "../../testdata/logs"}, 2, "--cache-max-age needs --cache DIR"},
 		{[]string{"hosts", "--cache", dir, "--cache-max-age", "soon", "../../testdata/logs"}, 2, `--cache-max-age: "soon": want a number of days`},
 		{[]string{"count", "--by", "status", "--cache", "/proc/logmr-cache", "../../testdata/logs"}, 1, "--cache /proc/logmr-cache: cache:"},
-		{[]string{"parse", "--cache", dir, "../../testdata/logs"}, 2, "flag provided but not defined: -cache"},
+		{[]string{"parse", "--cache", dir, "../../testdata/logs"}, 2, "--cache: no such flag for parse"},
 	} {
 		r := run(t, nil, tc.args...)
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) || r.stdout != "" {

@@ -60,11 +60,13 @@ func exitCode(ctx context.Context, err error, env *env) int {
 		return exitOK
 	case errors.As(err, &failed):
 		return exitSomeFailed // each input was named when it was reported
+	case errors.As(err, new(errShortHelp)):
+		return exitUsage // the short help said it
 	case errors.As(err, new(lockedError)):
 		env.errorf("%v", err)
 		return exitLocked
 	case isUsage(err):
-		env.errorf("%v", err)
+		env.errorf("%s", usageMessage(err))
 		env.errorf("run 'logmr help' for usage")
 		return exitUsage
 	}

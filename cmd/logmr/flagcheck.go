@@ -3,8 +3,11 @@ package main
 import (
 	"regexp"
 	"slices"
+	"strings"
 
+	"github.com/logmr/logmr/mapreduce"
 	"github.com/urfave/cli/v2"
+	"github.com/xrash/smetrics"
 )
 
 // emptyValueHint is why an empty flag value is refused rather than read as
@@ -43,28 +46,159 @@ func checkFlagValues(c *cli.Context) error {
 	return nil
 }
 
-// emptyParsedValue matches the flag package's error for an empty numeric or
-// duration value (--workers "").
-var emptyParsedValue = regexp.MustCompile(`^invalid value "" for flag -+([^:]+):`)
+// The flag package's errors, which onUsageError words as logmr's: the
+// flag first, then what is wrong with it.
+var (
+	emptyParsedValue = regexp.MustCompile(`^invalid value "" for flag -+([^:]+):`)
+	badParsedValue   = regexp.MustCompile(`^invalid value "(.*)" for flag -+([^:]+):`)
+	undefinedFlag    = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+	missingValue     = regexp.MustCompile(`^flag needs an argument: -+(.+)$`)
+)
 
-// onUsageError makes urfave/cli's flag errors usage errors (exit 2).
+// onUsageError makes urfave/cli's flag errors usage errors (exit 2) that
+// start with the flag: "--workers "x": want a whole number", "--pth: no
+// such flag for hosts; did you mean --path?".
 func onUsageError(c *cli.Context, err error, _ bool) error {
-	if m := emptyParsedValue.FindStringSubmatch(err.Error()); m != nil {
+	msg := err.Error()
+	if m := emptyParsedValue.FindStringSubmatch(msg); m != nil {
 		return usagef("--%s: %s", primaryName(c, m[1]), emptyValueHint)
 	}
-	return usageError{err.Error()}
+	if m := badParsedValue.FindStringSubmatch(msg); m != nil {
+		return usagef("%s %q: %s", dashed(primaryName(c, m[2])), m[1], wantOf(lookupFlag(c, m[2])))
+	}
+	if m := missingValue.FindStringSubmatch(msg); m != nil {
+		return usagef("%s: needs a value", dashed(m[1]))
+	}
+	if m := undefinedFlag.FindStringSubmatch(msg); m != nil {
+		where := "logmr"
+		if c != nil && c.Command != nil && c.Command.Name != "" {
+			where = c.Command.Name
+		}
+		return usagef("%s: no such flag for %s%s", dashed(m[1]), where, suggestFlag(c, m[1]))
+	}
+	return usageError{msg}
+}
+
+// dashed writes a flag name as it is typed: -j, --workers.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// wantOf says what a flag of f's type takes.
+func wantOf(f cli.Flag) string {
+	switch f.(type) {
+	case *cli.IntFlag, *cli.Int64Flag, *cli.UintFlag:
+		return "want a whole number"
+	case *cli.Float64Flag:
+		return "want a number such as 0.01"
+	case *cli.DurationFlag:
+		return "want a duration such as 90s, 10m or 1h30m"
+	case *cli.BoolFlag:
+		return "want true or false, or no value"
+	}
+	return "not a valid value"
+}
+
+// suggestMinSimilarity is how alike (Jaro-Winkler, as urfave/cli measures)
+// a mistyped name and a real one must be for "did you mean" to name it.
+const suggestMinSimilarity = 0.8
+
+// suggestFlag returns "; did you mean --path?" for a flag name that is
+// close to one of the command's, or "".
+func suggestFlag(c *cli.Context, name string) string {
+	if c == nil || c.Command == nil || c.App == nil || !c.App.Suggest || cli.SuggestFlag == nil {
+		return ""
+	}
+	flags := c.Command.Flags
+	if c.Command.Name == "" { // the app itself
+		flags = c.App.Flags
+	}
+	s := cli.SuggestFlag(flags, name, false)
+	if s == "" || smetrics.JaroWinkler(strings.TrimLeft(s, "-"), name, 0.7, 4) < suggestMinSimilarity {
+		return ""
+	}
+	return "; did you mean " + s + "?"
+}
+
+// suggestCommand returns "; did you mean hosts?" for a command name that is
+// close to one of app's, or "".
+func suggestCommand(app *cli.App, name string) string {
+	if !app.Suggest || cli.SuggestCommand == nil {
+		return ""
+	}
+	best, score := "", 0.0
+	for _, cmd := range app.VisibleCommands() {
+		for _, n := range cmd.Names() {
+			if d := smetrics.JaroWinkler(n, name, 0.7, 4); d > score {
+				best, score = n, d
+			}
+		}
+	}
+	if score < suggestMinSimilarity {
+		return ""
+	}
+	return "; did you mean " + best + "?"
+}
+
+// lookupFlag returns the command's flag called name, or nil.
+func lookupFlag(c *cli.Context, name string) cli.Flag {
+	if c == nil || c.Command == nil {
+		return nil
+	}
+	for _, f := range c.Command.Flags {
+		if slices.Contains(f.Names(), name) {
+			return f
+		}
+	}
+	return nil
 }
 
 // primaryName returns the long name of the command's flag called name ("j"
 // is "workers"), or name if there is none.
 func primaryName(c *cli.Context, name string) string {
-	if c == nil || c.Command == nil {
-		return name
-	}
-	for _, f := range c.Command.Flags {
-		if slices.Contains(f.Names(), name) {
-			return f.Names()[0]
-		}
+	if f := lookupFlag(c, name); f != nil {
+		return f.Names()[0]
 	}
 	return name
+}
+
+// optionFlags name the flag behind each kind of mapreduce ErrInvalidOptions
+// error, by how its message starts after "invalid options: ".
+var optionFlags = []struct{ prefix, flag string }{
+	{"status ", "--status "},
+	{"host ", "--host "},
+	{"method ", "--method "},
+	{"path regexp ", "--path-regex "},
+	{"user agent regexp ", "--user-agent-regex "},
+	{"referer regexp ", "--referer-regex "},
+	{"the time window is empty: ", "--since, --until: the time window is empty: "},
+	{"glob ", "--include or --exclude "},
+	{"decompressor ", "--decompressor "},
+	{"unknown count field ", "--by: unknown field "},
+	{"count field ", "--by: field "},
+	{"count needs at least one field", "--by: count needs at least one field"},
+	{"top ", "--top "},
+	{"shard ", "--shard "},
+	{"standard input cannot be split into shards", "--shard: standard input cannot be split into shards"},
+}
+
+// usageMessage words a usage error for stderr: a mapreduce
+// ErrInvalidOptions error starts with the flag that set the option, not
+// with "invalid options".
+func usageMessage(err error) string {
+	msg := err.Error()
+	// By the text: filters.go wraps the filter's error in a usageError.
+	_, rest, found := strings.Cut(msg, mapreduce.ErrInvalidOptions.Error()+": ")
+	if !found {
+		return msg
+	}
+	for _, o := range optionFlags {
+		if strings.HasPrefix(rest, o.prefix) {
+			return o.flag + strings.TrimPrefix(rest, o.prefix)
+		}
+	}
+	return msg
 }

@@ -33,6 +33,9 @@ var minimalArgs = map[string][]string{
 	"parse": {"../../testdata/logs"},
 	"merge": {"no-such.partial"},
 	"plan":  {"--shards", "2", "../../testdata/logs"},
+	// No flags of their own:
+	"completion": {"bash"},
+	"man":        {},
 }
 
 // TestEmptyFlagValues: on every command, every flag that takes a value

@@ -116,17 +116,17 @@ func TestExitCodes(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"unknown flag", []string{"hosts", "--bogus", "x"}, 2, "flag provided but not defined: -bogus"},
+		{"unknown flag", []string{"hosts", "--bogus", "x"}, 2, "--bogus: no such flag for hosts"},
 		{"no path", []string{"hosts"}, 2, "no PATH given"},
 		{"bad format", []string{"hosts", "--format", "xml", "x"}, 2, `unknown log format "xml"`},
 		{"bad output format", []string{"hosts", "-O", "yaml", "x"}, 2, `--output-format "yaml"`},
-		{"bad glob", []string{"hosts", "--include", "[a-", "../../testdata/logs"}, 2, "glob"},
+		{"bad glob", []string{"hosts", "--include", "[a-", "../../testdata/logs"}, 2, `--include or --exclude "[a-": syntax error in pattern`},
 		{"bad progress", []string{"hosts", "--progress", "sometimes", "x"}, 2, "--progress"},
 		{"missing file", []string{"hosts", "no/such/file"}, 1, "no/such/file: no such file or directory"},
 		{"one missing among good", []string{"hosts", "no/such/file", "../../testdata/logs"}, 3, "no/such/file: no such file"},
 		{"empty dir", []string{"hosts", t.TempDir()}, 1, "no input files found"},
 		{"unknown command", []string{"hots", "x"}, 2, `unknown command "hots"`},
-		{"value flag without value", []string{"hosts", "../../testdata/logs", "--path"}, 2, "flag needs an argument: -path"},
+		{"value flag without value", []string{"hosts", "../../testdata/logs", "--path"}, 2, "--path: needs a value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

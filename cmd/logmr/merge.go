@@ -84,22 +84,30 @@ Examples:
 			&cli.BoolFlag{Name: "fail-fast", Usage: "refuse partials that record inputs they could not read (default: name them, " +
 				"write the answer of the others, exit 3)"},
 			csvSafeFlag(),
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on stderr but errors"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a summary on stderr: partials, shards, inputs, lines"},
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usagef("merge: no FILE given")
 			}
-			format, err := parseOutputFormat(c.String("output-format"))
+			format, from, err := outputFormatOf(c)
 			if err != nil {
 				return err
 			}
 			output := c.String("output")
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			asPartial := c.Bool("partial")
 			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("per") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe")) {
-				return usagef("merge --partial writes a partial-result file: -O, --top, --per, --sort, --human and --csv-safe apply to the final merge")
+				return usagef("--partial writes a partial-result file: -O, --top, --per, --sort, --human and --csv-safe apply to the final merge")
 			}
 			if err := checkCSVSafe(c, format); err != nil {
+				return err
+			}
+			if err := checkHuman(c, format, from); err != nil {
 				return err
 			}
 			if asPartial {
@@ -115,7 +123,8 @@ Examples:
 				return err
 			}
 			return runMerge(c.Context, env, c.Args().Slice(), mergeOptions{output: output, format: format, order: order,
-				human: c.Bool("human"), csvSafe: c.Bool("csv-safe"), partial: asPartial, failFast: c.Bool("fail-fast")})
+				human: c.Bool("human"), csvSafe: c.Bool("csv-safe"), partial: asPartial, failFast: c.Bool("fail-fast"),
+				summary: !c.Bool("quiet") && (c.Bool("verbose") || env.stderrIsTerminal())})
 		},
 	}
 }
@@ -129,6 +138,7 @@ type mergeOptions struct {
 	csvSafe  bool
 	partial  bool // write a merged partial, not the answer
 	failFast bool // refuse partials with failed inputs
+	summary  bool // -v (or stderr is a terminal), not -q
 }
 
 // runMerge merges the partial-result files names and writes the answer,
@@ -162,6 +172,12 @@ func runMerge(ctx context.Context, env *env, names []string, o mergeOptions) err
 	terminal := (o.output == "" || o.output == "-") && isTerminal(env.stdout)
 	if werr := writeOutput(ctx, o.output, env.stdout, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
 		return werr
+	}
+	if o.summary {
+		st := merged.Stats()
+		env.errorf("merged %d partials (%s, %d of %d shards): %d inputs, %d lines, %d matched, %d malformed",
+			len(names), merged.Header.Kind, merged.Header.ShardCount-len(merged.Missing()), merged.Header.ShardCount,
+			st.Inputs, st.Lines, st.Matched, st.Malformed)
 	}
 	return err
 }

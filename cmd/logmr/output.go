@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/logmr/logmr/logparse"
@@ -35,6 +36,34 @@ func parseOutputFormat(s string) (outputFormat, error) {
 		return f, nil
 	}
 	return "", usagef("--output-format %q: want text, json, jsonl, csv or tsv", s)
+}
+
+// extensionFormats are the output formats an -o FILE's extension names.
+var extensionFormats = map[string]outputFormat{
+	".json": outJSON, ".jsonl": outJSONL, ".ndjson": outJSONL, ".csv": outCSV, ".tsv": outTSV,
+}
+
+// outputFormatOf returns -O; when it is not given, the format the -o
+// FILE's extension names (extensionFormats), else the command's default.
+// Nothing is inferred through an --output-filter (r.json.gz is whatever
+// the filter makes of -O), nor for --partial, which has no format. from
+// says where the format came from, for messages.
+func outputFormatOf(c *cli.Context) (f outputFormat, from string, err error) {
+	if !c.IsSet("output-format") && c.String("output-filter") == "" && !c.Bool("partial") {
+		if f, ok := extensionFormats[strings.ToLower(filepath.Ext(c.String("output")))]; ok {
+			return f, string(f) + " (the extension of -o " + c.String("output") + ")", nil
+		}
+	}
+	f, err = parseOutputFormat(c.String("output-format"))
+	return f, "-O " + string(f), err
+}
+
+// checkHuman refuses --human where there is no text to make readable.
+func checkHuman(c *cli.Context, f outputFormat, from string) error {
+	if c.Bool("human") && f != outText {
+		return usagef("--human applies to -O text, not to %s", from)
+	}
+	return nil
 }
 
 // writeOptions say how a result is written, besides its format.
@@ -158,6 +187,29 @@ func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(
 	}
 	if err != nil {
 		return fmt.Errorf("output %s: %w", path, err)
+	}
+	return nil
+}
+
+// checkOutput refuses an -o whose directory is missing or not a
+// directory, before any input is read: a bad -o value, a usage error
+// (exit 2) like a bad -O, not a failed run after minutes of work. The
+// message names the path given.
+func checkOutput(path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	target, _, rerr := resolveOutput(path)
+	if rerr != nil {
+		target = path // a/b when a is a file: say so below; else writeOutput reports it
+	}
+	dir := filepath.Dir(target)
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("--output %s: directory %s does not exist", path, dir)
+	case errors.Is(err, syscall.ENOTDIR), err == nil && !info.IsDir():
+		return usagef("--output %s: %s is not a directory", path, dir)
 	}
 	return nil
 }

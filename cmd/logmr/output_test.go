@@ -212,3 +212,135 @@ func TestOutputDanglingLink(t *testing.T) {
 		t.Errorf("-o into a loop of links: exit %d, stderr %q; want 1 and %q", got.code, got.stderr, want)
 	}
 }
+
+// TestOutputDirectoryChecked: -o into a missing directory, or under a
+// file, is a bad -o value: exit 2 before any input is read (the filter
+// never runs), naming the path given, not a temporary file's name.
+func TestOutputDirectoryChecked(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "filter-ran")
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	missing := filepath.Join(dir, "no", "such", "dir", "out.txt")
+	partial := filepath.Join(dir, "p.partial")
+	if r := run(t, nil, "hosts", "--partial", "-o", partial, "../../testdata/logs"); r.code != 0 {
+		t.Fatalf("hosts --partial: exit %d, %s", r.code, r.stderr)
+	}
+	filter := "sh -c 'touch " + marker + "; cat'"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"hosts, missing", []string{"hosts", "--input-filter", filter, "-o", missing, "../../testdata/logs"},
+			"--output " + missing + ": directory " + filepath.Dir(missing) + " does not exist"},
+		{"count, missing", []string{"count", "--by", "status", "--input-filter", filter, "-o", missing, "../../testdata/logs"},
+			"--output " + missing + ": directory " + filepath.Dir(missing) + " does not exist"},
+		{"parse, under a file", []string{"parse", "--input-filter", filter, "-o", file + "/out.jsonl", "../../testdata/logs"},
+			"--output " + file + "/out.jsonl: " + file + " is not a directory"},
+		{"merge, missing", []string{"merge", "-o", missing, partial},
+			"--output " + missing + ": directory " + filepath.Dir(missing) + " does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, nil, tt.args...)
+			if line, _, _ := strings.Cut(r.stderr, "\n"); r.code != 2 || line != "logmr: "+tt.want {
+				t.Errorf("logmr %q: exit %d, stderr %q; want 2 and %q", tt.args, r.code, r.stderr, tt.want)
+			}
+			if fileExists(marker) {
+				t.Errorf("logmr %q ran the input filter before refusing -o", tt.args)
+			}
+		})
+	}
+}
+
+// TestOutputFormatFromExtension: without -O, -o FILE's extension picks the
+// format; -O wins, nothing is guessed through --output-filter or past .gz,
+// and another extension gets the command's default.
+func TestOutputFormatFromExtension(t *testing.T) {
+	logs := "../../testdata/logs/access.log.3.gz"
+	stdout := func(args ...string) string {
+		t.Helper()
+		r := run(t, nil, args...)
+		if r.code != 0 {
+			t.Fatalf("logmr %q: exit %d, %s", args, r.code, r.stderr)
+		}
+		return r.stdout
+	}
+	want := map[string]string{}
+	for _, f := range []string{"text", "json", "jsonl", "csv", "tsv"} {
+		want[f] = stdout("hosts", "-O", f, logs)
+	}
+	wantParse := map[string]string{"jsonl": stdout("parse", logs), "csv": stdout("parse", "-O", "csv", logs)}
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string // -o FILE is added
+		file string
+		want string
+	}{
+		{"json", []string{"hosts"}, "r.json", want["json"]},
+		{"jsonl", []string{"hosts"}, "r.jsonl", want["jsonl"]},
+		{"ndjson", []string{"hosts"}, "r.ndjson", want["jsonl"]},
+		{"csv", []string{"hosts"}, "r.csv", want["csv"]},
+		{"tsv", []string{"hosts"}, "R.TSV", want["tsv"]},
+		{"other extension: the default", []string{"hosts"}, "r.txt", want["text"]},
+		{"no extension: the default", []string{"hosts"}, "result", want["text"]},
+		{".gz not stripped", []string{"hosts"}, "r.json.gz", want["text"]},
+		{"-O wins", []string{"hosts", "-O", "tsv"}, "r2.json", want["tsv"]},
+		{"parse's default", []string{"parse"}, "r.log", wantParse["jsonl"]},
+		{"parse csv", []string{"parse"}, "p.csv", wantParse["csv"]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, tt.file)
+			stdout(append(tt.args, "-o", out, logs)...)
+			if got, _ := os.ReadFile(out); string(got) != tt.want {
+				t.Errorf("logmr %q -o %s wrote %q, want %q", tt.args, tt.file, got, tt.want)
+			}
+		})
+	}
+	// Through --output-filter, r.json is whatever the filter makes of the
+	// default format: nothing is inferred.
+	out := filepath.Join(dir, "filtered.json")
+	stdout("hosts", "--output-filter", "tr a-z A-Z", "-o", out, logs)
+	if got, _ := os.ReadFile(out); string(got) != strings.ToUpper(want["text"]) {
+		t.Errorf("--output-filter -o filtered.json wrote %q, want the text format through the filter", got)
+	}
+	// merge infers too.
+	partial := filepath.Join(dir, "p.partial")
+	stdout("hosts", "--partial", "-o", partial, logs)
+	merged := filepath.Join(dir, "merged.csv")
+	stdout("merge", "-o", merged, partial)
+	if got, _ := os.ReadFile(merged); string(got) != want["csv"] {
+		t.Errorf("merge -o merged.csv wrote %q, want %q", got, want["csv"])
+	}
+}
+
+// TestHumanNeedsText: --human with a format other than text is a usage
+// error, whether -O or -o's extension chose it.
+func TestHumanNeedsText(t *testing.T) {
+	dir := t.TempDir()
+	partial := filepath.Join(dir, "p.partial")
+	if r := run(t, nil, "count", "--by", "status", "--partial", "-o", partial, "../../testdata/logs"); r.code != 0 {
+		t.Fatalf("count --partial: exit %d, %s", r.code, r.stderr)
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"count", "--by", "status", "--human", "-O", "json", "../../testdata/logs"}, "logmr: --human applies to -O text, not to -O json"},
+		{[]string{"count", "--by", "status", "--human", "-o", filepath.Join(dir, "r.csv"), "../../testdata/logs"},
+			"logmr: --human applies to -O text, not to csv (the extension of -o " + filepath.Join(dir, "r.csv") + ")"},
+		{[]string{"merge", "--human", "-O", "tsv", partial}, "logmr: --human applies to -O text, not to -O tsv"},
+	}
+	for _, tt := range tests {
+		r := run(t, nil, tt.args...)
+		if line, _, _ := strings.Cut(r.stderr, "\n"); r.code != 2 || line != tt.want {
+			t.Errorf("logmr %q: exit %d, stderr %q; want 2 and %q", tt.args, r.code, r.stderr, tt.want)
+		}
+	}
+	if r := run(t, nil, "count", "--by", "status", "--human", "-o", filepath.Join(dir, "r.txt"), "../../testdata/logs"); r.code != 0 {
+		t.Errorf("count --human -o r.txt: exit %d, stderr %q; want 0", r.code, r.stderr)
+	}
+}

@@ -86,14 +86,21 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if len(q.paths) == 0 {
 		return nil, usagef("%s: no PATH given (use - to read standard input)", c.Command.Name)
 	}
+	if err := checkOutput(q.output); err != nil {
+		return nil, err
+	}
 	format, err := logparse.LookupFormat(c.String("format"))
 	if err != nil {
 		return nil, usagef("--format: %v", err)
 	}
-	if q.format, err = parseOutputFormat(c.String("output-format")); err != nil {
+	var from string
+	if q.format, from, err = outputFormatOf(c); err != nil {
 		return nil, err
 	}
 	if err := checkCSVSafe(c, q.format); err != nil {
+		return nil, err
+	}
+	if err := checkHuman(c, q.format, from); err != nil {
 		return nil, err
 	}
 	q.csvSafe = c.Bool("csv-safe")
@@ -152,7 +159,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	}
 	if choice := c.String("decompressor"); choice != "" { // hosts and count
 		if q.scan.Decompressor, err = mapreduce.FindDecompressor(choice); err != nil {
-			return nil, usagef("--%s", strings.TrimPrefix(err.Error(), mapreduce.ErrInvalidOptions.Error()+": "))
+			return nil, err // usageMessage names --decompressor
 		}
 	}
 	if err := q.openCache(c); err != nil {
@@ -347,10 +354,19 @@ func splitFilterFlag(flag, s string) ([]subproc.Stage, error) {
 		return nil, nil
 	}
 	stages, err := subproc.Split(s)
-	if err != nil {
-		return nil, usagef("--%s: %v", flag, err)
+	var se *subproc.SyntaxError
+	if errors.As(err, &se) {
+		return nil, usagef("--%s %q: offset %d: %s%s", flag, s, se.Pos, se.Msg, filterHints[flag+se.Construct])
 	}
-	return stages, nil
+	return stages, err
+}
+
+// filterHints say what to do instead of a redirection in a filter.
+var filterHints = map[string]string{
+	"output-filter>": "; use -o FILE",
+	"output-filter<": ": the output filter reads the result on its stdin",
+	"input-filter<":  ": the input filter reads each PATH on its stdin",
+	"input-filter>":  ": logmr reads the input filter's stdout",
 }
 
 // writeOutput writes the result to -o or stdout (see writeOutput), through

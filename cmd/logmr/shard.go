@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,14 +80,18 @@ Examples:
    logmr plan --shards 4 /var/log/apache2
    logmr plan --shards 16 --include 'access.log.*.gz' /srv/logs`,
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "shards", Required: true, Usage: "split into `N` shards"},
+			&cli.IntFlag{Name: "shards", Usage: "split into `N` shards (required)"},
 			&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no per-shard totals on stderr"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "after the per-shard totals, how even the split is"},
 		},
 		OnUsageError: onUsageError,
 		Action: func(c *cli.Context) error {
 			n := c.Int("shards")
+			if !c.IsSet("shards") {
+				return usagef("--shards is required: e.g. logmr plan --shards 4 PATH...")
+			}
 			if n < 1 {
 				return usagef("--shards %d: want 1 or more", n)
 			}
@@ -105,7 +110,7 @@ Examples:
 				return err
 			}
 			if !c.Bool("quiet") {
-				reportPlan(env, inputs, n)
+				reportPlan(env, inputs, n, c.Bool("verbose"))
 			}
 			if len(failed) > 0 {
 				return &mapreduce.FailedInputs{Errs: failed}
@@ -129,14 +134,26 @@ func writePlan(w io.Writer, inputs []mapreduce.Input, n int) error {
 	return err
 }
 
-func reportPlan(env *env, inputs []mapreduce.Input, n int) {
+// reportPlan prints each shard's files and bytes; verbose adds the
+// totals and how far the largest shard is above the mean.
+func reportPlan(env *env, inputs []mapreduce.Input, n int, verbose bool) {
 	files, bytes := make([]int, n), make([]int64, n)
+	var total int64
 	for i, s := range mapreduce.PlanShards(inputs, n) {
 		files[s]++
 		bytes[s] += max(inputs[i].Size, 0)
+		total += max(inputs[i].Size, 0)
 	}
 	for s := range n {
 		env.errorf("shard %d/%d: %d files, %d bytes", s, n, files[s], bytes[s])
+	}
+	if verbose {
+		largest := slices.Max(bytes)
+		over := 0.0
+		if total > 0 {
+			over = 100 * (float64(largest)*float64(n)/float64(total) - 1)
+		}
+		env.errorf("%d files, %d bytes in %d shards; the largest shard has %d bytes, %.0f%% above the mean", len(inputs), total, n, largest, over)
 	}
 }
 

@@ -196,3 +196,84 @@ func TestInputFilterStdin(t *testing.T) {
 		t.Error("the run waits for its standard input's producer")
 	}
 }
+
+// TestFilterRefusesShell: a filter written for a shell is refused with the
+// construct named and what to do instead, before anything runs; | between
+// stages stays.
+func TestFilterRefusesShell(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.gz")
+	tests := []struct{ flag, cmd, want string }{
+		{"--output-filter", "gzip > x", `--output-filter "gzip > x": offset 5: no shell: redirection (>) is not supported; use -o FILE`},
+		{"--output-filter", "gzip 2>/dev/null", "redirection (>) is not supported; use -o FILE"},
+		{"--output-filter", "gzip < x", "redirection (<) is not supported: the output filter reads the result on its stdin"},
+		{"--input-filter", "gzip -dc < x", `--input-filter "gzip -dc < x": offset 9: no shell: redirection (<) is not supported: the input filter reads each PATH on its stdin`},
+		{"--output-filter", "gzip |& cat", "no shell: |& is not supported"},
+		{"--output-filter", "gzip && cat", "no shell: && is not supported"},
+		{"--output-filter", "gzip; cat", "no shell: command lists (;) are not supported"},
+		{"--output-filter", "gzip -`echo 9`", "no shell: command substitution (`...`) is not supported"},
+		{"--input-filter", "openssl enc -d -pass pass:$(cat key)", "no shell: command substitution ($(...)) is not supported"},
+	}
+	for _, tt := range tests {
+		r := run(t, nil, "hosts", tt.flag, tt.cmd, "-o", out, "../../testdata/logs")
+		if r.code != 2 || !strings.HasPrefix(r.stderr, "logmr: "+tt.flag+" ") || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("logmr hosts %s %q: exit %d, stderr %q; want 2 and %q", tt.flag, tt.cmd, r.code, r.stderr, tt.want)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 || fileExists("x") {
+		t.Errorf("a refused filter left %d files in the -o directory (or wrote ./x)", len(entries))
+	}
+	if r := run(t, nil, "hosts", "--output-filter", "gzip | gzip -dc", "../../testdata/logs"); r.code != 0 || r.stdout == "" {
+		t.Errorf("--output-filter 'gzip | gzip -dc': exit %d, stderr %q; want the hosts", r.code, r.stderr)
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// TestInputFilterFailureFirst: when the input filter fails and what it
+// wrote is not a log either, the filter's failure is the error, with its
+// stderr: the wrong key, not a --format hint about the garbage it wrote.
+func TestInputFilterFailureFirst(t *testing.T) {
+	needOpenSSL(t)
+	dir := t.TempDir()
+	enc := filepath.Join(dir, "access.log.enc")
+	log, err := os.ReadFile("../../testdata/logs/access.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With the wrong key the padding check passes about once in 256: a
+	// fresh salt, until openssl itself fails, makes that not this test's.
+	for try := 0; ; try++ {
+		encrypt(t, log, "right key", enc)
+		check := exec.Command("openssl", "enc", "-d", "-aes-256-cbc", "-pbkdf2", "-pass", "env:K", "-in", enc, "-out", os.DevNull)
+		check.Env = append(os.Environ(), "K=wrong key")
+		if check.Run() != nil {
+			break
+		}
+		if try == 10 {
+			t.Fatal("openssl enc -d with the wrong key succeeded 10 times")
+		}
+	}
+	r := runEnv(t, []string{"K=wrong key"}, "hosts", "--input-filter", decrypt, enc)
+	line, _, _ := strings.Cut(r.stderr, "\n")
+	if r.code != 1 || !strings.HasPrefix(line, "logmr: "+enc+": input filter: openssl enc -d") ||
+		!strings.Contains(line, "bad decrypt") || strings.Contains(r.stderr, "--format") {
+		t.Errorf("wrong key: exit %d, stderr %q; want 1, the file's line starting with the input filter's failure (bad decrypt), no --format hint", r.code, r.stderr)
+	}
+	// Text that is not a log, from a filter that then fails: the same.
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, []byte("hello\nnot a log\n"), 0o644)
+	r = run(t, nil, "hosts", "--input-filter", "sh -c 'cat; echo key expired >&2; exit 3'", text)
+	if line, _, _ := strings.Cut(r.stderr, "\n"); r.code != 1 || !strings.HasPrefix(line, "logmr: "+text+": input filter: sh") ||
+		!strings.HasSuffix(line, "exit status 3: key expired") || strings.Contains(r.stderr, "--format") {
+		t.Errorf("failing filter writing text: exit %d, stderr %q; want 1 and the filter's failure alone", r.code, r.stderr)
+	}
+	// A filter that succeeds: the output's own problem is the error.
+	r = run(t, nil, "hosts", "--input-filter", "cat", text)
+	if r.code != 1 || !strings.Contains(r.stderr, "not an access log") || strings.Contains(r.stderr, "input filter") {
+		t.Errorf("cat of a text file: exit %d, stderr %q; want not an access log", r.code, r.stderr)
+	}
+}
