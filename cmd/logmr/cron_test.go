@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -116,6 +117,15 @@ func TestGuideCrontab(t *testing.T) {
 	if err := os.CopyFS(logs, os.DirFS("../../testdata/logs")); err != nil {
 		t.Fatal(err)
 	}
+	// The nightly lines ask about yesterday: the live log holds it, as a
+	// real one would, so that the answer is not empty (an empty answer
+	// says why on stderr, and cron would mail that).
+	noon := time.Now().AddDate(0, 0, -1)
+	noon = time.Date(noon.Year(), noon.Month(), noon.Day(), 12, 0, 0, 0, time.Local)
+	live := fmt.Sprintf("192.0.2.77 - - [%s] \"GET /robots.txt HTTP/1.1\" 200 68 \"-\" \"cron test\"\n", noon.Format("02/Jan/2006:15:04:05 -0700"))
+	if err := os.WriteFile(filepath.Join(logs, "access.log"), []byte(live), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	replacer := strings.NewReplacer(
 		"/usr/local/bin/logmr", logmr, // where the README's install line puts it
 		"/var/log/apache2", logs,
@@ -156,6 +166,9 @@ func TestGuideCrontab(t *testing.T) {
 			data, err := os.ReadFile(report[1])
 			if err != nil {
 				t.Fatalf("crontab line %q: no report: %v", line, err)
+			}
+			if len(data) == 0 {
+				t.Errorf("crontab line %q: an empty report, want yesterday's answer", line)
 			}
 			if run == 0 {
 				first = string(data)
