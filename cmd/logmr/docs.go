@@ -67,9 +67,19 @@ func trimDefault(s string) string {
 // markdown with each command's description added, less the defaults
 // flagString leaves out of help too.
 func manPage(app *cli.App) ([]byte, error) {
-	md, err := app.ToMarkdown()
+	md, err := referenceMarkdown(app)
 	if err != nil {
 		return nil, err
+	}
+	return md2man.Render([]byte("% logmr 1\n\n" + md)), nil
+}
+
+// referenceMarkdown is the command-line reference, generated from the
+// command definitions: the man page's source, and docs/reference.md.
+func referenceMarkdown(app *cli.App) (string, error) {
+	md, err := app.ToMarkdown()
+	if err != nil {
+		return "", err
 	}
 	for _, cmd := range app.VisibleCommands() {
 		// urfave/cli leaves the descriptions (and their examples) out.
@@ -84,7 +94,7 @@ func manPage(app *cli.App) ([]byte, error) {
 			lines[i] = trimDefault(line)
 		}
 	}
-	return md2man.Render([]byte("% logmr 1\n\n" + strings.Join(lines, "\n"))), nil
+	return strings.Join(lines, "\n"), nil
 }
 
 // shortHelp is what "logmr" alone prints on stderr: the commands, one line
