@@ -92,7 +92,21 @@ func (t *tempOutput) commit(path string) error {
 	if err := t.File.Close(); err != nil {
 		return err
 	}
-	return os.Rename(*t.name.Load(), path)
+	if err := os.Rename(*t.name.Load(), path); err != nil {
+		return err
+	}
+	syncDir(t.dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable: without it a crash soon after
+// can bring back the old file, or no file, though the run said it was
+// written. A failure is not the run's: the file is in place.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // discard closes and removes the file; after commit it does nothing harmful.
