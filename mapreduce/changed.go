@@ -63,6 +63,9 @@ func (w *fileWatch) check(read int64) error {
 	// A file removed or renamed while read was read whole, from its
 	// inode; another file under its name means the name now holds data
 	// this run did not read.
+	if w.path == "-" {
+		return nil // standard input redirected from a file: it has no name here
+	}
 	if byName, err := os.Stat(w.path); err == nil && !os.SameFile(byName, now) {
 		return fmt.Errorf("%w: another file took its name (rotated?)", ErrChanged)
 	}

@@ -62,3 +62,25 @@ func capWorkers(workers, perInput int, limit uint64) int {
 	room := (limit - fdReserve) / uint64(perInput)
 	return max(1, min(workers, int(min(room, math.MaxInt32))))
 }
+
+// maxSpills bounds spill files whatever the limit: each holds output
+// waiting on disk, and past a few hundred inputs ahead of the writer,
+// waiting costs less than the disk.
+const maxSpills = 512
+
+// spillSlots is how many spill files WriteRecords may hold open at once
+// with workers reading: at least one per worker (openFileWorkers counted
+// those), and up to half of the descriptors the workers leave free, so
+// that spills of finished inputs waiting for the writer never take the
+// descriptors the inputs need.
+func spillSlots(opts ScanOptions, workers int) int {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return workers
+	}
+	used := uint64(fdReserve + workers*fdsPerInput(opts, false))
+	if lim.Cur <= used {
+		return workers
+	}
+	return max(workers, int(min((lim.Cur-used)/2, maxSpills)))
+}

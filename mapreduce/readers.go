@@ -135,7 +135,9 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 	}
 	ls.sampledToEOF = len(ls.sample) < logparse.DetectLines && sampled < maxSampleBytes
 	if what := logparse.SniffContent(sampleHead(ls.sample)); what != "" {
-		return nil, &notLogError{what: what, hint: "which is not read (decompress or unpack it first, e.g. with --input-filter)"}
+		// Most likely logs that logmr cannot read (rotated with xz, say):
+		// a failure, never skipped, so that the answer says it lacks them.
+		return nil, &notLogError{what: what, hint: "which is not read (decompress or unpack it first, e.g. with --input-filter)", unread: true}
 	}
 	ok := true
 	if format == nil {
@@ -179,8 +181,9 @@ func notAccessLog(sample [][]byte, given *logparse.Format) error {
 
 // A notLogError is an input that is recognisably something other than an
 // access log: an error log, compressed or archived data, binary data. A
-// file of a walked directory that is one is skipped, not failed (see
-// Stats.Skipped): Debian keeps error.log beside access.log.
+// file of a walked directory that is an error log or binary data is
+// skipped, not failed (see Stats.Skipped): Debian keeps error.log beside
+// access.log. Compressed or archived data fails: it may hold the logs.
 type notLogError struct {
 	what string // "an Apache error log", "xz-compressed data"
 	hint string // what to do, if anything
@@ -188,6 +191,9 @@ type notLogError struct {
 	// which an input filter's garbage (decrypted with the wrong key,
 	// say) shows as well.
 	guess bool
+	// unread: data that may well hold logs (another compression, an
+	// archive) but is not read; never skipped.
+	unread bool
 }
 
 func (e *notLogError) Error() string {
@@ -206,7 +212,7 @@ func (e *notLogError) Unwrap() error { return logparse.ErrNotAccessLog }
 // magic number) is trusted: garbage out of a filter is a failure.
 func skipped(in Input, err error, filtered bool) (SkippedInput, bool) {
 	var nl *notLogError
-	if !in.walked || !errors.As(err, &nl) || filtered && nl.guess {
+	if !in.walked || !errors.As(err, &nl) || nl.unread || filtered && nl.guess {
 		return SkippedInput{}, false
 	}
 	return SkippedInput{Path: in.Path, Reason: nl.what}, true

@@ -76,12 +76,15 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	rw := &recordWriter{opts: opts, out: out, filter: filter,
 		readAhead:  len(inputs) < workerCount(opts.Workers),
 		segments:   make([]chan segment, len(inputs)),
-		spillSlots: make(chan struct{}, opts.Workers), // the descriptors openFileWorkers counted
+		spillSlots: make(chan struct{}, spillSlots(opts, opts.Workers)), // fdlimit.go
 		ran:        make([]bool, len(inputs)),
 		stats:      make([]Stats, len(inputs)),
 	}
 	for i := range rw.segments {
-		rw.segments[i] = make(chan segment, chunksAhead)
+		// One place more than the chunks may take: a spill's segment,
+		// sent when the input ends, never waits for the writer, and the
+		// worker moves on to the next input.
+		rw.segments[i] = make(chan segment, chunksAhead+1)
 	}
 	done := make(chan error, 1) // the workers' result; sent by the goroutine below
 	var panicked any
@@ -164,10 +167,10 @@ type recordWriter struct {
 	// noSpill is set once a spill failed to write: the disk is full, and
 	// the workers wait for the writer instead of trying again.
 	noSpill atomic.Bool
-	// spillSlots bounds the spill files open at once to one per worker,
-	// as the open-file budget counts them: every input ahead of the
-	// writer may hold one, and with thousands of small inputs they would
-	// take the descriptors the inputs need. Past that, inputs wait.
+	// spillSlots bounds the spill files open at once (see spillSlots):
+	// every input ahead of the writer may hold one, and with thousands of
+	// small inputs they would take the descriptors the inputs need. Past
+	// that, inputs wait for the writer.
 	spillSlots chan struct{}
 }
 
@@ -303,10 +306,11 @@ type segmentSender struct {
 func (s *segmentSender) send(buf []byte) ([]byte, error) {
 	rw := s.rw
 	if s.spill == nil && int64(s.i) != rw.head.Load() && !rw.noSpill.Load() {
-		select {
-		case rw.segments[s.i] <- segment{chunk: buf}:
+		// Only this worker sends to the queue: with room for a chunk
+		// and the spill's place, the send cannot block.
+		if len(rw.segments[s.i]) < chunksAhead {
+			rw.segments[s.i] <- segment{chunk: buf}
 			return rw.buffer(), nil
-		default:
 		}
 		s.spill = rw.newSpill() // nil when no temporary file can be made: wait then
 	}

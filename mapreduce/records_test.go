@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -194,5 +195,59 @@ func TestWriteRecordsSpillDiskFull(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("%d temporary files left behind", len(left))
+	}
+}
+
+// inputsDone is a Progress that counts the inputs read to the end.
+type inputsDone struct{ done atomic.Int64 }
+
+func (c *inputsDone) Start(int64)     {}
+func (c *inputsDone) Add(int64)       {}
+func (c *inputsDone) StartInputs(int) {}
+func (c *inputsDone) InputDone()      { c.done.Add(1) }
+
+// gatedWriter holds every Write until gate is closed.
+type gatedWriter struct {
+	w    io.Writer
+	gate chan struct{}
+}
+
+func (g *gatedWriter) Write(b []byte) (int, error) { <-g.gate; return g.w.Write(b) }
+
+// While the writer is stuck on input 0, the workers read every later
+// input to the end, spilling what waits: a spilling worker must not wait
+// for the writer when its input ends (found in review).
+func TestWriteRecordsSpillingWorkersMoveOn(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := loggen.Generate(loggen.Config{Dir: dir, Files: 6, BytesPerFile: 2 << 20, Seed: 3, GzipLevel: 0}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	var want bytes.Buffer
+	if _, err := WriteRecords(context.Background(), []string{dir}, &want, jsonOutput, ScanOptions{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	g := &gatedWriter{w: &got, gate: make(chan struct{})}
+	p := &inputsDone{}
+	done := make(chan error, 1)
+	go func() {
+		_, err := WriteRecords(context.Background(), []string{dir}, g, jsonOutput, ScanOptions{Workers: 2, Progress: p})
+		done <- err
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for p.done.Load() < 5 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	n := p.done.Load()
+	close(g.gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n < 5 {
+		t.Errorf("with the writer held on input 0, %d of the 5 later inputs were read: a spilling worker waits for the writer", n)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("output differs from the -j 1 run's")
 	}
 }

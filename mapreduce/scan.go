@@ -500,14 +500,22 @@ func readOpenedOnce(ctx context.Context, file io.ReadCloser, stdin bool, opts Sc
 	return res, err
 }
 
-// drainLimit bounds what drainEnded reads: a child that has finished left
-// at most a pipe buffer (subproc grows it to 1 MiB) unread.
-const drainLimit = 2 << 20
+// drainLimit and drainWait bound what drainEnded reads, and how long: a
+// child that has finished left at most a pipe buffer (subproc grows it to
+// 1 MiB) unread, at once.
+const (
+	drainLimit = 2 << 20
+	drainWait  = 250 * time.Millisecond
+)
 
 // drainEnded reads and discards what is left of a filter's output, up to
-// drainLimit, and reports whether it ended there: the child closed its
-// output, having written everything it was going to.
+// drainLimit and for drainWait at most, and reports whether it ended
+// there: the child closed its output, having written everything it was
+// going to. A slow child (ssh host zcat) still writing is not waited for.
 func drainEnded(r io.Reader) bool {
+	if d, ok := r.(interface{ SetReadDeadline(time.Time) error }); ok {
+		d.SetReadDeadline(time.Now().Add(drainWait))
+	}
 	_, err := io.CopyN(io.Discard, r, drainLimit)
 	return err == io.EOF
 }

@@ -101,7 +101,7 @@ func TestOutputKilledMidWrite(t *testing.T) {
 				}
 				return
 			}
-			stale := regexp.MustCompile(fmt.Sprintf(`^\.out\.txt\.logmr-tmp-%d-[0-9a-f]{8}$`, cmd.Process.Pid))
+			stale := regexp.MustCompile(fmt.Sprintf(`^\.out\.txt\.logmr-tmp-%s-%d-[0-9a-f]{8}$`, hostTag(), cmd.Process.Pid))
 			if len(names) != 2 || names[1] != "out.txt" || !stale.MatchString(names[0]) {
 				t.Fatalf("after SIGKILL mid-write (named), the directory holds %q, want out.txt and %s", names, stale)
 			}
@@ -133,17 +133,19 @@ func TestStaleTempCleanup(t *testing.T) {
 			useUnnamedTemp = !named
 			defer func() { useUnnamedTemp = true }()
 			dir := t.TempDir()
+			h := hostTag()
 			gone := []string{
-				fmt.Sprintf(".out.txt.logmr-tmp-%d-0123abcd", deadPID),
-				fmt.Sprintf(".other.csv.logmr-tmp-%d-89abcdef", deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-%s-%d-0123abcd", h, deadPID),
+				fmt.Sprintf(".other.csv.logmr-tmp-%s-%d-89abcdef", h, deadPID),
 			}
 			kept := []string{
-				fmt.Sprintf(".out.txt.logmr-tmp-%d-0123abcd", live),
-				fmt.Sprintf("out.txt.logmr-tmp-%d-0123abcd", deadPID),
-				fmt.Sprintf(".out.txt.logmr-tmp-%d-0123ABCD", deadPID),
-				fmt.Sprintf(".out.txt.logmr-tmp-%d-0123abcd.bak", deadPID),
-				fmt.Sprintf(".out.txt.logmr-tmp-0%d-0123abcd", deadPID),
-				fmt.Sprintf(".logmr-tmp-%d-0123abcd", deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-%s-%d-0123abcd", h, live),
+				fmt.Sprintf("out.txt.logmr-tmp-%s-%d-0123abcd", h, deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-%s-%d-0123ABCD", h, deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-%s-%d-0123abcd.bak", h, deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-%s-0%d-0123abcd", h, deadPID),
+				fmt.Sprintf(".logmr-tmp-%s-%d-0123abcd", h, deadPID),
+				fmt.Sprintf(".out.txt.logmr-tmp-%s-%d-0123abcd", "0badc0de", deadPID), // another machine's
 				".out.txt.tmp123",
 			}
 			for _, name := range append(slices.Clone(gone), kept...) {
@@ -151,7 +153,7 @@ func TestStaleTempCleanup(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			subdir := fmt.Sprintf(".d.logmr-tmp-%d-0123abcd", deadPID)
+			subdir := fmt.Sprintf(".d.logmr-tmp-%s-%d-0123abcd", h, deadPID)
 			if err := os.Mkdir(filepath.Join(dir, subdir), 0o755); err != nil {
 				t.Fatal(err)
 			}

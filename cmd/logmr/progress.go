@@ -89,7 +89,11 @@ func (p *progressBar) Add(n int64) { p.bar.Add64(n) }
 
 func (p *progressBar) InputDone() {
 	p.done.Add(1)
-	p.bar.Describe(p.description())
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.stopped { // Describe draws a frame, even after Exit
+		p.bar.Describe(p.description())
+	}
 }
 
 // stop stops the bar and clears its line, after drawing the last frame,

@@ -218,3 +218,21 @@ func TestProgressForcedExitOnTerminal(t *testing.T) {
 		t.Errorf("screen after Ctrl-C:\n%s\nwant\n%s", end, want)
 	}
 }
+
+// After clearProgress (the signal path) no frame is drawn: a worker that
+// finishes its input afterwards must not redraw the bar (found in review).
+func TestProgressNoFrameAfterClear(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgressBar(context.Background(), &buf)
+	p.StartInputs(2)
+	p.Start(1000)
+	p.Add(10)
+	clearProgress()
+	n := buf.Len()
+	time.Sleep(progressThrottle + 50*time.Millisecond)
+	p.InputDone()
+	p.Add(10)
+	if buf.Len() != n {
+		t.Fatalf("bar drawn after clearProgress: %q", buf.String()[n:])
+	}
+}

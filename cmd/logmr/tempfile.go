@@ -3,12 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -29,8 +31,18 @@ type tempOutput struct {
 var useUnnamedTemp = true
 
 // tempMarker is in the name of every named temporary output file:
-// .BASE.logmr-tmp-PID-RANDOM.
+// .BASE.logmr-tmp-HOST-PID-RANDOM, HOST a hash of the host name: a
+// directory shared between machines (NFS, where O_TMPFILE is not
+// supported) holds other machines' files, whose PIDs mean nothing here.
 const tempMarker = ".logmr-tmp-"
+
+// hostTag is this machine's HOST in temporary file names.
+var hostTag = sync.OnceValue(func() string {
+	name, _ := os.Hostname()
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return fmt.Sprintf("%08x", h.Sum32())
+})
 
 // createTemp creates the temporary file for path, in path's directory,
 // with mode 0666 less the umask: the permissions of any file a command
@@ -73,7 +85,7 @@ func tempName(dir, base string) string {
 	if len(base) > maxBase {
 		base = base[:maxBase]
 	}
-	return filepath.Join(dir, fmt.Sprintf(".%s%s%d-%08x", base, tempMarker, os.Getpid(), rand.Uint32()))
+	return filepath.Join(dir, fmt.Sprintf(".%s%s%s-%d-%08x", base, tempMarker, hostTag(), os.Getpid(), rand.Uint32()))
 }
 
 // commit gives the written, synced file the name path, replacing what was
@@ -123,8 +135,9 @@ func (t *tempOutput) removeName() {
 }
 
 // removeStaleTemps removes the named temporary output files in dir whose
-// writer is dead: .NAME.logmr-tmp-PID-RANDOM, PID no longer a process. It
-// touches no other file. Failures only leave the files: it is best effort.
+// writer is dead: .NAME.logmr-tmp-HOST-PID-RANDOM, HOST this machine's
+// and PID no longer a process. It touches no other file, and no other
+// machine's. Failures only leave the files: it is best effort.
 func removeStaleTemps(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -141,14 +154,18 @@ func removeStaleTemps(dir string) {
 	}
 }
 
-// staleTempPID returns the PID in a name made by tempName, and whether
-// name is exactly of that form.
+// staleTempPID returns the PID in a name made by tempName on this
+// machine, and whether name is exactly of that form.
 func staleTempPID(name string) (int, bool) {
 	i := strings.LastIndex(name, tempMarker)
 	if len(name) < 2 || name[0] != '.' || i < 2 {
 		return 0, false
 	}
-	pidText, random, ok := strings.Cut(name[i+len(tempMarker):], "-")
+	host, rest, ok := strings.Cut(name[i+len(tempMarker):], "-")
+	if !ok || host != hostTag() {
+		return 0, false
+	}
+	pidText, random, ok := strings.Cut(rest, "-")
 	if !ok || len(random) != 8 || strings.Trim(random, "0123456789abcdef") != "" ||
 		pidText == "" || pidText[0] == '0' || strings.Trim(pidText, "0123456789") != "" {
 		return 0, false
