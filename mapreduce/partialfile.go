@@ -140,12 +140,8 @@ func scanPartial[A interface {
 	if opts.FailFast && len(failed) > 0 {
 		return zero, PartialHeader{}, Stats{}, failed[0]
 	}
-	files := make([]string, len(mine))
-	for i, in := range mine {
-		files[i] = in.Path
-	}
-	opts.Selection = Selection{} // the files, named, are taken as they are
-	agg, stats, err := ScanLogs(ctx, files, newAggregate, opts)
+	opts.Selection = Selection{} // the shard's inputs are taken as found
+	agg, stats, err := scanInputs(ctx, mine, nil, newAggregate, opts)
 	var fi *FailedInputs
 	if errors.As(err, &fi) {
 		failed, err = append(failed, fi.Errs...), nil

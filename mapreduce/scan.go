@@ -208,13 +208,21 @@ type scanned[A Aggregate[A]] struct {
 // merged aggregate with a *FailedInputs naming each failure. A cancelled ctx
 // stops the workers within a few thousand lines and returns ctx's error.
 func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
+	inputs, failed, err := FindInputs(paths, opts.Selection)
+	if err != nil {
+		var zero A
+		return zero, Stats{}, err
+	}
+	return scanInputs(ctx, inputs, failed, newAggregate, opts)
+}
+
+// scanInputs is ScanLogs over inputs already found, failed those that
+// could not be listed: it keeps what FindInputs knew of each (whether it
+// was found by walking a directory, what it was when listed).
+func scanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*InputError, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
 	var zero A
 	opts.Workers = openFileWorkers(opts, false) // fdlimit.go
 	filter, err := opts.Filter.compile()
-	if err != nil {
-		return zero, Stats{}, err
-	}
-	inputs, failed, err := FindInputs(paths, opts.Selection)
 	if err != nil {
 		return zero, Stats{}, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,5 +104,26 @@ func TestOtherCompressionNotSkipped(t *testing.T) {
 	if r.code != exitSomeFailed || r.stdout != "192.0.2.1\n192.0.2.2\n192.0.2.3\n192.0.2.4\n" ||
 		!strings.Contains(r.stderr, "logmr: "+xz+": not an access log: it is xz-compressed data") {
 		t.Errorf("hosts over a directory with an xz-rotated log: exit %d, stdout %q, stderr %q; want exit 3 naming it", r.code, r.stdout, r.stderr)
+	}
+}
+
+// Sharded, the skipped files are skipped as in one run: each shard exits
+// 0 and the merge prints the single run's bytes (found trying it by hand:
+// a shard took its files as named, and failed the error logs).
+func TestDebianLogDirectorySharded(t *testing.T) {
+	dir := debianApache2(t)
+	single := run(t, nil, "hosts", "--path", "/robots.txt", dir)
+	out := t.TempDir()
+	var parts []string
+	for i := range 3 {
+		part := filepath.Join(out, fmt.Sprintf("s%d.partial", i))
+		if r := run(t, nil, "hosts", "--path", "/robots.txt", "--shard", fmt.Sprintf("%d/3", i), "--partial", "-o", part, dir); r.code != exitOK {
+			t.Fatalf("shard %d/3: exit %d, stderr %q; want 0", i, r.code, r.stderr)
+		}
+		parts = append(parts, part)
+	}
+	merged := run(t, nil, append([]string{"merge"}, parts...)...)
+	if merged.code != exitOK || merged.stdout != single.stdout || merged.stderr != "" {
+		t.Errorf("merge: exit %d, stdout %q, stderr %q; want the single run's %q, exit 0", merged.code, merged.stdout, merged.stderr, single.stdout)
 	}
 }
