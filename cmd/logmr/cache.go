@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/urfave/cli/v2"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/urfave/cli/v2"
 )
 
 // defaultCacheMaxAge is how long an entry nobody uses is kept.
@@ -37,7 +36,7 @@ func (q *query) openCache(c *cli.Context) error {
 	if err != nil {
 		return usagef("--cache-max-age: %v", err)
 	}
-	cache, err := mapreduce.OpenCache(dir)
+	cache, err := logscan.OpenCache(dir)
 	if err != nil {
 		return fmt.Errorf("--cache %s: %w", dir, err)
 	}
@@ -68,7 +67,7 @@ func (q *query) pruneCache(ctx context.Context, start time.Time) {
 		return
 	}
 	// A second of margin: file times come from a coarser clock.
-	ps, err := q.scan.Cache.Prune(ctx, mapreduce.PruneOptions{MaxAge: q.cacheMaxAge, UsedSince: start.Add(-time.Second)})
+	ps, err := q.scan.Cache.Prune(ctx, logscan.PruneOptions{MaxAge: q.cacheMaxAge, UsedSince: start.Add(-time.Second)})
 	if err != nil {
 		if !q.quiet {
 			q.env.errorf("warning: %v", err)
@@ -82,7 +81,7 @@ func (q *query) pruneCache(ctx context.Context, start time.Time) {
 
 // reportCache says how the run used the cache: with -v, and a warning
 // when entries could not be saved (the next run will read those files).
-func (q *query) reportCache(cs mapreduce.CacheStats) {
+func (q *query) reportCache(cs logscan.CacheStats) {
 	if q.scan.Cache == nil || q.quiet {
 		return
 	}

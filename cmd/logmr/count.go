@@ -1,18 +1,17 @@
 package main
 
 import (
+	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/urfave/cli/v2"
 	"io"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/urfave/cli/v2"
 )
 
 func countCommand(env *env) *cli.Command {
-	fields := make([]string, len(mapreduce.CountFields))
-	for i, f := range mapreduce.CountFields {
+	fields := make([]string, len(logscan.CountFields))
+	for i, f := range logscan.CountFields {
 		fields[i] = string(f)
 	}
 	return &cli.Command{
@@ -68,13 +67,13 @@ Examples:
 			}
 			start := time.Now()
 			if c.Bool("partial") {
-				p, stats, err := mapreduce.CountPartial(c.Context, q.paths, co, q.scan)
+				p, stats, err := logscan.CountPartial(c.Context, q.paths, co, q.scan)
 				if p == nil {
 					return q.finish(c.Context, nil, err, start, nil)
 				}
 				return q.finish(c.Context, &stats, err, start, writePartial(p))
 			}
-			res, err := mapreduce.Count(c.Context, q.paths, co, q.scan)
+			res, err := logscan.Count(c.Context, q.paths, co, q.scan)
 			if res == nil {
 				return q.finish(c.Context, nil, err, start, nil)
 			}
@@ -87,14 +86,14 @@ Examples:
 	}
 }
 
-func parseCountOptions(c *cli.Context) (mapreduce.CountOptions, error) {
-	var co mapreduce.CountOptions
+func parseCountOptions(c *cli.Context) (logscan.CountOptions, error) {
+	var co logscan.CountOptions
 	by, err := splitCommas(c, "by")
 	if err != nil {
 		return co, err
 	}
 	for _, f := range by {
-		co.By = append(co.By, mapreduce.CountField(f))
+		co.By = append(co.By, logscan.CountField(f))
 	}
 	if len(co.By) == 0 {
 		return co, usagef("--by is required: e.g. --by status or --by host,day")
@@ -113,8 +112,8 @@ func parseCountOptions(c *cli.Context) (mapreduce.CountOptions, error) {
 
 // sortFlag is --sort, of count and merge.
 func sortFlag() cli.Flag {
-	sorts := make([]string, len(mapreduce.CountSorts))
-	for i, s := range mapreduce.CountSorts {
+	sorts := make([]string, len(logscan.CountSorts))
+	for i, s := range logscan.CountSorts {
 		sorts[i] = string(s)
 	}
 	return &cli.StringFlag{Name: "sort", Usage: "order rows by `ORDER`: " + strings.Join(sorts, ", ") +
@@ -123,9 +122,9 @@ func sortFlag() cli.Flag {
 
 // parseCountOrder reads --top, --per and --sort; checkPer checks --per
 // against the count's fields.
-func parseCountOrder(c *cli.Context) (mapreduce.CountOrder, error) {
-	o := mapreduce.CountOrder{Top: c.Int("top"), Sort: mapreduce.CountSort(c.String("sort"))}
-	if c.IsSet("sort") && !slices.Contains(mapreduce.CountSorts, o.Sort) {
+func parseCountOrder(c *cli.Context) (logscan.CountOrder, error) {
+	o := logscan.CountOrder{Top: c.Int("top"), Sort: logscan.CountSort(c.String("sort"))}
+	if c.IsSet("sort") && !slices.Contains(logscan.CountSorts, o.Sort) {
 		return o, usagef("--sort %q: want requests, bytes or key", o.Sort)
 	}
 	per, err := splitCommas(c, "per")
@@ -133,7 +132,7 @@ func parseCountOrder(c *cli.Context) (mapreduce.CountOrder, error) {
 		return o, err
 	}
 	for _, f := range per {
-		o.Per = append(o.Per, mapreduce.CountField(f))
+		o.Per = append(o.Per, logscan.CountField(f))
 	}
 	if len(o.Per) > 0 && o.Top <= 0 {
 		return o, usagef("--per %s needs --top N: the N keys with the most requests of each group", strings.Join(per, ","))
@@ -142,7 +141,7 @@ func parseCountOrder(c *cli.Context) (mapreduce.CountOrder, error) {
 }
 
 // checkPer refuses a --per field that is not a --by field, or is given twice.
-func checkPer(per, by []mapreduce.CountField) error {
+func checkPer(per, by []logscan.CountField) error {
 	for i, f := range per {
 		if !slices.Contains(by, f) {
 			return usagef("--per %s: not one of the --by fields (%s)", f, joinFields(by))
@@ -154,7 +153,7 @@ func checkPer(per, by []mapreduce.CountField) error {
 	return nil
 }
 
-func joinFields(by []mapreduce.CountField) string {
+func joinFields(by []logscan.CountField) string {
 	s := make([]string, len(by))
 	for i, f := range by {
 		s[i] = string(f)

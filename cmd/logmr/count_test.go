@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/logmr/logmr/scripts/genlogs/loggen"
 	"maps"
 	"net/netip"
 	"os"
@@ -14,9 +16,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
 type refRow struct {
@@ -177,8 +176,8 @@ func TestCountEscapesControlOnTerminal(t *testing.T) {
 	if err := os.WriteFile(log, []byte(line), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	co := mapreduce.CountOptions{By: []mapreduce.CountField{mapreduce.ByUserAgent}}
-	res, err := mapreduce.Count(context.Background(), []string{log}, co, mapreduce.ScanOptions{})
+	co := logscan.CountOptions{By: []logscan.CountField{logscan.ByUserAgent}}
+	res, err := logscan.Count(context.Background(), []string{log}, co, logscan.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"syscall"
 
 	"github.com/logmr/logmr/logparse"
@@ -76,6 +77,6 @@ func exitCode(ctx context.Context, err error, env *env) int {
 
 func isUsage(err error) bool {
 	var u usageError
-	return errors.As(err, &u) || errors.Is(err, mapreduce.ErrInvalidOptions) ||
+	return errors.As(err, &u) || errors.Is(err, logscan.ErrInvalidOptions) ||
 		errors.Is(err, logparse.ErrUnknownFormat)
 }

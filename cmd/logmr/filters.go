@@ -1,11 +1,10 @@
 package main
 
 import (
+	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/urfave/cli/v2"
 	"strings"
 	"time"
-
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/urfave/cli/v2"
 )
 
 // filterFlags select records; every query command has them (DESIGN.md).
@@ -31,9 +30,9 @@ func filterFlags() []cli.Flag {
 	}
 }
 
-// parseFilter turns the filter flags into a mapreduce.Filter and checks it.
-func parseFilter(c *cli.Context) (mapreduce.Filter, error) {
-	f := mapreduce.Filter{
+// parseFilter turns the filter flags into a logscan.Filter and checks it.
+func parseFilter(c *cli.Context) (logscan.Filter, error) {
+	f := logscan.Filter{
 		Paths:            c.StringSlice("path"),
 		PathPrefixes:     c.StringSlice("path-prefix"),
 		PathRegexps:      c.StringSlice("path-regex"),

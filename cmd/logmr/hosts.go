@@ -1,11 +1,10 @@
 package main
 
 import (
+	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/urfave/cli/v2"
 	"io"
 	"time"
-
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/urfave/cli/v2"
 )
 
 func hostsCommand(env *env) *cli.Command {
@@ -36,13 +35,13 @@ Examples:
 			}
 			start := time.Now()
 			if c.Bool("partial") {
-				p, stats, err := mapreduce.HostsPartial(c.Context, q.paths, q.scan)
+				p, stats, err := logscan.HostsPartial(c.Context, q.paths, q.scan)
 				if p == nil {
 					return q.finish(c.Context, nil, err, start, nil)
 				}
 				return q.finish(c.Context, &stats, err, start, writePartial(p))
 			}
-			res, err := mapreduce.Hosts(c.Context, q.paths, q.scan)
+			res, err := logscan.Hosts(c.Context, q.paths, q.scan)
 			if res == nil {
 				return q.finish(c.Context, nil, err, start, nil)
 			}

@@ -1,0 +1,22 @@
+package logscan
+
+import (
+	"runtime"
+	"testing"
+	"time"
+)
+
+// waitForGoroutines fails unless the goroutine count returns to before:
+// a scan's own goroutines are gone when it returns, but the runtime may
+// take a moment to retire the helper goroutines of a cancelled test.
+func waitForGoroutines(t *testing.T, before int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
