@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/urfave/cli/v2"
 	"strings"
 	"time"
@@ -30,9 +30,9 @@ func filterFlags() []cli.Flag {
 	}
 }
 
-// parseFilter turns the filter flags into a logscan.Filter and checks it.
-func parseFilter(c *cli.Context) (logscan.Filter, error) {
-	f := logscan.Filter{
+// parseFilter turns the filter flags into a filter.Filter and checks it.
+func parseFilter(c *cli.Context) (filter.Filter, error) {
+	f := filter.Filter{
 		Paths:            c.StringSlice("path"),
 		PathPrefixes:     c.StringSlice("path-prefix"),
 		PathRegexps:      c.StringSlice("path-regex"),

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"maps"
@@ -114,7 +115,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
-	filter, err := parseFilter(c)
+	recFilter, err := parseFilter(c)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +155,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 		ChildTimeout: q.childTimeout,
 		FailFast:     c.Bool("fail-fast"),
 		Format:       format,
-		Filter:       filter,
+		Filter:       recFilter,
 		Selection:    logscan.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude"), Shard: shard},
 		Workers:      workers,
 	}
@@ -306,7 +307,7 @@ func droppedBy(st logscan.Stats, number func(int64, int) string) []string {
 // explainEmpty says why nothing matched: which conditions dropped the
 // lines read and, when the time window dropped some, what time the logs
 // span.
-func explainEmpty(st logscan.Stats, f logscan.Filter) string {
+func explainEmpty(st logscan.Stats, f filter.Filter) string {
 	n := func(v int64, _ int) string { return groupThousands(v) }
 	if st.Lines == 0 {
 		return "the inputs hold no lines"
@@ -337,7 +338,7 @@ func formatSpan(first, last time.Time) string {
 }
 
 // formatWindow writes the --since/--until window: "--since 2026-12-01 00:00 (+0100)".
-func formatWindow(f logscan.Filter) string {
+func formatWindow(f filter.Filter) string {
 	const layout = "2006-01-02 15:04:05 (-0700)"
 	var parts []string
 	if !f.Since.IsZero() {

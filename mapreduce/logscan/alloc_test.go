@@ -1,6 +1,7 @@
 package logscan
 
 import (
+	"github.com/logmr/logmr/logparse/filter"
 	"testing"
 
 	"github.com/logmr/logmr/logparse"
@@ -11,11 +12,11 @@ import (
 func TestHostsHotPathAllocatesNothing(t *testing.T) {
 	line := []byte(`192.0.2.1 - - [21/Nov/2026:10:00:00 +0000] "GET /robots.txt?v=2 HTTP/1.1" 200 68 "-" "Googlebot/2.1"`)
 	parser := logparse.NewParser(logparse.Combined)
-	m, _ := Filter{Paths: []string{"/robots.txt", "/ads.txt"}}.compile()
+	m, _ := filter.Filter{Paths: []string{"/robots.txt", "/ads.txt"}}.Compile()
 	set := NewHostSet()
 	var rec logparse.Record
 	allocs := testing.AllocsPerRun(100, func() {
-		if err := parser.Parse(line, &rec); err != nil || !m.match(&rec) {
+		if err := parser.Parse(line, &rec); err != nil || !m.Match(&rec) {
 			t.Fatalf("Parse or match failed: %v", err)
 		}
 		set.Add(&rec)

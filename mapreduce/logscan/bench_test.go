@@ -3,6 +3,7 @@ package logscan
 import (
 	"bytes"
 	"context"
+	"github.com/logmr/logmr/logparse/filter"
 	"os"
 	"path/filepath"
 	"sync"
@@ -48,7 +49,7 @@ func BenchmarkCorpusHostsIgzip(b *testing.B) {
 
 func benchCorpusHosts(b *testing.B, d Decompressor) {
 	dir, text := benchCorpus(b)
-	opts := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}, Decompressor: d}
+	opts := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}, Decompressor: d}
 	b.SetBytes(text)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -90,13 +91,13 @@ var hotText = sync.OnceValue(func() []byte {
 
 // benchHotPath runs one worker's per-line work over hotText: scan, parse,
 // filter, aggregate.
-func benchHotPath[A Aggregate[A]](b *testing.B, filter Filter, newAggregate func() A) {
+func benchHotPath[A Aggregate[A]](b *testing.B, f filter.Filter, newAggregate func() A) {
 	text := hotText()
-	m, err := filter.compile()
+	m, err := f.Compile()
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := &logScanner[A]{opts: ScanOptions{Filter: filter}, filter: m, newAggregate: newAggregate, fields: scanFields(newAggregate, m)}
+	s := &logScanner[A]{opts: ScanOptions{Filter: f}, filter: m, newAggregate: newAggregate, fields: scanFields(newAggregate, m)}
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	var lines int64
@@ -113,13 +114,13 @@ func benchHotPath[A Aggregate[A]](b *testing.B, filter Filter, newAggregate func
 }
 
 func BenchmarkHotPathHostsPath(b *testing.B) {
-	benchHotPath(b, Filter{Paths: []string{"/robots.txt"}}, NewHostSet)
+	benchHotPath(b, filter.Filter{Paths: []string{"/robots.txt"}}, NewHostSet)
 }
 
-func BenchmarkHotPathHostsAll(b *testing.B) { benchHotPath(b, Filter{}, NewHostSet) }
+func BenchmarkHotPathHostsAll(b *testing.B) { benchHotPath(b, filter.Filter{}, NewHostSet) }
 
 func BenchmarkHotPathCountStatus(b *testing.B) {
-	benchHotPath(b, Filter{}, CountOptions{By: []CountField{ByStatus}}.counters(&spillRegistry{}))
+	benchHotPath(b, filter.Filter{}, CountOptions{By: []CountField{ByStatus}}.counters(&spillRegistry{}))
 }
 
 // hotRecords parses the first well-formed lines of hotText once, so that
@@ -158,22 +159,22 @@ func benchRecords(b *testing.B, fn func(rec *logparse.Record)) {
 }
 
 func BenchmarkFilterPath(b *testing.B) {
-	m, _ := Filter{Paths: []string{"/robots.txt"}}.compile()
-	benchRecords(b, func(rec *logparse.Record) { m.stage(rec) })
+	m, _ := filter.Filter{Paths: []string{"/robots.txt"}}.Compile()
+	benchRecords(b, func(rec *logparse.Record) { m.Stage(rec) })
 }
 
 func BenchmarkFilterStatusSinceHost(b *testing.B) {
-	m, err := Filter{Statuses: []string{"4xx", "5xx"}, Since: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
-		Hosts: []string{"10.0.0.0/8", "2001:db8::/32"}}.compile()
+	m, err := filter.Filter{Statuses: []string{"4xx", "5xx"}, Since: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		Hosts: []string{"10.0.0.0/8", "2001:db8::/32"}}.Compile()
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchRecords(b, func(rec *logparse.Record) { m.stage(rec) })
+	benchRecords(b, func(rec *logparse.Record) { m.Stage(rec) })
 }
 
 func BenchmarkFilterUserAgentRegexp(b *testing.B) {
-	m, _ := Filter{UserAgentRegexps: []string{`(?i)bot|crawler|spider`}}.compile()
-	benchRecords(b, func(rec *logparse.Record) { m.stage(rec) })
+	m, _ := filter.Filter{UserAgentRegexps: []string{`(?i)bot|crawler|spider`}}.Compile()
+	benchRecords(b, func(rec *logparse.Record) { m.Stage(rec) })
 }
 
 // The aggregates start empty each round: the host set's and the counter's

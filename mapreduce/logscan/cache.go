@@ -9,8 +9,10 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -213,6 +215,12 @@ func (q *cacheQuery) encode(e *cacheEntry) []byte {
 	} else {
 		b = append(b, 0)
 	}
+	names := slices.Sorted(maps.Keys(st.named))
+	b = binary.AppendUvarint(b, uint64(len(names)))
+	for _, name := range names {
+		b = appendString(b, name)
+		b = binary.AppendUvarint(b, uint64(st.named[name]))
+	}
 	b = binary.AppendUvarint(b, uint64(len(st.Examples)))
 	for _, ex := range st.Examples {
 		b = binary.AppendUvarint(b, uint64(ex.Line))
@@ -267,6 +275,12 @@ func (q *cacheQuery) decode(data []byte, file string) (*cacheEntry, error) {
 	case 0:
 	default:
 		d.fail()
+	}
+	for range d.count() {
+		name, n := d.string(), d.int()
+		if d.err == nil {
+			st.addNamed(name, n)
+		}
 	}
 	n := d.count()
 	for range n {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/logparse/filter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -133,7 +134,7 @@ func TestCacheCountFollowsChanges(t *testing.T) {
 		{By: []CountField{ByHour, ByUserAgent, ByPath}},
 		{By: []CountField{ByHost}, Top: 5, SpillKeys: 20}, // spills: such partials are not cached
 	}
-	opts := ScanOptions{Workers: 2, Filter: Filter{Statuses: []string{"200", "404"}}, MaxExamples: 3}
+	opts := ScanOptions{Workers: 2, Filter: filter.Filter{Statuses: []string{"200", "404"}}, MaxExamples: 3}
 	cache := openTestCache(t)
 	type want struct{ hits, resumed, misses int }
 	step := func(name string, w want) {
@@ -256,9 +257,9 @@ func TestCacheQueriesAndCorruption(t *testing.T) {
 		}
 		return cached, cached.Stats.Cache
 	}
-	robots := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}}
+	robots := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
 	hosts(robots)
-	if _, cs := hosts(ScanOptions{Filter: Filter{Paths: []string{"/b"}}}); cs.Hits != 0 {
+	if _, cs := hosts(ScanOptions{Filter: filter.Filter{Paths: []string{"/b"}}}); cs.Hits != 0 {
 		t.Errorf("another path: %+v, want no hit", cs)
 	}
 	if _, cs := hosts(ScanOptions{Filter: robots.Filter, Format: mustFormat(t, "combined")}); cs.Hits != 0 {
@@ -354,7 +355,7 @@ func TestCachePrune(t *testing.T) {
 	}
 	cache := openTestCache(t)
 	ctx := context.Background()
-	robots := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}, Cache: cache}
+	robots := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}, Cache: cache}
 	if _, err := Hosts(ctx, []string{dir}, robots); err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +470,7 @@ func TestCacheEntryRoundTrip(t *testing.T) {
 	e := &cacheEntry{dev: 3, ino: 1 << 40, size: 12345, mtime: -time.Now().UnixNano(), hasMtime: true, sample: [32]byte{9},
 		resumable: true, path: "/var/log/a", format: "combined", partial: []byte("\x01\x02ab")}
 	e.stats.Lines, e.stats.Matched, e.stats.Malformed, e.stats.Bytes = 10, 7, 1, 999
-	e.stats.rejected[stageStatus] = 2
+	e.stats.rejected[0] = 2 // the status stage
 	data := q.encode(e)
 	got, err := q.decode(data, "a")
 	if err != nil {

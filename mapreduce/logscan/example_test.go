@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/logparse/filter"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 // The built-in hosts job embedded in a Go program: every client that
 // fetched /robots.txt, from a directory of rotated plain and gzip logs.
 func ExampleHosts() {
-	opts := logscan.ScanOptions{Filter: logscan.Filter{Paths: []string{"/robots.txt"}}}
+	opts := logscan.ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
 	res, err := logscan.Hosts(context.Background(), []string{"../../testdata/logs"}, opts)
 	if err != nil {
 		fmt.Println(err) // a *mapreduce.FailedInputs comes with the others' result
@@ -43,7 +44,7 @@ func (c statusCounts) Merge(other statusCounts) {
 // ScanLogs runs any Aggregate over log files: here, how the robots.txt
 // requests were answered.
 func ExampleScanLogs() {
-	opts := logscan.ScanOptions{Filter: logscan.Filter{Paths: []string{"/robots.txt"}}}
+	opts := logscan.ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
 	counts, _, err := logscan.ScanLogs(context.Background(), []string{"../../testdata/logs"},
 		func() statusCounts { return statusCounts{} }, opts)
 	fmt.Println(counts, err)
@@ -54,7 +55,7 @@ func ExampleScanLogs() {
 // /foo or a robots.txt look-alike, in the 24 hours before a moment.
 func ExampleFilter() {
 	end := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-	opts := logscan.ScanOptions{Filter: logscan.Filter{
+	opts := logscan.ScanOptions{Filter: filter.Filter{
 		Statuses:    []string{"4xx"},
 		PathRegexps: []string{`(?i)^/(foo/)?robots\.txt`},
 		Since:       end.Add(-24 * time.Hour),

@@ -1,6 +1,7 @@
 package logscan
 
 import (
+	"github.com/logmr/logmr/logparse"
 	"runtime"
 	"testing"
 	"time"
@@ -19,4 +20,13 @@ func waitForGoroutines(t *testing.T, before int) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+func parseLine(t *testing.T, f *logparse.Format, line string) *logparse.Record {
+	t.Helper()
+	var rec logparse.Record
+	if err := logparse.NewParser(f).Parse([]byte(line), &rec); err != nil {
+		t.Fatalf("Parse(%q): %v", line, err)
+	}
+	return &rec
 }

@@ -3,6 +3,7 @@ package logscan
 import (
 	"context"
 	"errors"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
 	"maps"
 	"os"
@@ -17,7 +18,7 @@ import (
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
-var robots = ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}}
+var robots = ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
 
 // The known answer of ../testdata/logs, worked out by hand from the files
 // (see the comments in TestHostsTestdata).

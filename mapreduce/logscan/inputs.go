@@ -3,6 +3,7 @@ package logscan
 import (
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
 	"io"
 	"io/fs"
@@ -13,8 +14,9 @@ import (
 )
 
 // ErrInvalidOptions is returned when options cannot be used as given: a bad
-// glob, an unknown format. Nothing was read.
-var ErrInvalidOptions = errors.New("invalid options")
+// glob, an unknown format, a bad filter. Nothing was read. It is
+// filter.ErrInvalidOptions itself, so one errors.Is test covers both.
+var ErrInvalidOptions = filter.ErrInvalidOptions
 
 // ErrTooMalformed fails an input with more malformed lines than
 // ScanOptions.MaxMalformed allows.

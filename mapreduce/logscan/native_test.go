@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/logmr/logmr/logparse/filter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,7 +90,7 @@ func TestNativeDecompressorAnswersAsGo(t *testing.T) {
 		if err := os.WriteFile(path, content, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		opts := ScanOptions{Filter: Filter{Paths: []string{"/robots.txt"}}}
+		opts := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
 		want, werr := Hosts(context.Background(), []string{path}, opts)
 		for dname, stage := range decompressors {
 			opts.Decompressor = Decompressor{Command: stage}

@@ -3,6 +3,7 @@ package logscan
 import (
 	"context"
 	"fmt"
+	"github.com/logmr/logmr/logparse/filter"
 	"reflect"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func TestParallelParseAsOne(t *testing.T) {
 
 	run := func(parsers int) scanned[*Counter] {
 		newCounter := CountOptions{By: []CountField{ByHost, ByStatus}}.counters(&spillRegistry{})
-		m, _ := Filter{Paths: []string{"/robots.txt"}}.compile()
+		m, _ := filter.Filter{Paths: []string{"/robots.txt"}}.Compile()
 		s := &logScanner[*Counter]{opts: ScanOptions{MaxExamples: 50}, filter: m, newAggregate: newCounter, fields: logparse.AllFields}
 		sc := logparse.NewScanner(strings.NewReader(text.String()))
 		sc.MaxLineBytes = 2000

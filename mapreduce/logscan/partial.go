@@ -248,6 +248,13 @@ func queryDescription(kind string, opts ScanOptions) string {
 	line("user-agent-regex", f.UserAgentRegexps...)
 	line("referer-regex", f.RefererRegexps...)
 	line("vhost", f.VHosts...)
+	if len(f.Funcs) > 0 { // a line only when there are some: other queries keep their hash
+		names := make([]string, len(f.Funcs))
+		for i, fn := range f.Funcs {
+			names[i] = fn.Name
+		}
+		line("func", names...)
+	}
 	for _, stage := range opts.InputFilter {
 		line("input-filter", stage...)
 	}

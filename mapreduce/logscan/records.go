@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
 	"io"
 	"os"
@@ -59,7 +60,7 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	// failure could not take them back (see ScanOptions.Decompressor).
 	opts.Decompressor = Decompressor{}
 	opts.Workers = openFileWorkers(opts, true) // fdlimit.go
-	filter, err := opts.Filter.compile()
+	match, err := opts.Filter.Compile()
 	if err != nil {
 		return Stats{}, err
 	}
@@ -74,7 +75,7 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	rw := &recordWriter{opts: opts, out: out, filter: filter,
+	rw := &recordWriter{opts: opts, out: out, filter: match,
 		readAhead:  len(inputs) < workerCount(opts.Workers),
 		segments:   make([]chan segment, len(inputs)),
 		spillSlots: make(chan struct{}, opts.Workers), // the descriptors openFileWorkers counted
@@ -155,7 +156,7 @@ func unwrapJoined(err error) []error {
 type recordWriter struct {
 	opts      ScanOptions
 	out       RecordOutput
-	filter    *matcher
+	filter    *filter.Matcher
 	readAhead bool
 	segments  []chan segment // segments[i]: input i's output, in order; closed by its worker
 	head      atomic.Int64   // the input the caller is writing: its worker never spills
@@ -246,8 +247,8 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 				if rec.HasTime() {
 					st.span.add(rec.Time, rec.Offset)
 				}
-				if stage := rw.filter.stage(&rec); stage != passed {
-					st.rejected[stage]++
+				if stage := rw.filter.Stage(&rec); stage != filter.Passed {
+					st.reject(rw.filter, stage)
 					break
 				}
 				st.Matched++

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
 	"io"
 	"os"
@@ -66,7 +67,7 @@ func inputDone(p Progress) {
 // input in the format detected per input, on all CPUs.
 type ScanOptions struct {
 	Format    *logparse.Format // nil: detected per input (logparse.Detect)
-	Filter    Filter           // which records are aggregated
+	Filter    filter.Filter    // which records are aggregated
 	Selection Selection        // which files are taken from directories
 	Workers   int              // 0 means runtime.GOMAXPROCS(0); capped by the open-file limit
 	FailFast  bool             // the first failing input fails the run
@@ -138,8 +139,9 @@ type Stats struct {
 	// Cache says how the inputs read used ScanOptions.Cache.
 	Cache CacheStats
 
-	rejected [numStages]int64 // well-formed lines by the filter stage that dropped them
-	span     timeSpan         // of the well-formed lines' times: see Span
+	rejected [filter.NumStages]int64 // well-formed lines by the built-in filter stage that dropped them
+	named    map[string]int64        // well-formed lines by the filter.Func that dropped them
+	span     timeSpan                // of the well-formed lines' times: see Span
 }
 
 // A SkippedInput is a file left out as not an access log, and what it is.
@@ -169,8 +171,11 @@ func (s Stats) Rejected() map[string]int64 {
 	m := map[string]int64{}
 	for i, n := range s.rejected {
 		if n > 0 {
-			m[stageNames[i]] = n
+			m[(*filter.Matcher)(nil).StageName(i)] = n
 		}
+	}
+	for name, n := range s.named {
+		m[name] += n
 	}
 	return m
 }
@@ -190,7 +195,26 @@ func (s *Stats) merge(o Stats, maxExamples int) {
 	for i, n := range o.rejected {
 		s.rejected[i] += n
 	}
+	for name, n := range o.named {
+		s.addNamed(name, n)
+	}
 	s.span.merge(o.span)
+}
+
+// reject counts a well-formed line that m's stage dropped.
+func (s *Stats) reject(m *filter.Matcher, stage int) {
+	if stage < filter.NumStages {
+		s.rejected[stage]++
+		return
+	}
+	s.addNamed(m.StageName(stage), 1)
+}
+
+func (s *Stats) addNamed(name string, n int64) {
+	if s.named == nil {
+		s.named = map[string]int64{}
+	}
+	s.named[name] += n
 }
 
 // scanned is the partial result of one input: its aggregate and its stats.
@@ -211,7 +235,7 @@ type scanned[A Aggregate[A]] struct {
 func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
 	var zero A
 	opts.Workers = openFileWorkers(opts, false) // fdlimit.go
-	filter, err := opts.Filter.compile()
+	match, err := opts.Filter.Compile()
 	if err != nil {
 		return zero, Stats{}, err
 	}
@@ -249,8 +273,8 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 		// input with cores to spare spreads its parsing over them.
 		opts.parsers = min(max(1, cores/max(len(inputs), 1)), maxParsers)
 	}
-	s := &logScanner[A]{opts: opts, filter: filter, newAggregate: newAggregate, readAhead: readAhead, cache: cache,
-		fields: scanFields(newAggregate, filter)}
+	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, readAhead: readAhead, cache: cache,
+		fields: scanFields(newAggregate, match)}
 	job := mapreduce.Job[Input, scanned[A]]{
 		Map: func(ctx context.Context, in Input) (scanned[A], error) {
 			defer inputDone(opts.Progress)
@@ -279,9 +303,9 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 // scanFields is what the parser fills in for filter and the aggregates
 // newAggregate makes. Not the time when neither reads it, even for
 // Stats.Span: converting it costs about a tenth of the hot path.
-func scanFields[A Aggregate[A]](newAggregate func() A, filter *matcher) logparse.Fields {
+func scanFields[A Aggregate[A]](newAggregate func() A, match *filter.Matcher) logparse.Fields {
 	if r, ok := any(newAggregate()).(fieldsReader); ok {
-		return r.fields() | filter.fields()
+		return r.fields() | match.Fields()
 	}
 	return logparse.AllFields
 }
@@ -313,7 +337,7 @@ func startProgress(p Progress, inputs []Input) {
 
 type logScanner[A Aggregate[A]] struct {
 	opts         ScanOptions
-	filter       *matcher
+	filter       *filter.Matcher
 	newAggregate func() A
 	readAhead    bool // inflate on a goroutine of its own (logparse.StreamOptions)
 	cache        *cacheQuery
@@ -612,11 +636,11 @@ func (p *lineParser[A]) add(line []byte, truncated bool, lineNo int64, out *scan
 	if p.spans && p.rec.HasTime() {
 		st.span.add(p.rec.Time, p.rec.Offset)
 	}
-	if stage := p.s.filter.stage(&p.rec); stage == passed {
+	if stage := p.s.filter.Stage(&p.rec); stage == filter.Passed {
 		st.Matched++
 		out.agg.Add(&p.rec)
 	} else {
-		st.rejected[stage]++
+		st.reject(p.s.filter, stage)
 	}
 }
 

@@ -3,6 +3,7 @@ package logscan
 import (
 	"bytes"
 	"context"
+	"github.com/logmr/logmr/logparse/filter"
 	"os"
 	"path/filepath"
 	"sync"
@@ -51,7 +52,7 @@ func TestStatsSpan(t *testing.T) {
 	ctx := context.Background()
 	// A window that misses every line: the span is of what was read,
 	// whatever the filter.
-	missing := ScanOptions{Filter: Filter{Since: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	missing := ScanOptions{Filter: filter.Filter{Since: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}}
 	for _, workers := range []int{1, 2} {
 		opts := missing
 		opts.Workers = workers
@@ -65,7 +66,7 @@ func TestStatsSpan(t *testing.T) {
 		checkSpan(t, "Hosts --since 2027", res.Stats, true)
 	}
 	// Count by day reads the time: its span is kept without a window.
-	res, err := Count(ctx, []string{dir}, CountOptions{By: []CountField{ByDay}}, ScanOptions{Filter: Filter{Statuses: []string{"404"}}})
+	res, err := Count(ctx, []string{dir}, CountOptions{By: []CountField{ByDay}}, ScanOptions{Filter: filter.Filter{Statuses: []string{"404"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestStatsSpanFromCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := ScanOptions{Cache: cache, Filter: Filter{Until: spanFirst.Add(-time.Hour)}}
+	opts := ScanOptions{Cache: cache, Filter: filter.Filter{Until: spanFirst.Add(-time.Hour)}}
 	for _, run := range []string{"first run", "from the cache"} {
 		res, err := Hosts(context.Background(), []string{dir}, opts)
 		if err != nil {

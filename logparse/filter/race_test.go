@@ -1,6 +1,6 @@
 //go:build race
 
-package logscan
+package filter
 
 // raceEnabled: the race detector makes sync.Pool drop items at random, so
 // code that pools (regexp) allocates; allocation guards skip then.

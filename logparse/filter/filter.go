@@ -1,7 +1,8 @@
-package logscan
+package filter
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -10,6 +11,12 @@ import (
 
 	"github.com/logmr/logmr/logparse"
 )
+
+// ErrInvalidOptions is returned by Compile and Check when a Filter cannot be
+// used as given: a bad regexp, status, method or host, an empty time window,
+// a Func without a name or a function. mapreduce/logscan returns the same
+// sentinel as its own ErrInvalidOptions.
+var ErrInvalidOptions = errors.New("invalid options")
 
 // A Filter selects records. Its conditions (fields) are ANDed; the values
 // of one condition are ORed; a condition with no values selects everything
@@ -47,11 +54,26 @@ type Filter struct {
 	// VHosts keeps records whose virtual host (%v, else %V) is one of
 	// these, in any case.
 	VHosts []string
+	// Funcs keeps records that every one of these Go predicates keeps.
+	// They run after the built-in conditions, in order.
+	Funcs []Func
 }
 
-// matcher is a Filter compiled for the per-line hot path: it allocates
-// nothing. Conditions are tested cheapest first.
-type matcher struct {
+// A Func is a named Go predicate over records. The records it drops are
+// counted under Name (Stats.Rejected in mapreduce/logscan), and Name stands
+// for the predicate where one must be described, as in a cache's query:
+// change the name when the predicate changes meaning.
+type Func struct {
+	Name string
+	// Keep reports whether rec passes. It is called from many goroutines
+	// at once, and rec is valid only during the call.
+	Keep func(rec *logparse.Record) bool
+}
+
+// A Matcher is a Filter compiled for the per-line hot path: it allocates
+// nothing (a Func's own work aside). Conditions are tested cheapest first.
+// A Matcher is safe for concurrent use.
+type Matcher struct {
 	statuses     *[1000]bool // nil: any status
 	methods      [][]byte
 	since, until instant
@@ -65,18 +87,26 @@ type matcher struct {
 	agentREs     []*textRegexp
 	refererREs   []*textRegexp
 	selectsPaths bool // some path condition is set
+	funcs        []Func
 }
 
 // Check reports what is wrong with f (a bad regexp, status, host or an
-// empty time window) as an error wrapping ErrInvalidOptions; ScanLogs and
-// WriteRecords return the same error.
+// empty time window) as an error wrapping ErrInvalidOptions; Compile, and
+// the scans of mapreduce/logscan, return the same error.
 func (f Filter) Check() error {
-	_, err := f.compile()
+	_, err := f.Compile()
 	return err
 }
 
-func (f Filter) compile() (*matcher, error) {
-	m := &matcher{}
+// Compile compiles f once for Match and Stage; it fails as Check does.
+func (f Filter) Compile() (*Matcher, error) {
+	m := &Matcher{}
+	for _, fn := range f.Funcs {
+		if fn.Name == "" || fn.Keep == nil {
+			return nil, fmt.Errorf("%w: a filter Func needs a Name and a Keep function", ErrInvalidOptions)
+		}
+	}
+	m.funcs = f.Funcs
 	toBytes := func(ss []string) [][]byte {
 		var out [][]byte
 		for _, s := range ss {
@@ -195,8 +225,9 @@ func parseHostPrefix(s string) (netip.Prefix, error) {
 	return netip.Prefix{}, fmt.Errorf("%w: host %q: want an IP address or a CIDR prefix such as 192.0.2.0/24", ErrInvalidOptions, s)
 }
 
-// The filter stages, in the order match tests them (cheapest first); a
-// rejected record is counted against the first stage it fails.
+// The stages of the built-in conditions, in the order Stage tests them
+// (cheapest first); a rejected record is counted against the first stage it
+// fails. Stage numbers NumStages and up are a Matcher's Funcs, in order.
 const (
 	stageStatus = iota
 	stageMethod
@@ -206,18 +237,30 @@ const (
 	stageHost
 	stageUserAgent
 	stageReferer
-	numStages
-	passed = -1
+	NumStages      // how many built-in stages there are
+	Passed    = -1 // what Stage returns for a record that passes
 )
 
-var stageNames = [numStages]string{"status", "method", "time", "vhost", "path", "host", "user agent", "referer"}
+var stageNames = [NumStages]string{"status", "method", "time", "vhost", "path", "host", "user agent", "referer"}
 
-// match reports whether rec passes.
-func (m *matcher) match(rec *logparse.Record) bool { return m.stage(rec) == passed }
+// StageName names a stage Stage returned: "status", "time", "path", ...
+// for the built-in conditions, a Func's Name for the others. On a nil
+// Matcher it names the built-in stages.
+func (m *Matcher) StageName(stage int) string {
+	if stage < NumStages {
+		return stageNames[stage]
+	}
+	return m.funcs[stage-NumStages].Name
+}
 
-// stage returns the first stage rec fails, or passed. Short linear scans
+// Match reports whether rec passes. It works on any record, parsed by
+// mapreduce/logscan or by hand with logparse.Parser, provided the parser
+// filled in the fields Fields names.
+func (m *Matcher) Match(rec *logparse.Record) bool { return m.Stage(rec) == Passed }
+
+// Stage returns the first stage rec fails, or Passed. Short linear scans
 // beat maps for the handful of values a command line names.
-func (m *matcher) stage(rec *logparse.Record) int {
+func (m *Matcher) Stage(rec *logparse.Record) int {
 	if m.statuses != nil && (rec.Status < 0 || rec.Status >= len(m.statuses) || !m.statuses[rec.Status]) {
 		return stageStatus
 	}
@@ -248,11 +291,20 @@ func (m *matcher) stage(rec *logparse.Record) int {
 	if len(m.refererREs) > 0 && !anyMatch(m.refererREs, rec.Referer) {
 		return stageReferer
 	}
-	return passed
+	for i := range m.funcs {
+		if !m.funcs[i].Keep(rec) {
+			return NumStages + i
+		}
+	}
+	return Passed
 }
 
-// fields says which of the parser's optional fields stage reads.
-func (m *matcher) fields() logparse.Fields {
+// Fields says which of the parser's optional fields Stage reads (see
+// logparse.Parser.Need): all of them when there are Funcs.
+func (m *Matcher) Fields() logparse.Fields {
+	if len(m.funcs) > 0 {
+		return logparse.AllFields
+	}
 	var f logparse.Fields
 	if len(m.methods) > 0 || m.selectsPaths {
 		f |= logparse.FieldRequest
@@ -270,7 +322,7 @@ func (m *matcher) fields() logparse.Fields {
 }
 
 // matchPath tests the three path conditions, each that is set.
-func (m *matcher) matchPath(path []byte) bool {
+func (m *Matcher) matchPath(path []byte) bool {
 	if len(m.paths) > 0 && !anyEqual(m.paths, path) {
 		return false
 	}
@@ -298,7 +350,7 @@ func anyPrefix(prefixes [][]byte, b []byte) bool {
 	return false
 }
 
-func (m *matcher) matchHost(host []byte) bool {
+func (m *Matcher) matchHost(host []byte) bool {
 	addr, ok := logparse.ParseHostAddr(host)
 	if !ok {
 		return false

@@ -1,7 +1,6 @@
-package logscan
+package filter
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -58,18 +57,18 @@ func TestFilterMatch(t *testing.T) {
 			Since: at.Add(-time.Hour), Until: at.Add(time.Hour), Hosts: []string{"2001:db8::/32"}}, true},
 	}
 	for _, tc := range tests {
-		m, err := tc.filter.compile()
+		m, err := tc.filter.Compile()
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if got := m.match(rec); got != tc.want {
+		if got := m.Match(rec); got != tc.want {
 			t.Errorf("%s: match = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
 
 func TestFilterHostForms(t *testing.T) {
-	m, err := Filter{Hosts: []string{"10.1.2.0/24", "::ffff:192.0.2.1"}}.compile()
+	m, err := Filter{Hosts: []string{"10.1.2.0/24", "::ffff:192.0.2.1"}}.Compile()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,16 +77,16 @@ func TestFilterHostForms(t *testing.T) {
 		"192.0.2.1": true, "10.1.3.1": false, "example.com": false, "10.1.2.3:80": false, "fe80::1%eth0": false,
 	} {
 		rec := parseLine(t, logparse.Common, host+` - - [22/Nov/2026:06:30:00 +0000] "GET / HTTP/1.1" 200 5`)
-		if got := m.match(rec); got != want {
+		if got := m.Match(rec); got != want {
 			t.Errorf("host %s: match = %v, want %v", host, got, want)
 		}
 	}
-	vh, err := Filter{VHosts: []string{"WWW.Example.com"}}.compile()
+	vh, err := Filter{VHosts: []string{"WWW.Example.com"}}.Compile()
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := parseLine(t, logparse.VHostCombined, `www.example.com:443 192.0.2.1 - - [22/Nov/2026:06:30:00 +0000] "GET / HTTP/1.1" 200 5 "-" "-"`)
-	if !vh.match(rec) {
+	if !vh.Match(rec) {
 		t.Errorf("vhost www.example.com does not match WWW.Example.com")
 	}
 }
@@ -135,48 +134,23 @@ func TestFilterAllocs(t *testing.T) {
 	rec := parseLine(t, logparse.Combined, line)
 	m, err := Filter{Paths: []string{"/wp-login.php"}, PathPrefixes: []string{"/wp"}, PathRegexps: []string{`\.php$`},
 		Statuses: []string{"5xx"}, Methods: []string{"post"}, Since: time.Unix(0, 0), Until: time.Now(),
-		Hosts: []string{"2001:db8::/32"}, UserAgentRegexps: []string{"bot"}, RefererRegexps: []string{"evil"}}.compile()
+		Hosts: []string{"2001:db8::/32"}, UserAgentRegexps: []string{"bot"}, RefererRegexps: []string{"evil"}}.Compile()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !m.match(rec) {
+	if !m.Match(rec) {
 		t.Fatal("the filter does not match its line")
 	}
-	if n := testing.AllocsPerRun(100, func() { m.match(rec) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { m.Match(rec) }); n != 0 {
 		t.Errorf("match allocates %v times a line, want 0", n)
-	}
-}
-
-// Every line is malformed, matched, or dropped by exactly one stage, and
-// each input read has its FileStats.
-func TestFilterStageCounts(t *testing.T) {
-	opts := ScanOptions{Filter: Filter{Statuses: []string{"200"}, Paths: []string{"/robots.txt"}}}
-	res, err := Hosts(context.Background(), []string{"../../testdata/logs"}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := res.Stats
-	rejected := st.Rejected()
-	if rejected["status"] != 7 || rejected["path"] != 2 || len(rejected) != 2 {
-		t.Errorf("Rejected() = %v, want 7 by status and 2 by path", rejected)
-	}
-	if st.Matched+rejected["status"]+rejected["path"]+st.Malformed != st.Lines {
-		t.Errorf("%d matched + %v rejected + %d malformed != %d lines", st.Matched, rejected, st.Malformed, st.Lines)
-	}
-	var lines int64
-	for _, f := range st.Files {
-		lines += f.Lines
-	}
-	if len(st.Files) != 4 || lines != st.Lines {
-		t.Errorf("Files = %+v, want 4 adding up to %d lines", st.Files, st.Lines)
 	}
 }
 
 // Time bounds far from today (beyond what UnixNano holds) still compare.
 func TestFilterFarTimes(t *testing.T) {
 	rec := parseLine(t, logparse.Common, `192.0.2.1 - - [22/Nov/2026:06:30:00 +0000] "GET / HTTP/1.1" 200 5`)
-	m, err := Filter{Since: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}.compile()
-	if err != nil || !m.match(rec) {
+	m, err := Filter{Since: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}.Compile()
+	if err != nil || !m.Match(rec) {
 		t.Errorf("1600..3000 does not hold 2026: %v", err)
 	}
 }

@@ -1,5 +1,5 @@
 //go:build !race
 
-package logscan
+package filter
 
 const raceEnabled = false
