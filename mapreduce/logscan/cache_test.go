@@ -495,24 +495,24 @@ func FuzzCacheDecode(f *testing.F) {
 	q := &cacheQuery{id: [32]byte{1}}
 	set := NewHostSet()
 	set.hosts["192.0.2.1"], set.hosts["example.org"] = struct{}{}, struct{}{}
-	hostsPartial, _ := set.appendPartial(nil)
+	hostsPartial, _ := set.AppendPartial(nil)
 	c := &Counter{by: []CountField{ByHost, ByStatus}, counts: map[string]*tally{"\x02\x00\xc0\x00\x02\x01\x00\x01\x02404\x00\x01": {3, 4}}}
-	countPartial, _ := c.appendPartial(nil)
+	countPartial, _ := c.AppendPartial(nil)
 	f.Add(q.encode(&cacheEntry{path: "/x", partial: hostsPartial}))
 	f.Add(hostsPartial)
 	f.Add(countPartial)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		q.decode(data, "x")
 		hs := NewHostSet()
-		if hs.readPartial(data) == nil {
-			again, _ := hs.appendPartial(nil)
+		if hs.ReadPartial(data) == nil {
+			again, _ := hs.AppendPartial(nil)
 			hs2 := NewHostSet()
-			if err := hs2.readPartial(again); err != nil || hs2.Len() != hs.Len() {
+			if err := hs2.ReadPartial(again); err != nil || hs2.Len() != hs.Len() {
 				t.Fatalf("hosts partial does not round-trip: %v", err)
 			}
 		}
 		ct := &Counter{by: []CountField{ByHost, ByStatus}, counts: map[string]*tally{}}
-		if ct.readPartial(data) == nil {
+		if ct.ReadPartial(data) == nil {
 			res := &CountResult{By: ct.by, rows: CountOrder{}.apply(entries(ct.counts), ct.by)}
 			res.Rows() // decodes every key: must not panic
 		}

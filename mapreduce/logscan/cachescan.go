@@ -40,7 +40,7 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], er
 		whole, resume := s.usable(file, entry, id)
 		if whole || resume {
 			out := scanned[A]{agg: s.newAggregate()}
-			if err := any(out.agg).(partialCodec).readPartial(entry.partial); err == nil {
+			if err := any(out.agg).(PartialCodec).ReadPartial(entry.partial); err == nil {
 				out.stats = entry.stats
 				if whole {
 					return s.fromEntry(in, id, out, cs, start)
@@ -193,7 +193,7 @@ func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cacheEn
 			return
 		}
 	}
-	if e.partial, ok = any(out.agg).(partialCodec).appendPartial(nil); !ok {
+	if e.partial, ok = any(out.agg).(PartialCodec).AppendPartial(nil); !ok {
 		return
 	}
 	if e.sample, err = sampleHash(file, e.size); err != nil {

@@ -156,8 +156,8 @@ func (c *Counter) result(o CountOrder, stats Stats) (*CountResult, error) {
 	return &CountResult{By: c.by, rows: o.apply(rows, c.by), Stats: stats}, nil
 }
 
-// fields says what Add reads of a record beyond host, status and bytes.
-func (c *Counter) fields() logparse.Fields {
+// Fields says what Add reads of a record beyond host, status and bytes.
+func (c *Counter) Fields() logparse.Fields {
 	var f logparse.Fields
 	for _, by := range c.by {
 		switch by {

@@ -56,8 +56,8 @@ func (s *HostSet) Sorted() []string {
 	return out
 }
 
-// fields: Add reads the host only.
-func (s *HostSet) fields() logparse.Fields { return 0 }
+// Fields: Add reads the host only.
+func (s *HostSet) Fields() logparse.Fields { return 0 }
 
 // HostsResult is the answer of Hosts.
 type HostsResult struct {

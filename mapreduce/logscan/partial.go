@@ -18,26 +18,13 @@ import (
 	"github.com/logmr/logmr/logparse"
 )
 
-// A partialCodec is an Aggregate whose partial result can be saved and read
-// back (the cache). The encoding is key-sorted, so one partial always
-// encodes to the same bytes.
-type partialCodec interface {
-	// partialKind names what the aggregate computes, with every option that
-	// changes a partial: partials of different kinds never mix.
-	partialKind() string
-	// appendPartial appends the encoded partial; ok is false when it
-	// cannot be encoded (counts spilled to temporary files).
-	appendPartial(dst []byte) (out []byte, ok bool)
-	// readPartial adds an encoded partial to the aggregate.
-	readPartial(data []byte) error
-}
-
 var errBadPartial = errors.New("malformed partial result")
 
-func (s *HostSet) partialKind() string { return "hosts" }
+func (s *HostSet) PartialKind() string { return "hosts" }
 
-// appendPartial writes the hosts sorted bytewise, each length-prefixed.
-func (s *HostSet) appendPartial(dst []byte) ([]byte, bool) {
+// PartialKind is "hosts": a HostSet has no options.
+// AppendPartial writes the hosts sorted bytewise, each length-prefixed.
+func (s *HostSet) AppendPartial(dst []byte) ([]byte, bool) {
 	hosts := slices.Sorted(maps.Keys(s.hosts))
 	dst = binary.AppendUvarint(dst, uint64(len(hosts)))
 	for _, h := range hosts {
@@ -46,7 +33,8 @@ func (s *HostSet) appendPartial(dst []byte) ([]byte, bool) {
 	return dst, true
 }
 
-func (s *HostSet) readPartial(data []byte) error {
+// ReadPartial adds the hosts AppendPartial wrote.
+func (s *HostSet) ReadPartial(data []byte) error {
 	d := decoder{buf: data}
 	n := d.count()
 	if len(s.hosts) == 0 {
@@ -58,10 +46,10 @@ func (s *HostSet) readPartial(data []byte) error {
 	return d.finish()
 }
 
-// partialKind names the fields and, when a time bucket is one of them, the
+// PartialKind names the fields and, when a time bucket is one of them, the
 // zone's rules (not its name: Local differs between machines, and a zone's
 // rules change with the system's tzdata).
-func (c *Counter) partialKind() string {
+func (c *Counter) PartialKind() string {
 	var b strings.Builder
 	b.WriteString("count by=")
 	for i, f := range c.by {
@@ -76,9 +64,9 @@ func (c *Counter) partialKind() string {
 	return b.String()
 }
 
-// appendPartial writes the keys sorted bytewise, each with its requests and
+// AppendPartial writes the keys sorted bytewise, each with its requests and
 // bytes. Spilled counts are not written: such a partial is not cached.
-func (c *Counter) appendPartial(dst []byte) ([]byte, bool) {
+func (c *Counter) AppendPartial(dst []byte) ([]byte, bool) {
 	if c.spill != nil {
 		return dst, false
 	}
@@ -93,7 +81,8 @@ func (c *Counter) appendPartial(dst []byte) ([]byte, bool) {
 	return dst, true
 }
 
-func (c *Counter) readPartial(data []byte) error {
+// ReadPartial adds the counts AppendPartial wrote.
+func (c *Counter) ReadPartial(data []byte) error {
 	d := decoder{buf: data}
 	n := d.count()
 	if len(c.counts) == 0 && (c.budget == 0 || n <= c.budget) {

@@ -24,7 +24,7 @@ import (
 //
 //	logmr partial\n          the magic line
 //	{...}\n                  the PartialHeader, as JSON
-//	uvarint length, payload  the aggregate, key-sorted (partialCodec)
+//	uvarint length, payload  the aggregate, key-sorted (PartialCodec)
 //	end SUM\n                a file cut short lacks it
 //
 // SUM is the hex SHA-256 of every byte before the end line: a partial
@@ -123,7 +123,7 @@ func CountPartial(ctx context.Context, paths []string, co CountOptions, opts Sca
 // header says of them.
 func scanPartial[A interface {
 	Aggregate[A]
-	partialCodec
+	PartialCodec
 }](ctx context.Context, paths []string, newAggregate func() A, opts ScanOptions) (A, PartialHeader, Stats, error) {
 	var zero A
 	shard := opts.Selection.Shard
@@ -160,7 +160,7 @@ func scanPartial[A interface {
 	h := PartialHeader{
 		Version:    PartialVersion,
 		Tool:       buildID(),
-		QueryText:  queryDescription(agg.partialKind(), opts),
+		QueryText:  queryDescription(agg.PartialKind(), opts),
 		ShardCount: max(shard.Count, 1),
 		Shards:     []int{shard.Index},
 		Plan:       planFingerprint(all),
@@ -218,9 +218,9 @@ func (p *Partial) WriteTo(w io.Writer) (int64, error) {
 	var payload []byte
 	var ok bool
 	if p.hosts != nil {
-		payload, ok = p.hosts.appendPartial(nil)
+		payload, ok = p.hosts.AppendPartial(nil)
 	} else {
-		payload, ok = p.counts.appendPartial(nil)
+		payload, ok = p.counts.AppendPartial(nil)
 	}
 	if !ok {
 		return 0, errors.New("partial result: counts spilled to temporary files cannot be written")
@@ -342,10 +342,10 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	switch p.Header.Kind {
 	case "hosts":
 		p.hosts = NewHostSet()
-		err = p.hosts.readPartial(payload)
+		err = p.hosts.ReadPartial(payload)
 	case "count":
 		p.counts = CountOptions{By: p.Header.By}.counters(nil)()
-		err = p.counts.readPartial(payload)
+		err = p.counts.ReadPartial(payload)
 	}
 	if err != nil {
 		return nil, bad("result: %v", err)

@@ -29,13 +29,6 @@ type Aggregate[A any] interface {
 	Merge(other A)
 }
 
-// fieldsReader is an Aggregate that says which of the parser's optional
-// fields its Add reads, so that the others need not be filled in; an
-// Aggregate that does not say gets them all.
-type fieldsReader interface {
-	fields() logparse.Fields
-}
-
 // Progress receives the bytes read from inputs, as stored (compressed).
 type Progress interface {
 	// Start is called once, before any Add, with the total size of the
@@ -93,9 +86,8 @@ type ScanOptions struct {
 	// while the input is unchanged (see Cache): the result is the same as
 	// without it (Stats.Examples of a cached input are those the run that
 	// saved it kept, at most its MaxExamples). Standard input and pipes
-	// are never cached. Hosts and
-	// Count can be cached; ScanLogs with another aggregate fails with
-	// ErrInvalidOptions.
+	// are never cached. An aggregate can be cached when it implements
+	// PartialCodec; ScanLogs with another fails with ErrInvalidOptions.
 	Cache *Cache
 
 	anyOrder bool // merge partials as they finish (Count with Top: see Options.AnyOrder)
@@ -248,11 +240,11 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 	}
 	var cache *cacheQuery
 	if opts.Cache != nil {
-		codec, ok := any(newAggregate()).(partialCodec)
+		codec, ok := any(newAggregate()).(PartialCodec)
 		if !ok {
-			return zero, Stats{}, fmt.Errorf("%w: %T cannot be cached", ErrInvalidOptions, zero)
+			return zero, Stats{}, fmt.Errorf("%w: %T cannot be cached: it does not implement PartialCodec", ErrInvalidOptions, zero)
 		}
-		if cache, err = opts.Cache.forQuery("build " + strconv.Quote(buildID()) + "\n" + queryDescription(codec.partialKind(), opts)); err != nil {
+		if cache, err = opts.Cache.forQuery("build " + strconv.Quote(buildID()) + "\n" + queryDescription(codec.PartialKind(), opts)); err != nil {
 			return zero, Stats{}, err
 		}
 	}
@@ -304,8 +296,8 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 // newAggregate makes. Not the time when neither reads it, even for
 // Stats.Span: converting it costs about a tenth of the hot path.
 func scanFields[A Aggregate[A]](newAggregate func() A, match *filter.Matcher) logparse.Fields {
-	if r, ok := any(newAggregate()).(fieldsReader); ok {
-		return r.fields() | match.Fields()
+	if r, ok := any(newAggregate()).(FieldsReader); ok {
+		return r.Fields() | match.Fields()
 	}
 	return logparse.AllFields
 }
