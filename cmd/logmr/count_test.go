@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 	"maps"
@@ -176,8 +177,8 @@ func TestCountEscapesControlOnTerminal(t *testing.T) {
 	if err := os.WriteFile(log, []byte(line), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	co := logscan.CountOptions{By: []logscan.CountField{logscan.ByUserAgent}}
-	res, err := logscan.Count(context.Background(), []string{log}, co, logscan.ScanOptions{})
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByUserAgent}}
+	res, err := jobs.Count(context.Background(), []string{log}, co, logscan.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/urfave/cli/v2"
 	"io"
 	"time"
@@ -35,13 +35,13 @@ Examples:
 			}
 			start := time.Now()
 			if c.Bool("partial") {
-				p, stats, err := logscan.HostsPartial(c.Context, q.paths, q.scan)
+				p, stats, err := jobs.HostsPartial(c.Context, q.paths, q.scan)
 				if p == nil {
 					return q.finish(c.Context, nil, err, start, nil)
 				}
 				return q.finish(c.Context, &stats, err, start, writePartial(p))
 			}
-			res, err := logscan.Hosts(c.Context, q.paths, q.scan)
+			res, err := jobs.Hosts(c.Context, q.paths, q.scan)
 			if res == nil {
 				return q.finish(c.Context, nil, err, start, nil)
 			}

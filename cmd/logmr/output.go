@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/logmr/logmr/mapreduce/jobs"
 	"io"
 	"io/fs"
 	"os"
@@ -308,7 +308,7 @@ func writeAtomically(ctx context.Context, path string, existing fs.FileInfo, wri
 // writeCount writes a count's rows in f: a header (or member names) of the
 // --by fields, requests and bytes. In JSON a status is a number and an
 // absent key null; in CSV and TSV it is an empty cell, in text "-".
-func (f outputFormat) writeCount(w io.Writer, res *logscan.CountResult, o writeOptions) error {
+func (f outputFormat) writeCount(w io.Writer, res *jobs.CountResult, o writeOptions) error {
 	header := make([]string, 0, len(res.By)+2)
 	for _, by := range res.By {
 		header = append(header, string(by))
@@ -335,7 +335,7 @@ func (f outputFormat) writeCount(w io.Writer, res *logscan.CountResult, o writeO
 				switch {
 				case row.Absent[j]:
 					buf = append(buf, "null"...)
-				case by == logscan.ByStatus:
+				case by == jobs.ByStatus:
 					buf = append(buf, row.Key[j]...)
 				default:
 					buf = logparse.AppendJSONString(buf, row.Key[j])
@@ -370,10 +370,10 @@ func (f outputFormat) writeCount(w io.Writer, res *logscan.CountResult, o writeO
 // writeCountText writes aligned columns: keys left-aligned, numbers right.
 // It reads the rows twice, to size the columns, rather than hold them, and
 // makes no garbage per row (a count may have millions).
-func writeCountText(w *bufio.Writer, header []string, res *logscan.CountResult, terminal, human bool) {
+func writeCountText(w *bufio.Writer, header []string, res *jobs.CountResult, terminal, human bool) {
 	n := len(res.By)
 	var num [2][]byte // scratch for the two numbers of a row
-	cell := func(row *logscan.CountRow, j int) string {
+	cell := func(row *jobs.CountRow, j int) string {
 		switch {
 		case j >= n:
 			return "" // numbers are formatted into num
@@ -384,7 +384,7 @@ func writeCountText(w *bufio.Writer, header []string, res *logscan.CountResult, 
 		}
 		return row.Key[j]
 	}
-	formatNumbers := func(row *logscan.CountRow) {
+	formatNumbers := func(row *jobs.CountRow) {
 		if human {
 			num[0], num[1] = append(num[0][:0], groupThousands(row.Requests)...), append(num[1][:0], humanBytes(row.Bytes)...)
 		} else {

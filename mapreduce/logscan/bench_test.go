@@ -1,9 +1,11 @@
-package logscan
+package logscan_test
 
 import (
 	"bytes"
 	"context"
 	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"os"
 	"path/filepath"
 	"sync"
@@ -25,35 +27,35 @@ func benchCorpus(b *testing.B) (string, int64) {
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "logmr-bench", "corpus")
 	}
-	inputs, _, err := FindInputs([]string{dir}, Selection{})
+	inputs, _, err := logscan.FindInputs([]string{dir}, logscan.Selection{})
 	if err != nil || len(inputs) == 0 {
 		b.Skipf("no corpus in %s (run scripts/bench, or set LOGMR_BENCH_CORPUS)", dir)
 	}
 	// SetBytes wants the text's size: read it once, as the job would.
-	_, stats, err := ScanLogs(context.Background(), []string{dir}, NewHostSet, ScanOptions{})
+	_, stats, err := logscan.ScanLogs(context.Background(), []string{dir}, jobs.NewHostSet, logscan.ScanOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return dir, stats.Bytes
 }
 
-func BenchmarkCorpusHosts(b *testing.B) { benchCorpusHosts(b, Decompressor{}) }
+func BenchmarkCorpusHosts(b *testing.B) { benchCorpusHosts(b, logscan.Decompressor{}) }
 
 func BenchmarkCorpusHostsIgzip(b *testing.B) {
-	igzip, err := FindDecompressor(DecompressIgzip)
+	igzip, err := logscan.FindDecompressor(logscan.DecompressIgzip)
 	if err != nil {
 		b.Skip(err)
 	}
 	benchCorpusHosts(b, igzip)
 }
 
-func benchCorpusHosts(b *testing.B, d Decompressor) {
+func benchCorpusHosts(b *testing.B, d logscan.Decompressor) {
 	dir, text := benchCorpus(b)
-	opts := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}, Decompressor: d}
+	opts := logscan.ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}, Decompressor: d}
 	b.SetBytes(text)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := ScanLogs(context.Background(), []string{dir}, NewHostSet, opts); err != nil {
+		if _, _, err := logscan.ScanLogs(context.Background(), []string{dir}, jobs.NewHostSet, opts); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -64,7 +66,7 @@ func BenchmarkCorpusCountStatus(b *testing.B) {
 	b.SetBytes(text)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Count(context.Background(), []string{dir}, CountOptions{By: []CountField{ByStatus}}, ScanOptions{}); err != nil {
+		if _, err := jobs.Count(context.Background(), []string{dir}, jobs.CountOptions{By: []jobs.CountField{jobs.ByStatus}}, logscan.ScanOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -91,36 +93,33 @@ var hotText = sync.OnceValue(func() []byte {
 
 // benchHotPath runs one worker's per-line work over hotText: scan, parse,
 // filter, aggregate.
-func benchHotPath[A Aggregate[A]](b *testing.B, f filter.Filter, newAggregate func() A) {
+func benchHotPath[A logscan.Aggregate[A]](b *testing.B, f filter.Filter, newAggregate func() A) {
 	text := hotText()
-	m, err := f.Compile()
+	scan, err := logscan.ScanTextForTest(logscan.ScanOptions{Filter: f}, newAggregate, false)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := &logScanner[A]{opts: ScanOptions{Filter: f}, filter: m, newAggregate: newAggregate, fields: scanFields(newAggregate, m)}
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	var lines int64
 	for b.Loop() {
-		out := scanned[A]{agg: newAggregate()}
-		if _, err := scanText(bytes.NewReader(text), nil, 0, func(ls *lineSource) error {
-			return s.scanLines(context.Background(), "bench", ls, &out)
-		}); err != nil {
+		_, st, err := scan(bytes.NewReader(text), "bench", 0, 0)
+		if err != nil {
 			b.Fatal(err)
 		}
-		lines = out.stats.Lines
+		lines = st.Lines
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*lines), "ns/line")
 }
 
 func BenchmarkHotPathHostsPath(b *testing.B) {
-	benchHotPath(b, filter.Filter{Paths: []string{"/robots.txt"}}, NewHostSet)
+	benchHotPath(b, filter.Filter{Paths: []string{"/robots.txt"}}, jobs.NewHostSet)
 }
 
-func BenchmarkHotPathHostsAll(b *testing.B) { benchHotPath(b, filter.Filter{}, NewHostSet) }
+func BenchmarkHotPathHostsAll(b *testing.B) { benchHotPath(b, filter.Filter{}, jobs.NewHostSet) }
 
 func BenchmarkHotPathCountStatus(b *testing.B) {
-	benchHotPath(b, filter.Filter{}, CountOptions{By: []CountField{ByStatus}}.counters(&spillRegistry{}))
+	benchHotPath(b, filter.Filter{}, mustCounters(b, jobs.ByStatus))
 }
 
 // hotRecords parses the first well-formed lines of hotText once, so that
@@ -180,21 +179,29 @@ func BenchmarkFilterUserAgentRegexp(b *testing.B) {
 // The aggregates start empty each round: the host set's and the counter's
 // first sight of each key is part of the work.
 func BenchmarkAggregateHostSet(b *testing.B) {
-	var set *HostSet
+	var set *jobs.HostSet
 	benchRecords(b, func(rec *logparse.Record) {
 		if set == nil || set.Len() > 1<<20 {
-			set = NewHostSet()
+			set = jobs.NewHostSet()
 		}
 		set.Add(rec)
 	})
 }
 
 func BenchmarkAggregateCountStatus(b *testing.B) {
-	c := CountOptions{By: []CountField{ByStatus}}.counters(&spillRegistry{})()
+	c := mustCounters(b, jobs.ByStatus)()
 	benchRecords(b, c.Add)
 }
 
 func BenchmarkAggregateCountHostPath(b *testing.B) {
-	c := CountOptions{By: []CountField{ByHost, ByPath}}.counters(&spillRegistry{})()
+	c := mustCounters(b, jobs.ByHost, jobs.ByPath)()
 	benchRecords(b, c.Add)
+}
+
+func mustCounters(b *testing.B, by ...jobs.CountField) func() *jobs.Counter {
+	newCounter, err := jobs.NewCounterFunc(jobs.CountOptions{By: by})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return newCounter
 }

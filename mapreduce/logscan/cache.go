@@ -163,7 +163,7 @@ type cacheEntry struct {
 	// only be resumed.
 	mtime    int64
 	hasMtime bool
-	sample   [32]byte // sampleHash of the first size bytes
+	sample   [32]byte // SampleHash of the first size bytes
 	// resumable: plain text read directly, ending with a newline, its
 	// format settled (given, or detected from full sample lines), so a
 	// read of bytes appended later continues it exactly.
@@ -350,10 +350,10 @@ func writeAtomic(dir, name string, data []byte) error {
 	return err
 }
 
-// sampleHash hashes the first and last cacheSampleBytes of the first size
+// SampleHash hashes the first and last cacheSampleBytes of the first size
 // bytes of f, and size: cheap, and it changes when a file is truncated and
 // rewritten, or replaced in place, whatever its size and time say.
-func sampleHash(f *os.File, size int64) ([32]byte, error) {
+func SampleHash(f *os.File, size int64) ([32]byte, error) {
 	h := sha256.New()
 	var sz [8]byte
 	binary.LittleEndian.PutUint64(sz[:], uint64(size))

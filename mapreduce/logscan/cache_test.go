@@ -1,4 +1,4 @@
-package logscan
+package logscan_test
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,16 +68,16 @@ func writeGzip(t *testing.T, path, text string) {
 // countBoth runs Count with and without the cache and fails unless rows
 // and stats (examples included) are the same; it returns the cached run's
 // cache stats.
-func countBoth(t *testing.T, cache *Cache, dir string, co CountOptions, opts ScanOptions) CacheStats {
+func countBoth(t *testing.T, cache *logscan.Cache, dir string, co jobs.CountOptions, opts logscan.ScanOptions) logscan.CacheStats {
 	t.Helper()
-	fresh, ferr := Count(context.Background(), []string{dir}, co, opts)
+	fresh, ferr := jobs.Count(context.Background(), []string{dir}, co, opts)
 	opts.Cache = cache
-	cached, cerr := Count(context.Background(), []string{dir}, co, opts)
+	cached, cerr := jobs.Count(context.Background(), []string{dir}, co, opts)
 	if fmt.Sprint(ferr) != fmt.Sprint(cerr) {
 		t.Fatalf("errors differ: fresh %v, cached %v", ferr, cerr)
 	}
 	if fresh == nil {
-		return CacheStats{}
+		return logscan.CacheStats{}
 	}
 	if got, want := fmt.Sprint(cached.Rows()), fmt.Sprint(fresh.Rows()); got != want {
 		t.Errorf("cached rows differ from a fresh run's:\n got %s\nwant %s", got, want)
@@ -92,9 +94,9 @@ func countBoth(t *testing.T, cache *Cache, dir string, co CountOptions, opts Sca
 }
 
 // summarize is what a run's Stats say about the logs, not about the cache.
-func summarize(st Stats) string {
+func summarize(st logscan.Stats) string {
 	files := slices.Clone(st.Files)
-	slices.SortFunc(files, func(a, b FileStats) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(files, func(a, b logscan.FileStats) int { return strings.Compare(a.Path, b.Path) })
 	var b strings.Builder
 	fmt.Fprintf(&b, "inputs %d lines %d matched %d malformed %d bytes %d rejected %v\n",
 		st.Inputs, st.Lines, st.Matched, st.Malformed, st.Bytes, st.Rejected())
@@ -107,9 +109,9 @@ func summarize(st Stats) string {
 	return b.String()
 }
 
-func openTestCache(t *testing.T) *Cache {
+func openTestCache(t *testing.T) *logscan.Cache {
 	t.Helper()
-	c, err := OpenCache(filepath.Join(t.TempDir(), "cache"))
+	c, err := logscan.OpenCache(filepath.Join(t.TempDir(), "cache"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,13 +130,13 @@ func TestCacheCountFollowsChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	queries := []CountOptions{
-		{By: []CountField{ByHost}},
-		{By: []CountField{ByDay, ByStatus}, TZ: paris},
-		{By: []CountField{ByHour, ByUserAgent, ByPath}},
-		{By: []CountField{ByHost}, Top: 5, SpillKeys: 20}, // spills: such partials are not cached
+	queries := []jobs.CountOptions{
+		{By: []jobs.CountField{jobs.ByHost}},
+		{By: []jobs.CountField{jobs.ByDay, jobs.ByStatus}, TZ: paris},
+		{By: []jobs.CountField{jobs.ByHour, jobs.ByUserAgent, jobs.ByPath}},
+		{By: []jobs.CountField{jobs.ByHost}, Top: 5, SpillKeys: 20}, // spills: such partials are not cached
 	}
-	opts := ScanOptions{Workers: 2, Filter: filter.Filter{Statuses: []string{"200", "404"}}, MaxExamples: 3}
+	opts := logscan.ScanOptions{Workers: 2, Filter: filter.Filter{Statuses: []string{"200", "404"}}, MaxExamples: 3}
 	cache := openTestCache(t)
 	type want struct{ hits, resumed, misses int }
 	step := func(name string, w want) {
@@ -190,19 +192,19 @@ func TestCachePartialLastLine(t *testing.T) {
 	cut := strings.LastIndexByte(full[:len(full)-1], '\n') + 20
 	appendFile(t, live, full[:cut])
 	cache := openTestCache(t)
-	co := CountOptions{By: []CountField{ByPath, ByStatus}}
-	if cs := countBoth(t, cache, dir, co, ScanOptions{}); cs.Stored != 1 {
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByPath, jobs.ByStatus}}
+	if cs := countBoth(t, cache, dir, co, logscan.ScanOptions{}); cs.Stored != 1 {
 		t.Errorf("first run stored %d entries, want 1 (usable whole while unchanged)", cs.Stored)
 	}
-	if cs := countBoth(t, cache, dir, co, ScanOptions{}); cs.Hits != 1 {
+	if cs := countBoth(t, cache, dir, co, logscan.ScanOptions{}); cs.Hits != 1 {
 		t.Errorf("unchanged: %+v, want a hit", cs)
 	}
 	appendFile(t, live, full[cut:]+cacheLines(100, 150, 1))
-	if cs := countBoth(t, cache, dir, co, ScanOptions{}); cs.Resumed != 0 || cs.Misses != 1 {
+	if cs := countBoth(t, cache, dir, co, logscan.ScanOptions{}); cs.Resumed != 0 || cs.Misses != 1 {
 		t.Errorf("completed: %+v, want it read in full", cs)
 	}
 	appendFile(t, live, cacheLines(150, 160, 1))
-	if cs := countBoth(t, cache, dir, co, ScanOptions{}); cs.Resumed != 1 {
+	if cs := countBoth(t, cache, dir, co, logscan.ScanOptions{}); cs.Resumed != 1 {
 		t.Errorf("grown after a whole line: %+v, want it resumed", cs)
 	}
 }
@@ -215,18 +217,18 @@ func TestCacheUnsettledFormat(t *testing.T) {
 	// Three common lines: detected as common, user agents unread.
 	appendFile(t, live, strings.Repeat(`192.0.2.1 - - [01/Nov/2026:00:00:00 +0000] "GET / HTTP/1.1" 200 1`+"\n", 3))
 	cache := openTestCache(t)
-	co := CountOptions{By: []CountField{ByUserAgent}}
-	countBoth(t, cache, dir, co, ScanOptions{})
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByUserAgent}}
+	countBoth(t, cache, dir, co, logscan.ScanOptions{})
 	appendFile(t, live, cacheLines(0, 100, 1)) // combined lines: now detected as combined
-	if cs := countBoth(t, cache, dir, co, ScanOptions{}); cs.Misses != 1 {
+	if cs := countBoth(t, cache, dir, co, logscan.ScanOptions{}); cs.Misses != 1 {
 		t.Errorf("grown past detection: %+v, want it read in full", cs)
 	}
 	appendFile(t, live, cacheLines(100, 120, 1))
-	if cs := countBoth(t, cache, dir, co, ScanOptions{}); cs.Resumed != 1 {
+	if cs := countBoth(t, cache, dir, co, logscan.ScanOptions{}); cs.Resumed != 1 {
 		t.Errorf("grown once settled: %+v, want it resumed", cs)
 	}
 	// With a format given, a short file is resumed.
-	opts := ScanOptions{Format: mustFormat(t, "combined")}
+	opts := logscan.ScanOptions{Format: mustFormat(t, "combined")}
 	countBoth(t, cache, dir, co, opts)
 	appendFile(t, live, cacheLines(120, 121, 1))
 	if cs := countBoth(t, cache, dir, co, opts); cs.Resumed != 1 {
@@ -241,14 +243,14 @@ func TestCacheQueriesAndCorruption(t *testing.T) {
 	appendFile(t, filepath.Join(dir, "a.log"), cacheLines(0, 200, 1))
 	writeGzip(t, filepath.Join(dir, "b.log.gz"), cacheLines(200, 400, 2))
 	cache := openTestCache(t)
-	hosts := func(opts ScanOptions) (*HostsResult, CacheStats) {
+	hosts := func(opts logscan.ScanOptions) (*jobs.HostsResult, logscan.CacheStats) {
 		t.Helper()
-		fresh, err := Hosts(context.Background(), []string{dir}, opts)
+		fresh, err := jobs.Hosts(context.Background(), []string{dir}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		opts.Cache = cache
-		cached, err := Hosts(context.Background(), []string{dir}, opts)
+		cached, err := jobs.Hosts(context.Background(), []string{dir}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -257,18 +259,18 @@ func TestCacheQueriesAndCorruption(t *testing.T) {
 		}
 		return cached, cached.Stats.Cache
 	}
-	robots := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
+	robots := logscan.ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
 	hosts(robots)
-	if _, cs := hosts(ScanOptions{Filter: filter.Filter{Paths: []string{"/b"}}}); cs.Hits != 0 {
+	if _, cs := hosts(logscan.ScanOptions{Filter: filter.Filter{Paths: []string{"/b"}}}); cs.Hits != 0 {
 		t.Errorf("another path: %+v, want no hit", cs)
 	}
-	if _, cs := hosts(ScanOptions{Filter: robots.Filter, Format: mustFormat(t, "combined")}); cs.Hits != 0 {
+	if _, cs := hosts(logscan.ScanOptions{Filter: robots.Filter, Format: mustFormat(t, "combined")}); cs.Hits != 0 {
 		t.Errorf("another format: %+v, want no hit", cs)
 	}
 	if _, cs := hosts(robots); cs.Hits != 2 {
 		t.Errorf("the first query again: %+v, want 2 hits", cs)
 	}
-	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*", "*-*"))
+	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*", "*-*"))
 	if len(entries) != 6 {
 		t.Fatalf("%d entries, want 6 (2 files, 3 queries): %q", len(entries), entries)
 	}
@@ -295,13 +297,13 @@ func TestCacheInputFilter(t *testing.T) {
 	appendFile(t, filepath.Join(dir, "b.log"), cacheLines(300, 400, 1))
 	cache := openTestCache(t)
 	stages, _ := subproc.Split("gzip -dcf")
-	opts := ScanOptions{InputFilter: stages}
-	co := CountOptions{By: []CountField{ByStatus}}
+	opts := logscan.ScanOptions{InputFilter: stages}
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByStatus}}
 	countBoth(t, cache, dir, co, opts)
 	if cs := countBoth(t, cache, dir, co, opts); cs.Hits != 2 {
 		t.Errorf("unchanged: %+v, want 2 hits", cs)
 	}
-	if cs := countBoth(t, cache, dir, co, ScanOptions{}); cs.Hits != 0 {
+	if cs := countBoth(t, cache, dir, co, logscan.ScanOptions{}); cs.Hits != 0 {
 		t.Errorf("without the filter: %+v, want no hit", cs)
 	}
 	appendFile(t, filepath.Join(dir, "b.log"), cacheLines(400, 410, 1))
@@ -315,11 +317,11 @@ func TestCacheMaxMalformed(t *testing.T) {
 	dir := t.TempDir()
 	appendFile(t, filepath.Join(dir, "a.log"), cacheLines(0, 100, 1)) // 3 malformed
 	cache := openTestCache(t)
-	co := CountOptions{By: []CountField{ByStatus}}
-	countBoth(t, cache, dir, co, ScanOptions{})
-	_, err := Count(context.Background(), []string{dir}, co, ScanOptions{Cache: cache, MaxMalformed: 0.01})
-	if !errors.Is(err, ErrTooMalformed) {
-		t.Errorf("cached file over --max-malformed: %v, want ErrTooMalformed", err)
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByStatus}}
+	countBoth(t, cache, dir, co, logscan.ScanOptions{})
+	_, err := jobs.Count(context.Background(), []string{dir}, co, logscan.ScanOptions{Cache: cache, MaxMalformed: 0.01})
+	if !errors.Is(err, logscan.ErrTooMalformed) {
+		t.Errorf("cached file over --max-malformed: %v, want logscan.ErrTooMalformed", err)
 	}
 }
 
@@ -339,10 +341,10 @@ func mustFormat(t *testing.T, name string) *logparse.Format {
 }
 
 func TestCacheNeedsACodec(t *testing.T) {
-	_, _, err := ScanLogs(context.Background(), []string{"../../testdata/logs"}, func() *lineCount { return &lineCount{} },
-		ScanOptions{Cache: openTestCache(t)})
-	if !errors.Is(err, ErrInvalidOptions) {
-		t.Errorf("ScanLogs with an aggregate that cannot be saved: %v, want ErrInvalidOptions", err)
+	_, _, err := logscan.ScanLogs(context.Background(), []string{"../../testdata/logs"}, func() *lineCount { return &lineCount{} },
+		logscan.ScanOptions{Cache: openTestCache(t)})
+	if !errors.Is(err, logscan.ErrInvalidOptions) {
+		t.Errorf("ScanLogs with an aggregate that cannot be saved: %v, want logscan.ErrInvalidOptions", err)
 	}
 }
 
@@ -355,17 +357,17 @@ func TestCachePrune(t *testing.T) {
 	}
 	cache := openTestCache(t)
 	ctx := context.Background()
-	robots := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}, Cache: cache}
-	if _, err := Hosts(ctx, []string{dir}, robots); err != nil {
+	robots := logscan.ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}, Cache: cache}
+	if _, err := jobs.Hosts(ctx, []string{dir}, robots); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Hosts(ctx, []string{filepath.Join(dir, "c.log")}, ScanOptions{Cache: cache}); err != nil {
+	if _, err := jobs.Hosts(ctx, []string{filepath.Join(dir, "c.log")}, logscan.ScanOptions{Cache: cache}); err != nil {
 		t.Fatal(err)
 	}
-	queryDirs, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*"))
-	stale := filepath.Join(queryDirs[0], tmpPrefix+"crashed")
+	queryDirs, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*"))
+	stale := filepath.Join(queryDirs[0], logscan.TmpPrefix+"crashed")
 	os.WriteFile(stale, nil, 0o600)
-	long := time.Now().Add(-2 * staleTempAge)
+	long := time.Now().Add(-2 * logscan.StaleTempAge)
 	os.Chtimes(stale, long, long)
 
 	os.Remove(filepath.Join(dir, "a.log"))
@@ -375,7 +377,7 @@ func TestCachePrune(t *testing.T) {
 	}
 	// Renamed within it, as logrotate does: still there, for every query.
 	os.Rename(filepath.Join(dir, "c.log"), filepath.Join(dir, "c.log.1"))
-	ps, err := cache.Prune(ctx, PruneOptions{})
+	ps, err := cache.Prune(ctx, logscan.PruneOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,23 +389,23 @@ func TestCachePrune(t *testing.T) {
 	}
 	// An entry used since UsedSince stays, even if its input looks gone;
 	// MaxAge removes the others.
-	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*", "*-*"))
+	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*", "*-*"))
 	for _, e := range entries {
 		os.Chtimes(e, long, long) // used by earlier runs
 	}
 	start := time.Now()
-	res, err := Hosts(ctx, []string{dir}, robots)
+	res, err := jobs.Hosts(ctx, []string{dir}, robots)
 	if err != nil || res.Stats.Cache.Hits != 1 {
 		t.Fatalf("after renaming c.log: %v, %+v; want c.log.1 from the cache", err, res.Stats.Cache)
 	}
 	os.Rename(filepath.Join(dir, "c.log.1"), filepath.Join(t.TempDir(), "c.log.2"))
-	if ps, _ := cache.Prune(ctx, PruneOptions{UsedSince: start}); ps.Kept != 1 || ps.Removed != 1 {
+	if ps, _ := cache.Prune(ctx, logscan.PruneOptions{UsedSince: start}); ps.Kept != 1 || ps.Removed != 1 {
 		t.Errorf("prune keeping this run's entries: %+v, want the one used kept, the other removed", ps)
 	}
-	if ps, _ := cache.Prune(ctx, PruneOptions{MaxAge: time.Nanosecond}); ps.Kept != 0 || ps.Removed != 1 {
+	if ps, _ := cache.Prune(ctx, logscan.PruneOptions{MaxAge: time.Nanosecond}); ps.Kept != 0 || ps.Removed != 1 {
 		t.Errorf("prune with a tiny MaxAge: %+v, want the last one removed", ps)
 	}
-	if left, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*")); len(left) != 0 {
 		t.Errorf("query directories left empty are still there: %q", left)
 	}
 }
@@ -415,17 +417,17 @@ func TestCachePruneShortEntries(t *testing.T) {
 	dir := t.TempDir()
 	appendFile(t, filepath.Join(dir, "a.log"), cacheLines(0, 70, 1))
 	cache := openTestCache(t)
-	if _, err := Hosts(context.Background(), []string{dir}, ScanOptions{Cache: cache}); err != nil {
+	if _, err := jobs.Hosts(context.Background(), []string{dir}, logscan.ScanOptions{Cache: cache}); err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*", "*-*"))
+	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*", "*-*"))
 	data, _ := os.ReadFile(entries[0])
 	long := time.Now().Add(-time.Hour)
 	for i := range min(len(data), 200) {
 		os.MkdirAll(filepath.Dir(entries[0]), 0o700) // an empty query directory is pruned too
 		os.WriteFile(entries[0], data[:i], 0o600)
 		os.Chtimes(entries[0], long, long)
-		ps, err := cache.Prune(context.Background(), PruneOptions{})
+		ps, err := cache.Prune(context.Background(), logscan.PruneOptions{})
 		if err != nil || ps.Kept+ps.Removed != 1 || i < 60 && ps.Removed != 1 {
 			t.Fatalf("entry cut to %d bytes: %+v, %v; want it pruned, or kept once its path is whole", i, ps, err)
 		}
@@ -450,7 +452,7 @@ func TestCacheFileRewrittenWhileRead(t *testing.T) {
 			f.Close()
 		}
 	})
-	res, err := Hosts(context.Background(), []string{dir}, ScanOptions{Cache: cache, Progress: progress, Workers: 1})
+	res, err := jobs.Hosts(context.Background(), []string{dir}, logscan.ScanOptions{Cache: cache, Progress: progress, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,58 +465,3 @@ type progressFunc func(int64)
 
 func (progressFunc) Start(int64)   {}
 func (f progressFunc) Add(n int64) { f(n) }
-
-// An entry decodes to what was encoded; its query must match.
-func TestCacheEntryRoundTrip(t *testing.T) {
-	q := &cacheQuery{id: [32]byte{1}}
-	e := &cacheEntry{dev: 3, ino: 1 << 40, size: 12345, mtime: -time.Now().UnixNano(), hasMtime: true, sample: [32]byte{9},
-		resumable: true, path: "/var/log/a", format: "combined", partial: []byte("\x01\x02ab")}
-	e.stats.Lines, e.stats.Matched, e.stats.Malformed, e.stats.Bytes = 10, 7, 1, 999
-	e.stats.rejected[0] = 2 // the status stage
-	data := q.encode(e)
-	got, err := q.decode(data, "a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprintf("%+v", *got) != fmt.Sprintf("%+v", *e) {
-		t.Errorf("round trip:\n got %+v\nwant %+v", *got, *e)
-	}
-	if _, err := (&cacheQuery{id: [32]byte{2}}).decode(data, "a"); err == nil {
-		t.Error("an entry of another query decoded")
-	}
-	for i := range data {
-		if _, err := q.decode(data[:i], "a"); err == nil {
-			t.Fatalf("entry cut at %d of %d bytes decoded", i, len(data))
-		}
-	}
-}
-
-// FuzzCacheDecode: no bytes make decoding an entry or a partial panic, and
-// partials that decode encode back to a fixed point.
-func FuzzCacheDecode(f *testing.F) {
-	q := &cacheQuery{id: [32]byte{1}}
-	set := NewHostSet()
-	set.hosts["192.0.2.1"], set.hosts["example.org"] = struct{}{}, struct{}{}
-	hostsPartial, _ := set.AppendPartial(nil)
-	c := &Counter{by: []CountField{ByHost, ByStatus}, counts: map[string]*tally{"\x02\x00\xc0\x00\x02\x01\x00\x01\x02404\x00\x01": {3, 4}}}
-	countPartial, _ := c.AppendPartial(nil)
-	f.Add(q.encode(&cacheEntry{path: "/x", partial: hostsPartial}))
-	f.Add(hostsPartial)
-	f.Add(countPartial)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		q.decode(data, "x")
-		hs := NewHostSet()
-		if hs.ReadPartial(data) == nil {
-			again, _ := hs.AppendPartial(nil)
-			hs2 := NewHostSet()
-			if err := hs2.ReadPartial(again); err != nil || hs2.Len() != hs.Len() {
-				t.Fatalf("hosts partial does not round-trip: %v", err)
-			}
-		}
-		ct := &Counter{by: []CountField{ByHost, ByStatus}, counts: map[string]*tally{}}
-		if ct.ReadPartial(data) == nil {
-			res := &CountResult{By: ct.by, rows: CountOrder{}.apply(entries(ct.counts), ct.by)}
-			res.Rows() // decodes every key: must not panic
-		}
-	})
-}

@@ -65,7 +65,7 @@ func (s *logScanner[A]) usable(file *os.File, e *cacheEntry, id fileID) (whole, 
 	default:
 		return false, false
 	}
-	sum, err := sampleHash(file, e.size)
+	sum, err := SampleHash(file, e.size)
 	if err != nil || sum != e.sample {
 		return false, false
 	}
@@ -196,7 +196,7 @@ func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cacheEn
 	if e.partial, ok = any(out.agg).(PartialCodec).AppendPartial(nil); !ok {
 		return
 	}
-	if e.sample, err = sampleHash(file, e.size); err != nil {
+	if e.sample, err = SampleHash(file, e.size); err != nil {
 		return
 	}
 	e.path, _ = filepath.Abs(in.Path)

@@ -65,7 +65,7 @@ func TestChangedWhileRead(t *testing.T) {
 				return func() { hookErr = f(path) }
 			}
 			opts := ScanOptions{Workers: 1, Progress: &onRead{start: hook(tc.start), add: hook(tc.add)}}
-			res, err := Count(context.Background(), []string{path}, CountOptions{By: []CountField{ByStatus}}, opts)
+			res, err := testHosts(context.Background(), []string{path}, opts)
 			if hookErr != nil {
 				t.Fatal(hookErr)
 			}

@@ -13,7 +13,7 @@ import (
 // each input read has its FileStats.
 func TestFilterStageCounts(t *testing.T) {
 	opts := ScanOptions{Filter: filter.Filter{Statuses: []string{"200"}, Paths: []string{"/robots.txt"}}}
-	res, err := Hosts(context.Background(), []string{"../../testdata/logs"}, opts)
+	res, err := testHosts(context.Background(), []string{"../../testdata/logs"}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestFilterFuncRejected(t *testing.T) {
 	opts := ScanOptions{Filter: filter.Filter{Statuses: []string{"200"}, Funcs: []filter.Func{notGet}}, Cache: cache}
 	var first map[string]int64
 	for run := range 2 {
-		res, err := Hosts(context.Background(), []string{"../../testdata/logs"}, opts)
+		res, err := testHosts(context.Background(), []string{"../../testdata/logs"}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -110,7 +110,7 @@ func FindInputs(paths []string, sel Selection) ([]Input, []*mapreduce.InputError
 			add(Input{Path: filepath.Clean(p), Size: sizeOf(info), listed: info}, info)
 		}
 	}
-	return sel.Shard.keep(inputs, failed)
+	return sel.Shard.Keep(inputs, failed)
 }
 
 // walkDir adds the files under root that sel keeps. Symbolic links to files

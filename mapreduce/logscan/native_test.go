@@ -91,10 +91,10 @@ func TestNativeDecompressorAnswersAsGo(t *testing.T) {
 			t.Fatal(err)
 		}
 		opts := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
-		want, werr := Hosts(context.Background(), []string{path}, opts)
+		want, werr := testHosts(context.Background(), []string{path}, opts)
 		for dname, stage := range decompressors {
 			opts.Decompressor = Decompressor{Command: stage}
-			got, gerr := Hosts(context.Background(), []string{path}, opts)
+			got, gerr := testHosts(context.Background(), []string{path}, opts)
 			if fmt.Sprint(gerr) != fmt.Sprint(werr) {
 				t.Errorf("%s with %s: error %v, Go's %v", name, dname, gerr, werr)
 				continue
@@ -209,7 +209,7 @@ func TestDecompressorSpareCoresOnly(t *testing.T) {
 			os.WriteFile(tc.paths[1], nativeCases(t)["one member"], 0o644)
 		}
 		os.Remove(marker)
-		res, err := Hosts(context.Background(), tc.paths, ScanOptions{Workers: tc.workers, Decompressor: d})
+		res, err := testHosts(context.Background(), tc.paths, ScanOptions{Workers: tc.workers, Decompressor: d})
 		if err != nil || len(res.Hosts) == 0 {
 			t.Fatalf("%d workers: %v, %v", tc.workers, res, err)
 		}
@@ -239,7 +239,7 @@ func TestNativeFallbackProgress(t *testing.T) {
 		}
 		var p addedProgress
 		opts := ScanOptions{Progress: &p, Decompressor: Decompressor{Command: subproc.Stage{"gzip", "-dc"}}}
-		Hosts(context.Background(), []string{path}, opts)
+		testHosts(context.Background(), []string{path}, opts)
 		if got, want := p.total.Load(), int64(len(cases[name])); got != want {
 			t.Errorf("%s: progress counted %d bytes, the file has %d", name, got, want)
 		}
@@ -257,7 +257,7 @@ func TestNativeSkipsPipes(t *testing.T) {
 	if err := os.WriteFile(file, content, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	want, err := Hosts(context.Background(), []string{file}, ScanOptions{})
+	want, err := testHosts(context.Background(), []string{file}, ScanOptions{})
 	if err != nil || len(want.Hosts) == 0 {
 		t.Fatal(want, err)
 	}
@@ -272,11 +272,11 @@ func TestNativeSkipsPipes(t *testing.T) {
 		}
 	}()
 	d := Decompressor{Command: subproc.Stage{"sh", "-c", "exec cat >/dev/null"}} // would lose everything
-	var got *HostsResult
+	var got *testHostsResult
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		got, err = Hosts(context.Background(), []string{fifo}, ScanOptions{Decompressor: d})
+		got, err = testHosts(context.Background(), []string{fifo}, ScanOptions{Decompressor: d})
 	}()
 	select {
 	case <-done:

@@ -90,17 +90,17 @@ func TestNotAnAccessLogNamed(t *testing.T) {
 			if tc.format == nil {
 				paths = append(paths, "../../testdata/logs/access.log")
 			}
-			res, err := Hosts(context.Background(), paths, ScanOptions{Format: tc.format})
+			res, err := testHosts(context.Background(), paths, ScanOptions{Format: tc.format})
 			var failed *mapreduce.FailedInputs
 			if !errors.As(err, &failed) || len(failed.Errs) != 1 || !errors.Is(err, logparse.ErrNotAccessLog) {
-				t.Fatalf("Hosts(%s) error = %v, want it failed as not an access log", tc.name, err)
+				t.Fatalf("testHosts(%s) error = %v, want it failed as not an access log", tc.name, err)
 			}
 			msg := failed.Errs[0].Error()
 			if !strings.HasPrefix(msg, tc.path+": ") || !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
-				t.Errorf("Hosts(%s) error = %q, want one line naming %s and saying %q", tc.name, msg, tc.path, tc.want)
+				t.Errorf("testHosts(%s) error = %q, want one line naming %s and saying %q", tc.name, msg, tc.path, tc.want)
 			}
 			if res == nil || res.Stats.Inputs != len(paths)-1 {
-				t.Errorf("Hosts(%s): the other input was not read", tc.name)
+				t.Errorf("testHosts(%s): the other input was not read", tc.name)
 			}
 		})
 	}

@@ -128,18 +128,18 @@ func TestScanFIFOCancelled(t *testing.T) {
 			time.AfterFunc(100*time.Millisecond, cancel)
 			done := make(chan error, 1)
 			go func() {
-				_, err := Hosts(ctx, []string{fifo}, opts)
+				_, err := testHosts(ctx, []string{fifo}, opts)
 				done <- err
 			}()
 			select {
 			case err := <-done:
 				if !errors.Is(err, context.Canceled) {
-					t.Errorf("Hosts(%s) cancelled = %v, want context.Canceled", fifo, err)
+					t.Errorf("testHosts(%s) cancelled = %v, want context.Canceled", fifo, err)
 				}
 			case <-time.After(2 * time.Second):
 				unblockFIFO(fifo)
 				<-done
-				t.Fatalf("Hosts(%s) still blocked opening the FIFO 2 s after ctx was cancelled", fifo)
+				t.Fatalf("testHosts(%s) still blocked opening the FIFO 2 s after ctx was cancelled", fifo)
 			}
 			checkNoReader(t, fifo)
 		})

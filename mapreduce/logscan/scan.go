@@ -89,8 +89,11 @@ type ScanOptions struct {
 	// are never cached. An aggregate can be cached when it implements
 	// PartialCodec; ScanLogs with another fails with ErrInvalidOptions.
 	Cache *Cache
+	// AnyOrder merges the inputs' aggregates as they finish rather than in
+	// input order (see mapreduce.Options.AnyOrder): for an Aggregate whose
+	// Merge is commutative, such as a count.
+	AnyOrder bool
 
-	anyOrder bool // merge partials as they finish (Count with Top: see Options.AnyOrder)
 	// parsers is how many goroutines parse an input that a Decompressor
 	// inflates (see scanLinesParallel).
 	parsers  int
@@ -244,7 +247,7 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 		if !ok {
 			return zero, Stats{}, fmt.Errorf("%w: %T cannot be cached: it does not implement PartialCodec", ErrInvalidOptions, zero)
 		}
-		if cache, err = opts.Cache.forQuery("build " + strconv.Quote(buildID()) + "\n" + queryDescription(codec.PartialKind(), opts)); err != nil {
+		if cache, err = opts.Cache.forQuery("build " + strconv.Quote(BuildID()) + "\n" + QueryDescription(codec.PartialKind(), opts)); err != nil {
 			return zero, Stats{}, err
 		}
 	}
@@ -275,7 +278,7 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 		Reduce: s.reduce,
 		Name:   func(in Input) string { return in.Path },
 	}
-	res, err := mapreduce.Run(ctx, inputs, job, mapreduce.Options{Workers: opts.Workers, FailFast: opts.FailFast, AnyOrder: opts.anyOrder})
+	res, err := mapreduce.Run(ctx, inputs, job, mapreduce.Options{Workers: opts.Workers, FailFast: opts.FailFast, AnyOrder: opts.AnyOrder})
 	var fi *mapreduce.FailedInputs
 	if errors.As(err, &fi) {
 		failed, err = append(failed, fi.Errs...), nil

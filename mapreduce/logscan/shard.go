@@ -62,10 +62,10 @@ func PlanShards(inputs []Input, n int) []int {
 	return shardOf
 }
 
-// keep keeps the inputs of one shard, in their order, and the
+// Keep keeps the inputs of one shard, in their order, and the
 // failures to report: shard 0 reports those, so that N shards do not
 // report one unreadable path N times.
-func (s Shard) keep(inputs []Input, failed []*mapreduce.InputError) ([]Input, []*mapreduce.InputError, error) {
+func (s Shard) Keep(inputs []Input, failed []*mapreduce.InputError) ([]Input, []*mapreduce.InputError, error) {
 	if s.Count == 0 {
 		return inputs, failed, nil
 	}

@@ -56,29 +56,30 @@ func TestStatsSpan(t *testing.T) {
 	for _, workers := range []int{1, 2} {
 		opts := missing
 		opts.Workers = workers
-		res, err := Hosts(ctx, []string{dir}, opts)
+		res, err := testHosts(ctx, []string{dir}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Stats.Matched != 0 || res.Stats.Rejected()["time"] != 3 {
-			t.Errorf("Hosts(--since 2027) matched %d, rejected %v; want 0, 3 by time", res.Stats.Matched, res.Stats.Rejected())
+			t.Errorf("testHosts(--since 2027) matched %d, rejected %v; want 0, 3 by time", res.Stats.Matched, res.Stats.Rejected())
 		}
 		checkSpan(t, "Hosts --since 2027", res.Stats, true)
 	}
-	// Count by day reads the time: its span is kept without a window.
-	res, err := Count(ctx, []string{dir}, CountOptions{By: []CountField{ByDay}}, ScanOptions{Filter: filter.Filter{Statuses: []string{"404"}}})
+	// An aggregate that reads the time (a count by day): its span is kept
+	// without a window.
+	_, st, err := ScanLogs(ctx, []string{dir}, newTestTimeReader, ScanOptions{Filter: filter.Filter{Statuses: []string{"404"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSpan(t, "Count --by day --status 404", res.Stats, true)
+	checkSpan(t, "a time reader, --status 404", st, true)
 	// Nothing reads the time: it is not converted, and Span says so.
-	hosts, err := Hosts(ctx, []string{dir}, ScanOptions{})
+	hosts, err := testHosts(ctx, []string{dir}, ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkSpan(t, "Hosts without a window", hosts.Stats, false)
 	// WriteRecords always reads it.
-	st, err := WriteRecords(ctx, []string{dir}, &bytes.Buffer{}, RecordOutput{}, missing)
+	st, err = WriteRecords(ctx, []string{dir}, &bytes.Buffer{}, RecordOutput{}, missing)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func TestStatsSpanFromCache(t *testing.T) {
 	}
 	opts := ScanOptions{Cache: cache, Filter: filter.Filter{Until: spanFirst.Add(-time.Hour)}}
 	for _, run := range []string{"first run", "from the cache"} {
-		res, err := Hosts(context.Background(), []string{dir}, opts)
+		res, err := testHosts(context.Background(), []string{dir}, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,12 +116,12 @@ func TestStatsStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Hosts(context.Background(), []string{path}, ScanOptions{})
+	res, err := testHosts(context.Background(), []string{path}, ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Stats.Stored != info.Size() || res.Stats.Bytes != int64(len(spanLines)) {
-		t.Errorf("Hosts(gzip).Stats Stored, Bytes = %d, %d; want the file's size %d, the text's %d",
+		t.Errorf("testHosts(gzip).Stats Stored, Bytes = %d, %d; want the file's size %d, the text's %d",
 			res.Stats.Stored, res.Stats.Bytes, info.Size(), len(spanLines))
 	}
 }
@@ -153,7 +154,7 @@ func TestInputProgress(t *testing.T) {
 	size += int64(len("\x1f\x8b not gzip"))
 	run := map[string]func(p Progress) error{
 		"Hosts": func(p Progress) error {
-			_, err := Hosts(context.Background(), []string{dir}, ScanOptions{Progress: p, Workers: 2})
+			_, err := testHosts(context.Background(), []string{dir}, ScanOptions{Progress: p, Workers: 2})
 			return err
 		},
 		"WriteRecords": func(p Progress) error {

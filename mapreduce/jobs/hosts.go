@@ -1,7 +1,8 @@
-package logscan
+package jobs
 
 import (
 	"context"
+	"github.com/logmr/logmr/mapreduce/logscan"
 
 	"github.com/logmr/logmr/logparse"
 )
@@ -62,15 +63,15 @@ func (s *HostSet) Fields() logparse.Fields { return 0 }
 // HostsResult is the answer of Hosts.
 type HostsResult struct {
 	Hosts []string // sorted, see HostSet.Sorted
-	Stats Stats
+	Stats logscan.Stats
 }
 
 // Hosts returns the distinct client hosts of the records in the inputs that
 // paths name which pass opts.Filter: the classic map-reduce job, mapping
 // each file to its host set and reducing by union. Errors are as for
 // ScanLogs: with a *mapreduce.FailedInputs the result covers the other inputs.
-func Hosts(ctx context.Context, paths []string, opts ScanOptions) (*HostsResult, error) {
-	set, stats, err := ScanLogs(ctx, paths, NewHostSet, opts)
+func Hosts(ctx context.Context, paths []string, opts logscan.ScanOptions) (*HostsResult, error) {
+	set, stats, err := logscan.ScanLogs(ctx, paths, NewHostSet, opts)
 	if set == nil {
 		return nil, err
 	}

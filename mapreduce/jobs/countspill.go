@@ -1,4 +1,4 @@
-package logscan
+package jobs
 
 import (
 	"bufio"

@@ -1,10 +1,11 @@
-package logscan
+package jobs
 
 import (
 	"context"
 	"errors"
 	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"maps"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
-var robots = ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
+var robots = logscan.ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}}
 
 // The known answer of ../testdata/logs, worked out by hand from the files
 // (see the comments in TestHostsTestdata).
@@ -37,7 +38,7 @@ var testdataRobotsHosts = []string{
 
 func TestHostsTestdata(t *testing.T) {
 	for _, workers := range []int{1, 2, 8} {
-		res, err := Hosts(context.Background(), []string{"../../testdata/logs"}, ScanOptions{
+		res, err := Hosts(context.Background(), []string{"../../testdata/logs"}, logscan.ScanOptions{
 			Filter: robots.Filter, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
@@ -47,7 +48,7 @@ func TestHostsTestdata(t *testing.T) {
 		}
 		// 23 lines; malformed: access.log lines 5 (unterminated agent), 6 (day 32),
 		// 7 (status 2O0), 8 (not a log line); 11 robots lines among the rest.
-		want := Stats{Inputs: 4, Lines: 23, Matched: 11, Malformed: 4}
+		want := logscan.Stats{Inputs: 4, Lines: 23, Matched: 11, Malformed: 4}
 		got := res.Stats
 		got.Bytes, got.Examples = 0, nil
 		if !equalStats(got, want) {
@@ -59,7 +60,7 @@ func TestHostsTestdata(t *testing.T) {
 	}
 }
 
-func equalStats(a, b Stats) bool {
+func equalStats(a, b logscan.Stats) bool {
 	return a.Inputs == b.Inputs && a.Lines == b.Lines && a.Matched == b.Matched &&
 		a.Malformed == b.Malformed && a.Bytes == b.Bytes
 }
@@ -98,7 +99,7 @@ func TestHostsGeneratedCorpus(t *testing.T) {
 	want := slices.Collect(maps.Keys(truth.RobotsHosts))
 	logparse.SortHosts(want)
 	for workers := 1; workers <= 8; workers++ {
-		res, err := Hosts(context.Background(), []string{dir}, ScanOptions{Filter: robots.Filter, Workers: workers})
+		res, err := Hosts(context.Background(), []string{dir}, logscan.ScanOptions{Filter: robots.Filter, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +168,7 @@ func TestHostsProgressCountsStoredBytes(t *testing.T) {
 		size += info.Size()
 	}
 	p := &countingProgress{}
-	if _, err := Hosts(context.Background(), []string{dir}, ScanOptions{Progress: p}); err != nil {
+	if _, err := Hosts(context.Background(), []string{dir}, logscan.ScanOptions{Progress: p}); err != nil {
 		t.Fatal(err)
 	}
 	if p.total.Load() != size || p.added.Load() != size {
@@ -181,14 +182,14 @@ func TestHostsCancelledStopsAndLeaksNothing(t *testing.T) {
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Hosts(ctx, []string{dir}, ScanOptions{Workers: 4})
+	_, err := Hosts(ctx, []string{dir}, logscan.ScanOptions{Workers: 4})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Hosts(cancelled) error = %v, want context.Canceled", err)
 	}
 	// Cancel mid-run too: the progress callback cancels after the first read.
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	_, err = Hosts(ctx, []string{dir}, ScanOptions{Workers: 4, Progress: cancelOnAdd{cancel}})
+	_, err = Hosts(ctx, []string{dir}, logscan.ScanOptions{Workers: 4, Progress: cancelOnAdd{cancel}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Hosts(cancelled mid-run) error = %v, want context.Canceled", err)
 	}
@@ -205,7 +206,7 @@ func (c cancelOnAdd) Add(n int64) { c.cancel() }
 // the vhost as its host.
 func TestHostsVhostLines(t *testing.T) {
 	const vhostLog = "../../testdata/realdata/vhost_combined.log"
-	res, err := Hosts(context.Background(), []string{vhostLog}, ScanOptions{})
+	res, err := Hosts(context.Background(), []string{vhostLog}, logscan.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestHostsVhostLines(t *testing.T) {
 	}
 	// Named explicitly, a format none of the lines is in fails the input:
 	// an empty answer with exit 0 would hide the mistake.
-	res, err = Hosts(context.Background(), []string{vhostLog}, ScanOptions{Format: logparse.Combined})
+	res, err = Hosts(context.Background(), []string{vhostLog}, logscan.ScanOptions{Format: logparse.Combined})
 	var failed *mapreduce.FailedInputs
 	if !errors.As(err, &failed) || len(failed.Errs) != 1 || !errors.Is(err, logparse.ErrNotAccessLog) {
 		t.Fatalf("Hosts(vhost_combined.log as combined) error = %v, want it failed as not an access log", err)
@@ -232,7 +233,7 @@ func TestHostsNotAnAccessLog(t *testing.T) {
 	if err := os.WriteFile(notes, []byte("shopping list\nmilk\neggs\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Hosts(context.Background(), []string{notes, "../../testdata/logs/access.log.1"}, ScanOptions{})
+	res, err := Hosts(context.Background(), []string{notes, "../../testdata/logs/access.log.1"}, logscan.ScanOptions{})
 	var failed *mapreduce.FailedInputs
 	if !errors.As(err, &failed) || len(failed.Errs) != 1 || !errors.Is(failed.Errs[0], logparse.ErrNotAccessLog) ||
 		!strings.Contains(failed.Errs[0].Error(), notes) {

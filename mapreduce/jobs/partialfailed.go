@@ -1,9 +1,10 @@
-package logscan
+package jobs
 
 import (
 	"cmp"
 	"errors"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"slices"
 )
 
@@ -45,13 +46,13 @@ func (p *Partial) failedErr() error {
 // partialFailures records a shard's failures with their Order. all is
 // every input of the split, listed failures the number of failures of
 // listing them (reported by shard 0 only, but counted by every shard).
-func partialFailures(failed []*mapreduce.InputError, all []Input, listed int) []PartialFailure {
+func partialFailures(failed []*mapreduce.InputError, all []logscan.Input, listed int) []PartialFailure {
 	if len(failed) == 0 {
 		return nil
 	}
 	// One run reads the inputs largest first (ScanLogs), so reports them so.
 	bySize := slices.Clone(all)
-	slices.SortStableFunc(bySize, func(a, b Input) int { return cmp.Compare(b.Size, a.Size) })
+	slices.SortStableFunc(bySize, func(a, b logscan.Input) int { return cmp.Compare(b.Size, a.Size) })
 	rank := make(map[string]int, len(bySize))
 	for i, in := range bySize {
 		rank[in.Path] = listed + i

@@ -1,8 +1,9 @@
-package logscan
+package jobs
 
 import (
 	"cmp"
 	"fmt"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"slices"
 	"strings"
 	"time"
@@ -41,20 +42,20 @@ type CountOrder struct {
 
 func (o CountOrder) check(by []CountField) error {
 	if o.Top < 0 {
-		return fmt.Errorf("%w: top %d: want 0 (all) or more", ErrInvalidOptions, o.Top)
+		return fmt.Errorf("%w: top %d: want 0 (all) or more", logscan.ErrInvalidOptions, o.Top)
 	}
 	if o.Sort != SortAuto && !slices.Contains(CountSorts, o.Sort) {
-		return fmt.Errorf("%w: unknown count sort %q (want one of %v)", ErrInvalidOptions, o.Sort, CountSorts)
+		return fmt.Errorf("%w: unknown count sort %q (want one of %v)", logscan.ErrInvalidOptions, o.Sort, CountSorts)
 	}
 	if len(o.Per) > 0 && o.Top == 0 {
-		return fmt.Errorf("%w: per %v needs a top: the top of each group", ErrInvalidOptions, o.Per)
+		return fmt.Errorf("%w: per %v needs a top: the top of each group", logscan.ErrInvalidOptions, o.Per)
 	}
 	for i, f := range o.Per {
 		if !slices.Contains(by, f) {
-			return fmt.Errorf("%w: per field %q is not one of the count's fields %v", ErrInvalidOptions, f, by)
+			return fmt.Errorf("%w: per field %q is not one of the count's fields %v", logscan.ErrInvalidOptions, f, by)
 		}
 		if slices.Contains(o.Per[:i], f) {
-			return fmt.Errorf("%w: per field %q given twice", ErrInvalidOptions, f)
+			return fmt.Errorf("%w: per field %q given twice", logscan.ErrInvalidOptions, f)
 		}
 	}
 	return nil

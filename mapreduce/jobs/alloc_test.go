@@ -1,4 +1,4 @@
-package logscan
+package jobs
 
 import (
 	"github.com/logmr/logmr/logparse/filter"

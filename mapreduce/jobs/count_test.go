@@ -1,8 +1,9 @@
-package logscan
+package jobs
 
 import (
 	"context"
 	"errors"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"os"
 	"slices"
 	"testing"
@@ -81,8 +82,8 @@ func TestCountOptionErrors(t *testing.T) {
 		"twice":         {By: []CountField{ByHost, ByHost}},
 		"negative top":  {By: []CountField{ByHost}, Top: -1},
 	} {
-		if _, err := Count(context.Background(), []string{"../../testdata/logs"}, co, ScanOptions{}); !errors.Is(err, ErrInvalidOptions) {
-			t.Errorf("%s: %v, want ErrInvalidOptions", name, err)
+		if _, err := Count(context.Background(), []string{"../../testdata/logs"}, co, logscan.ScanOptions{}); !errors.Is(err, logscan.ErrInvalidOptions) {
+			t.Errorf("%s: %v, want logscan.ErrInvalidOptions", name, err)
 		}
 	}
 }
@@ -98,7 +99,7 @@ func TestCountTopSpills(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	by := []CountField{ByHost, ByStatus}
-	full, err := Count(context.Background(), []string{dir}, CountOptions{By: by}, ScanOptions{})
+	full, err := Count(context.Background(), []string{dir}, CountOptions{By: by}, logscan.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestCountTopSpills(t *testing.T) {
 	}
 	for _, workers := range []int{1, 3} {
 		for _, top := range []int{1, 25, full.Len() + 10} {
-			res, err := Count(context.Background(), []string{dir}, CountOptions{By: by, Top: top, SpillKeys: 50}, ScanOptions{Workers: workers})
+			res, err := Count(context.Background(), []string{dir}, CountOptions{By: by, Top: top, SpillKeys: 50}, logscan.ScanOptions{Workers: workers})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -120,12 +121,12 @@ func TestCountTopSpills(t *testing.T) {
 	// Sorting comes after the top is chosen: spilled or not, the same rows.
 	for _, sort := range []CountSort{SortKey, SortBytes} {
 		co := CountOptions{By: by, Top: 25, Sort: sort}
-		want, err := Count(context.Background(), []string{dir}, co, ScanOptions{})
+		want, err := Count(context.Background(), []string{dir}, co, logscan.ScanOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		co.SpillKeys = 50
-		res, err := Count(context.Background(), []string{dir}, co, ScanOptions{Workers: 3})
+		res, err := Count(context.Background(), []string{dir}, co, logscan.ScanOptions{Workers: 3})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package logscan
+package jobs
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"os"
 	"path/filepath"
@@ -22,12 +23,12 @@ func TestPartialFilesRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	generate(t, dir, 5, 1)
 	ctx := context.Background()
-	wantHosts, err := Hosts(ctx, []string{dir}, ScanOptions{})
+	wantHosts, err := Hosts(ctx, []string{dir}, logscan.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	co := CountOptions{By: []CountField{ByStatus, ByHost}}
-	wantCount, err := Count(ctx, []string{dir}, co, ScanOptions{})
+	wantCount, err := Count(ctx, []string{dir}, co, logscan.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestPartialFilesRoundTrip(t *testing.T) {
 		var hosts, counts []*Partial
 		var names []string
 		for i := range n {
-			opts := ScanOptions{Selection: Selection{Shard: Shard{i, n}}}
+			opts := logscan.ScanOptions{Selection: logscan.Selection{Shard: logscan.Shard{Index: i, Count: n}}}
 			hp, _, err := HostsPartial(ctx, []string{dir}, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -68,7 +69,7 @@ func TestPartialFilesRoundTrip(t *testing.T) {
 			t.Errorf("%d shards: top 3 of the merge differ", n)
 		}
 	}
-	p, _, _ := HostsPartial(ctx, []string{dir}, ScanOptions{})
+	p, _, _ := HostsPartial(ctx, []string{dir}, logscan.ScanOptions{})
 	var b bytes.Buffer
 	p.WriteTo(&b)
 	data := b.Bytes()
@@ -99,7 +100,7 @@ func TestPartialCarriesFailedInputs(t *testing.T) {
 	os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "dangling.log"))
 	ctx := context.Background()
 	co := CountOptions{By: []CountField{ByHost}}
-	want, err := Count(ctx, []string{dir}, co, ScanOptions{})
+	want, err := Count(ctx, []string{dir}, co, logscan.ScanOptions{})
 	var wantFailed *mapreduce.FailedInputs
 	if !errors.As(err, &wantFailed) || len(wantFailed.Errs) != 3 {
 		t.Fatalf("Count: %v, want 3 failed inputs", err)
@@ -108,7 +109,7 @@ func TestPartialCarriesFailedInputs(t *testing.T) {
 		var parts []*Partial
 		var names []string
 		for i := range n {
-			p, _, err := CountPartial(ctx, []string{dir}, co, ScanOptions{Selection: Selection{Shard: Shard{i, n}}})
+			p, _, err := CountPartial(ctx, []string{dir}, co, logscan.ScanOptions{Selection: logscan.Selection{Shard: logscan.Shard{Index: i, Count: n}}})
 			if p == nil || err != nil && !errors.As(err, new(*mapreduce.FailedInputs)) {
 				t.Fatalf("shard %d/%d: %v", i, n, err)
 			}
@@ -136,7 +137,7 @@ func TestPartialCarriesFailedInputs(t *testing.T) {
 // again, is refused; a change to its header numbers or its result is
 // refused as ErrPartialChanged.
 func TestPartialChecksum(t *testing.T) {
-	p, _, err := CountPartial(context.Background(), []string{"../../testdata/logs"}, CountOptions{By: []CountField{ByHost}}, ScanOptions{})
+	p, _, err := CountPartial(context.Background(), []string{"../../testdata/logs"}, CountOptions{By: []CountField{ByHost}}, logscan.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +187,9 @@ func FuzzReadPartial(f *testing.F) {
 		var p *Partial
 		var err error
 		if co == nil {
-			p, _, err = HostsPartial(context.Background(), []string{"../../testdata/logs"}, ScanOptions{})
+			p, _, err = HostsPartial(context.Background(), []string{"../../testdata/logs"}, logscan.ScanOptions{})
 		} else {
-			p, _, err = CountPartial(context.Background(), []string{"../../testdata/logs"}, *co, ScanOptions{})
+			p, _, err = CountPartial(context.Background(), []string{"../../testdata/logs"}, *co, logscan.ScanOptions{})
 		}
 		if err != nil {
 			f.Fatal(err)

@@ -1,9 +1,10 @@
-package logscan
+package jobs
 
 import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -125,8 +126,8 @@ func TestCountOrderCheck(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrInvalidOptions) || !strings.Contains(fmt.Sprint(err), tc.want) {
-				t.Errorf("check(%+v) = %v, want ErrInvalidOptions with %q", tc.order, err, tc.want)
+			if !errors.Is(err, logscan.ErrInvalidOptions) || !strings.Contains(fmt.Sprint(err), tc.want) {
+				t.Errorf("check(%+v) = %v, want logscan.ErrInvalidOptions with %q", tc.order, err, tc.want)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package logscan
+package jobs
 
 import (
 	"bufio"
@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"os"
 	"slices"
@@ -85,8 +86,8 @@ type Partial struct {
 }
 
 // Stats returns the counts of lines the partial covers.
-func (p *Partial) Stats() Stats {
-	return Stats{Inputs: len(p.Header.Inputs), Lines: p.Header.Lines, Matched: p.Header.Matched,
+func (p *Partial) Stats() logscan.Stats {
+	return logscan.Stats{Inputs: len(p.Header.Inputs), Lines: p.Header.Lines, Matched: p.Header.Matched,
 		Malformed: p.Header.Malformed, Bytes: p.Header.Bytes}
 }
 
@@ -95,7 +96,7 @@ func (p *Partial) Stats() Stats {
 // unsharded), to write with WriteTo and combine with MergePartials. Errors
 // are as for Hosts; the inputs of a *mapreduce.FailedInputs are also recorded in the
 // partial (see Partial.Failed), so that a merge reports them.
-func HostsPartial(ctx context.Context, paths []string, opts ScanOptions) (*Partial, Stats, error) {
+func HostsPartial(ctx context.Context, paths []string, opts logscan.ScanOptions) (*Partial, logscan.Stats, error) {
 	set, h, stats, err := scanPartial(ctx, paths, NewHostSet, opts)
 	if set == nil {
 		return nil, stats, err
@@ -106,9 +107,9 @@ func HostsPartial(ctx context.Context, paths []string, opts ScanOptions) (*Parti
 
 // CountPartial is Count, stopped before its final step (co.Top, Per and
 // Sort do not apply to a partial: all counts are kept); see HostsPartial.
-func CountPartial(ctx context.Context, paths []string, co CountOptions, opts ScanOptions) (*Partial, Stats, error) {
+func CountPartial(ctx context.Context, paths []string, co CountOptions, opts logscan.ScanOptions) (*Partial, logscan.Stats, error) {
 	if err := co.check(); err != nil {
-		return nil, Stats{}, err
+		return nil, logscan.Stats{}, err
 	}
 	co.Top, co.Per, co.Sort = 0, nil, SortAuto
 	counter, h, stats, err := scanPartial(ctx, paths, co.counters(nil), opts)
@@ -122,45 +123,45 @@ func CountPartial(ctx context.Context, paths []string, co CountOptions, opts Sca
 // scanPartial scans the inputs of the shard opts names and fills in what a
 // header says of them.
 func scanPartial[A interface {
-	Aggregate[A]
-	PartialCodec
-}](ctx context.Context, paths []string, newAggregate func() A, opts ScanOptions) (A, PartialHeader, Stats, error) {
+	logscan.Aggregate[A]
+	logscan.PartialCodec
+}](ctx context.Context, paths []string, newAggregate func() A, opts logscan.ScanOptions) (A, PartialHeader, logscan.Stats, error) {
 	var zero A
 	shard := opts.Selection.Shard
 	sel := opts.Selection
-	sel.Shard = Shard{}
-	all, failed, err := FindInputs(paths, sel)
+	sel.Shard = logscan.Shard{}
+	all, failed, err := logscan.FindInputs(paths, sel)
 	if err != nil {
-		return zero, PartialHeader{}, Stats{}, err
+		return zero, PartialHeader{}, logscan.Stats{}, err
 	}
 	listed := len(failed)
-	mine, failed, err := shard.keep(all, failed)
+	mine, failed, err := shard.Keep(all, failed)
 	if err != nil {
-		return zero, PartialHeader{}, Stats{}, err
+		return zero, PartialHeader{}, logscan.Stats{}, err
 	}
 	if opts.FailFast && len(failed) > 0 {
-		return zero, PartialHeader{}, Stats{}, failed[0]
+		return zero, PartialHeader{}, logscan.Stats{}, failed[0]
 	}
 	files := make([]string, len(mine))
 	for i, in := range mine {
 		files[i] = in.Path
 	}
-	opts.Selection = Selection{} // the files, named, are taken as they are
-	agg, stats, err := ScanLogs(ctx, files, newAggregate, opts)
+	opts.Selection = logscan.Selection{} // the files, named, are taken as they are
+	agg, stats, err := logscan.ScanLogs(ctx, files, newAggregate, opts)
 	var fi *mapreduce.FailedInputs
 	if errors.As(err, &fi) {
 		failed, err = append(failed, fi.Errs...), nil
 	}
 	if err != nil {
-		return zero, PartialHeader{}, Stats{}, err
+		return zero, PartialHeader{}, logscan.Stats{}, err
 	}
 	if len(failed) > 0 {
 		err = &mapreduce.FailedInputs{Errs: failed}
 	}
 	h := PartialHeader{
 		Version:    PartialVersion,
-		Tool:       buildID(),
-		QueryText:  queryDescription(agg.PartialKind(), opts),
+		Tool:       logscan.BuildID(),
+		QueryText:  logscan.QueryDescription(agg.PartialKind(), opts),
 		ShardCount: max(shard.Count, 1),
 		Shards:     []int{shard.Index},
 		Plan:       planFingerprint(all),
@@ -184,7 +185,7 @@ func scanPartial[A interface {
 }
 
 // planFingerprint hashes the inputs of a split, in a set order.
-func planFingerprint(inputs []Input) string {
+func planFingerprint(inputs []logscan.Input) string {
 	lines := make([]string, len(inputs))
 	for i, in := range inputs {
 		lines[i] = fmt.Sprintf("%q %d\n", in.Path, in.Size)
@@ -206,7 +207,7 @@ func sampleOf(path string) string {
 	if err != nil {
 		return ""
 	}
-	sum, err := sampleHash(f, info.Size())
+	sum, err := logscan.SampleHash(f, info.Size())
 	if err != nil {
 		return ""
 	}
@@ -486,7 +487,7 @@ func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 	slices.Sort(acc.Header.Shards)
 	slices.SortFunc(acc.Header.Inputs, func(a, b PartialInput) int { return strings.Compare(a.Path, b.Path) })
 	sortFailures(acc.Header.Failed)
-	acc.Header.Tool = buildID()
+	acc.Header.Tool = logscan.BuildID()
 	return acc, acc.failedErr()
 }
 

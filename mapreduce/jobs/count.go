@@ -1,10 +1,11 @@
-package logscan
+package jobs
 
 import (
 	"bytes"
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"hash/maphash"
 	"iter"
 	"slices"
@@ -70,7 +71,7 @@ type CountRow struct {
 // CountOptions.Sort (and Per) says.
 type CountResult struct {
 	By    []CountField
-	Stats Stats
+	Stats logscan.Stats
 	rows  []countEntry // sorted; their keys are decoded as they are read
 }
 
@@ -114,7 +115,7 @@ func (r *CountResult) Rows() []CountRow {
 // distinct keys, not with the input. With co.Top, a worker past
 // co.SpillKeys keys spills to disk (countspill.go), memory stays bounded
 // and the top N are still exact. Errors are as for ScanLogs.
-func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOptions) (*CountResult, error) {
+func Count(ctx context.Context, paths []string, co CountOptions, opts logscan.ScanOptions) (*CountResult, error) {
 	if err := co.check(); err != nil {
 		return nil, err
 	}
@@ -124,8 +125,8 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 	newCounter := co.counters(spills)
 	// With Top, merge partials as they finish: one waiting for a slow
 	// earlier input would keep its keys in memory, past any budget.
-	opts.anyOrder = co.Top > 0
-	counter, stats, err := ScanLogs(ctx, paths, newCounter, opts)
+	opts.AnyOrder = co.Top > 0
+	counter, stats, err := logscan.ScanLogs(ctx, paths, newCounter, opts)
 	if counter == nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts ScanOption
 }
 
 // result is the final step of a count: the rows o keeps, in its order.
-func (c *Counter) result(o CountOrder, stats Stats) (*CountResult, error) {
+func (c *Counter) result(o CountOrder, stats logscan.Stats) (*CountResult, error) {
 	if err := o.check(c.by); err != nil {
 		return nil, err
 	}
@@ -145,7 +146,7 @@ func (c *Counter) result(o CountOrder, stats Stats) (*CountResult, error) {
 		return &CountResult{By: c.by, rows: o.apply(entries(c.counts), c.by), Stats: stats}, nil
 	}
 	if len(o.Per) > 0 || o.Top == 0 { // never: only Top without Per spills
-		return nil, fmt.Errorf("%w: spilled counts need a top without per", ErrInvalidOptions)
+		return nil, fmt.Errorf("%w: spilled counts need a top without per", logscan.ErrInvalidOptions)
 	}
 	c.spill.write(c.counts)
 	c.counts = nil
@@ -176,6 +177,18 @@ func (c *Counter) Fields() logparse.Fields {
 
 // counters returns a maker of the Counters of one count, which share the
 // spill seed and registry.
+// NewCounterFunc returns a function that makes empty Counters by co.By:
+// the newAggregate of logscan.ScanLogs. Its Counters never spill (co.Top,
+// Per and Sort apply to a CountResult, not to a Counter). It fails as
+// Count does on bad fields.
+func NewCounterFunc(co CountOptions) (func() *Counter, error) {
+	if err := co.check(); err != nil {
+		return nil, err
+	}
+	co.Top, co.Per = 0, nil
+	return co.counters(nil), nil
+}
+
 func (co CountOptions) counters(spills *spillRegistry) func() *Counter {
 	loc := co.TZ
 	if loc == nil {
@@ -193,15 +206,15 @@ func (co CountOptions) counters(spills *spillRegistry) func() *Counter {
 
 func (co CountOptions) check() error {
 	if len(co.By) == 0 {
-		return fmt.Errorf("%w: count needs at least one field to group by", ErrInvalidOptions)
+		return fmt.Errorf("%w: count needs at least one field to group by", logscan.ErrInvalidOptions)
 	}
 	seen := map[CountField]bool{}
 	for _, f := range co.By {
 		if !slices.Contains(CountFields, f) {
-			return fmt.Errorf("%w: unknown count field %q (want one of %v)", ErrInvalidOptions, f, CountFields)
+			return fmt.Errorf("%w: unknown count field %q (want one of %v)", logscan.ErrInvalidOptions, f, CountFields)
 		}
 		if seen[f] {
-			return fmt.Errorf("%w: count field %q given twice", ErrInvalidOptions, f)
+			return fmt.Errorf("%w: count field %q given twice", logscan.ErrInvalidOptions, f)
 		}
 		seen[f] = true
 	}
