@@ -48,7 +48,7 @@ type PartialHeader struct {
 	Tool      string `json:"tool"`       // the build that wrote it
 	Query     string `json:"query"`      // hex SHA-256 of QueryText
 	QueryText string `json:"query_text"` // every option that changes a partial
-	Kind      string `json:"kind"`       // "hosts" or "count"
+	Kind      string `json:"kind"`       // "hosts", "count", or a kind of RegisterKind
 	// By is the count's fields.
 	By []CountField `json:"by,omitempty"`
 	// ShardCount is the N of --shard I/N, 1 without sharding; Shards are
@@ -77,13 +77,19 @@ type PartialInput struct {
 	Sample string `json:"sample"`
 }
 
-// A Partial is the mergeable result of Hosts or Count over some inputs:
-// the host set or the counts before their final step (sorting, top N).
+// A Partial is the mergeable result of an aggregate over some inputs: for
+// Hosts or Count, the host set or the counts before their final step
+// (sorting, top N).
 type Partial struct {
 	Header PartialHeader
-	hosts  *HostSet // for Kind "hosts"
-	counts *Counter // for Kind "count"
+	agg    logscan.PartialCodec // of the kind Header.Kind names
+	kind   *kindOps
 }
+
+// Aggregate returns the partial's aggregate: a *HostSet for kind "hosts",
+// a *Counter for "count", an A for a kind of RegisterKind[A]. It belongs
+// to the Partial: MergePartials adds to the first one's.
+func (p *Partial) Aggregate() logscan.PartialCodec { return p.agg }
 
 // Stats returns the counts of lines the partial covers.
 func (p *Partial) Stats() logscan.Stats {
@@ -97,12 +103,7 @@ func (p *Partial) Stats() logscan.Stats {
 // are as for Hosts; the inputs of a *mapreduce.FailedInputs are also recorded in the
 // partial (see Partial.Failed), so that a merge reports them.
 func HostsPartial(ctx context.Context, paths []string, opts logscan.ScanOptions) (*Partial, logscan.Stats, error) {
-	set, h, stats, err := scanPartial(ctx, paths, NewHostSet, opts)
-	if set == nil {
-		return nil, stats, err
-	}
-	h.Kind = "hosts"
-	return &Partial{Header: h, hosts: set}, stats, err
+	return ScanPartial(ctx, paths, "hosts", NewHostSet, opts)
 }
 
 // CountPartial is Count, stopped before its final step (co.Top, Per and
@@ -112,20 +113,37 @@ func CountPartial(ctx context.Context, paths []string, co CountOptions, opts log
 		return nil, logscan.Stats{}, err
 	}
 	co.Top, co.Per, co.Sort = 0, nil, SortAuto
-	counter, h, stats, err := scanPartial(ctx, paths, co.counters(nil), opts)
-	if counter == nil {
+	p, stats, err := ScanPartial(ctx, paths, "count", co.counters(nil), opts)
+	if p != nil {
+		p.Header.By = co.By
+	}
+	return p, stats, err
+}
+
+// ScanPartial is logscan.ScanLogs stopped before any final step, for a
+// partial-result file: it aggregates the inputs of opts.Selection.Shard
+// (every input when unsharded) and returns their partial of the given
+// kind, to write with WriteTo and combine with MergePartials. A reader
+// needs the kind registered (RegisterKind; "hosts" and "count" are). Errors
+// are as for ScanLogs; the inputs of a *mapreduce.FailedInputs are also
+// recorded in the partial (see Partial.Failed), so that a merge reports
+// them.
+func ScanPartial[A PartialAggregate[A]](ctx context.Context, paths []string, kind string, newAggregate func() A, opts logscan.ScanOptions) (*Partial, logscan.Stats, error) {
+	ops, err := lookupKind(kind)
+	if err != nil {
+		return nil, logscan.Stats{}, err
+	}
+	agg, h, stats, err := scanPartial(ctx, paths, newAggregate, opts)
+	if h.Version == 0 { // nothing scanned
 		return nil, stats, err
 	}
-	h.Kind, h.By = "count", co.By
-	return &Partial{Header: h, counts: counter}, stats, err
+	h.Kind = kind
+	return &Partial{Header: h, agg: agg, kind: ops}, stats, err
 }
 
 // scanPartial scans the inputs of the shard opts names and fills in what a
 // header says of them.
-func scanPartial[A interface {
-	logscan.Aggregate[A]
-	logscan.PartialCodec
-}](ctx context.Context, paths []string, newAggregate func() A, opts logscan.ScanOptions) (A, PartialHeader, logscan.Stats, error) {
+func scanPartial[A PartialAggregate[A]](ctx context.Context, paths []string, newAggregate func() A, opts logscan.ScanOptions) (A, PartialHeader, logscan.Stats, error) {
 	var zero A
 	shard := opts.Selection.Shard
 	sel := opts.Selection
@@ -216,13 +234,7 @@ func sampleOf(path string) string {
 
 // WriteTo writes the partial-result file.
 func (p *Partial) WriteTo(w io.Writer) (int64, error) {
-	var payload []byte
-	var ok bool
-	if p.hosts != nil {
-		payload, ok = p.hosts.AppendPartial(nil)
-	} else {
-		payload, ok = p.counts.AppendPartial(nil)
-	}
+	payload, ok := p.agg.AppendPartial(nil)
 	if !ok {
 		return 0, errors.New("partial result: counts spilled to temporary files cannot be written")
 	}
@@ -337,18 +349,10 @@ func ReadPartial(r io.Reader, name string) (*Partial, error) {
 	if err := dec.Decode(&p.Header); err != nil {
 		return nil, bad("header: %v", err)
 	}
-	if err := p.Header.check(); err != nil {
+	if p.agg, p.kind, err = p.Header.check(); err != nil {
 		return nil, bad("header: %v", err)
 	}
-	switch p.Header.Kind {
-	case "hosts":
-		p.hosts = NewHostSet()
-		err = p.hosts.ReadPartial(payload)
-	case "count":
-		p.counts = CountOptions{By: p.Header.By}.counters(nil)()
-		err = p.counts.ReadPartial(payload)
-	}
-	if err != nil {
+	if err := p.agg.ReadPartial(payload); err != nil {
 		return nil, bad("result: %v", err)
 	}
 	return p, nil
@@ -407,17 +411,21 @@ func readLine(r *bufio.Reader, limit int) ([]byte, error) {
 	}
 }
 
-// check validates what a reader relies on.
-func (h *PartialHeader) check() error {
-	switch h.Kind {
-	case "hosts":
-	case "count":
-		if err := (CountOptions{By: h.By}).check(); err != nil {
-			return err
-		}
-	default:
-		return fmt.Errorf("unknown kind %q", h.Kind)
+// check validates what a reader relies on, and returns an empty aggregate
+// of the header's kind to read the result into.
+func (h *PartialHeader) check() (logscan.PartialCodec, *kindOps, error) {
+	ops, err := lookupKind(h.Kind)
+	if err != nil {
+		return nil, nil, err
 	}
+	agg, err := ops.empty(h)
+	if err != nil {
+		return nil, nil, err
+	}
+	return agg, ops, h.checkShards()
+}
+
+func (h *PartialHeader) checkShards() error {
 	if h.ShardCount < 1 || len(h.Shards) == 0 {
 		return fmt.Errorf("shard %v of %d", h.Shards, h.ShardCount)
 	}
@@ -478,11 +486,10 @@ func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 		a.Matched += h.Matched
 		a.Malformed += h.Malformed
 		a.Bytes += h.Bytes
-		if acc.hosts != nil {
-			acc.hosts.Merge(p.hosts)
-		} else {
-			acc.counts.Merge(p.counts)
+		if p.kind != acc.kind { // same query, same aggregate: only a corrupt kind name gets here
+			return nil, fmt.Errorf("%s and %s are partials of different kinds (%s, %s)", first, name, a.Kind, h.Kind)
 		}
+		acc.kind.merge(acc.agg, p.agg)
 	}
 	slices.Sort(acc.Header.Shards)
 	slices.SortFunc(acc.Header.Inputs, func(a, b PartialInput) int { return strings.Compare(a.Path, b.Path) })
@@ -504,19 +511,21 @@ func (p *Partial) Missing() []int {
 
 // HostsResult is the final answer of a hosts partial.
 func (p *Partial) HostsResult() (*HostsResult, error) {
-	if p.hosts == nil {
+	set, ok := p.agg.(*HostSet)
+	if !ok {
 		return nil, fmt.Errorf("a %s partial has no hosts result", p.Header.Kind)
 	}
-	return &HostsResult{Hosts: p.hosts.Sorted(), Stats: p.Stats()}, nil
+	return &HostsResult{Hosts: set.Sorted(), Stats: p.Stats()}, nil
 }
 
 // CountResult is the final answer of a count partial: the rows o keeps, in
 // its order.
 func (p *Partial) CountResult(o CountOrder) (*CountResult, error) {
-	if p.counts == nil {
+	counts, ok := p.agg.(*Counter)
+	if !ok {
 		return nil, fmt.Errorf("a %s partial has no count result", p.Header.Kind)
 	}
-	return p.counts.result(o, p.Stats())
+	return counts.result(o, p.Stats())
 }
 
 // queryDifference names the first option two query descriptions differ in.

@@ -203,7 +203,7 @@ func FuzzReadPartial(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if p.hosts != nil {
+		if _, ok := p.Aggregate().(*HostSet); ok {
 			p.HostsResult()
 		} else {
 			p.CountResult(CountOrder{Top: 2, Per: p.Header.By[:min(1, len(p.Header.By))]})

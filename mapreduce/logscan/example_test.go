@@ -1,6 +1,7 @@
 package logscan_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -29,3 +30,26 @@ func ExampleScanLogs() {
 	fmt.Println(counts, err)
 	// Output: map[200:10 304:1] <nil>
 }
+
+// A named Go predicate as a filter: it runs after the built-in conditions,
+// and what it drops is counted under its name.
+func Example_customFilter() {
+	noBots := filter.Func{Name: "no bots", Keep: func(rec *logparse.Record) bool {
+		return !bytes.Contains(bytes.ToLower(rec.UserAgent), []byte("bot"))
+	}}
+	opts := logscan.ScanOptions{Filter: filter.Filter{Statuses: []string{"2xx"}, Funcs: []filter.Func{noBots}}}
+	n, st, err := logscan.ScanLogs(context.Background(), []string{"../../testdata/logs"}, func() *recordCount { return new(recordCount) }, opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rejected := st.Rejected()
+	fmt.Printf("%d kept of %d lines; dropped: %d by status, %d by %q\n", *n, st.Lines, rejected["status"], rejected[noBots.Name], noBots.Name)
+	// Output: 9 kept of 23 lines; dropped: 7 by status, 3 by "no bots"
+}
+
+// recordCount counts the records it is given.
+type recordCount int
+
+func (c *recordCount) Add(*logparse.Record) { *c++ }
+func (c *recordCount) Merge(o *recordCount)   { *c += *o }
