@@ -634,8 +634,10 @@ func (p *lineParser[A]) add(line []byte, truncated bool, lineNo int64, out *scan
 	if stage := p.s.filter.Stage(&p.rec); stage == filter.Passed {
 		st.Matched++
 		out.agg.Add(&p.rec)
+	} else if stage < filter.NumStages { // written out: this branch is hot under a selective filter
+		st.rejected[stage]++
 	} else {
-		st.reject(p.s.filter, stage)
+		st.addNamed(p.s.filter.StageName(stage), 1)
 	}
 }
 
