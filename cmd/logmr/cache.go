@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/logmr/logmr/mapreduce/cache"
 	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 	"strconv"
@@ -36,11 +37,11 @@ func (q *query) openCache(c *cli.Context) error {
 	if err != nil {
 		return usagef("--cache-max-age: %v", err)
 	}
-	cache, err := logscan.OpenCache(dir)
+	store, err := cache.Open(dir)
 	if err != nil {
 		return fmt.Errorf("--cache %s: %w", dir, err)
 	}
-	q.scan.Cache, q.cacheMaxAge = cache, age
+	q.scan.Cache, q.cacheMaxAge = store, age
 	return nil
 }
 
@@ -67,7 +68,7 @@ func (q *query) pruneCache(ctx context.Context, start time.Time) {
 		return
 	}
 	// A second of margin: file times come from a coarser clock.
-	ps, err := q.scan.Cache.Prune(ctx, logscan.PruneOptions{MaxAge: q.cacheMaxAge, UsedSince: start.Add(-time.Second)})
+	ps, err := q.scan.Cache.Prune(ctx, cache.PruneOptions{MaxAge: q.cacheMaxAge, UsedSince: start.Add(-time.Second)})
 	if err != nil {
 		if !q.quiet {
 			q.env.errorf("warning: %v", err)

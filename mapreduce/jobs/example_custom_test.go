@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/logmr/logmr/mapreduce/cache"
 	"maps"
 	"os"
 	"path/filepath"
@@ -85,9 +86,9 @@ func Example_customAggregate() {
 	os.WriteFile(filepath.Join(dir, "b.log"), b.Bytes(), 0o644)
 	ctx := context.Background()
 
-	cache, _ := logscan.OpenCache(filepath.Join(dir, "cache"))
+	store, _ := cache.Open(filepath.Join(dir, "cache"))
 	for run := 1; run <= 2; run++ {
-		counts, st, err := logscan.ScanLogs(ctx, []string{dir + "/a.log", dir + "/b.log"}, newVhostStatus, logscan.ScanOptions{Cache: cache})
+		counts, st, err := logscan.ScanLogs(ctx, []string{dir + "/a.log", dir + "/b.log"}, newVhostStatus, logscan.ScanOptions{Cache: store})
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/cache"
 	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"os"
@@ -225,7 +226,7 @@ func sampleOf(path string) string {
 	if err != nil {
 		return ""
 	}
-	sum, err := logscan.SampleHash(f, info.Size())
+	sum, err := cache.SampleHash(f, info.Size())
 	if err != nil {
 		return ""
 	}

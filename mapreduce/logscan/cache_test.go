@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/logmr/logmr/logparse/filter"
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/logmr/logmr/mapreduce/logscan"
 	"os"
@@ -22,6 +23,13 @@ import (
 )
 
 // cacheLine is a combined line of host i on day d.
+// The cache's layout (see package cache), for the tests that look into it.
+const (
+	cacheVersionDir = "v1"
+	tmpPrefix       = ".tmp-"
+	staleTempAge    = time.Hour
+)
+
 func cacheLine(i, d int) string {
 	paths := []string{"/", "/robots.txt", "/a?q=1", "/b"}
 	return fmt.Sprintf("192.0.2.%d - - [%02d/Nov/2026:%02d:00:00 +0100] \"GET %s HTTP/1.1\" %d %d \"-\" \"agent %d\"\n",
@@ -68,7 +76,7 @@ func writeGzip(t *testing.T, path, text string) {
 // countBoth runs Count with and without the cache and fails unless rows
 // and stats (examples included) are the same; it returns the cached run's
 // cache stats.
-func countBoth(t *testing.T, cache *logscan.Cache, dir string, co jobs.CountOptions, opts logscan.ScanOptions) logscan.CacheStats {
+func countBoth(t *testing.T, cache *logcache.Cache, dir string, co jobs.CountOptions, opts logscan.ScanOptions) logscan.CacheStats {
 	t.Helper()
 	fresh, ferr := jobs.Count(context.Background(), []string{dir}, co, opts)
 	opts.Cache = cache
@@ -109,9 +117,9 @@ func summarize(st logscan.Stats) string {
 	return b.String()
 }
 
-func openTestCache(t *testing.T) *logscan.Cache {
+func openTestCache(t *testing.T) *logcache.Cache {
 	t.Helper()
-	c, err := logscan.OpenCache(filepath.Join(t.TempDir(), "cache"))
+	c, err := logcache.Open(filepath.Join(t.TempDir(), "cache"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +278,7 @@ func TestCacheQueriesAndCorruption(t *testing.T) {
 	if _, cs := hosts(robots); cs.Hits != 2 {
 		t.Errorf("the first query again: %+v, want 2 hits", cs)
 	}
-	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*", "*-*"))
+	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*", "*-*"))
 	if len(entries) != 6 {
 		t.Fatalf("%d entries, want 6 (2 files, 3 queries): %q", len(entries), entries)
 	}
@@ -364,10 +372,10 @@ func TestCachePrune(t *testing.T) {
 	if _, err := jobs.Hosts(ctx, []string{filepath.Join(dir, "c.log")}, logscan.ScanOptions{Cache: cache}); err != nil {
 		t.Fatal(err)
 	}
-	queryDirs, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*"))
-	stale := filepath.Join(queryDirs[0], logscan.TmpPrefix+"crashed")
+	queryDirs, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*"))
+	stale := filepath.Join(queryDirs[0], tmpPrefix+"crashed")
 	os.WriteFile(stale, nil, 0o600)
-	long := time.Now().Add(-2 * logscan.StaleTempAge)
+	long := time.Now().Add(-2 * staleTempAge)
 	os.Chtimes(stale, long, long)
 
 	os.Remove(filepath.Join(dir, "a.log"))
@@ -377,7 +385,7 @@ func TestCachePrune(t *testing.T) {
 	}
 	// Renamed within it, as logrotate does: still there, for every query.
 	os.Rename(filepath.Join(dir, "c.log"), filepath.Join(dir, "c.log.1"))
-	ps, err := cache.Prune(ctx, logscan.PruneOptions{})
+	ps, err := cache.Prune(ctx, logcache.PruneOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +397,7 @@ func TestCachePrune(t *testing.T) {
 	}
 	// An entry used since UsedSince stays, even if its input looks gone;
 	// MaxAge removes the others.
-	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*", "*-*"))
+	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*", "*-*"))
 	for _, e := range entries {
 		os.Chtimes(e, long, long) // used by earlier runs
 	}
@@ -399,13 +407,13 @@ func TestCachePrune(t *testing.T) {
 		t.Fatalf("after renaming c.log: %v, %+v; want c.log.1 from the cache", err, res.Stats.Cache)
 	}
 	os.Rename(filepath.Join(dir, "c.log.1"), filepath.Join(t.TempDir(), "c.log.2"))
-	if ps, _ := cache.Prune(ctx, logscan.PruneOptions{UsedSince: start}); ps.Kept != 1 || ps.Removed != 1 {
+	if ps, _ := cache.Prune(ctx, logcache.PruneOptions{UsedSince: start}); ps.Kept != 1 || ps.Removed != 1 {
 		t.Errorf("prune keeping this run's entries: %+v, want the one used kept, the other removed", ps)
 	}
-	if ps, _ := cache.Prune(ctx, logscan.PruneOptions{MaxAge: time.Nanosecond}); ps.Kept != 0 || ps.Removed != 1 {
+	if ps, _ := cache.Prune(ctx, logcache.PruneOptions{MaxAge: time.Nanosecond}); ps.Kept != 0 || ps.Removed != 1 {
 		t.Errorf("prune with a tiny MaxAge: %+v, want the last one removed", ps)
 	}
-	if left, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*")); len(left) != 0 {
 		t.Errorf("query directories left empty are still there: %q", left)
 	}
 }
@@ -420,14 +428,14 @@ func TestCachePruneShortEntries(t *testing.T) {
 	if _, err := jobs.Hosts(context.Background(), []string{dir}, logscan.ScanOptions{Cache: cache}); err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), logscan.CacheVersionDir, "*", "*-*"))
+	entries, _ := filepath.Glob(filepath.Join(cache.Dir(), cacheVersionDir, "*", "*-*"))
 	data, _ := os.ReadFile(entries[0])
 	long := time.Now().Add(-time.Hour)
 	for i := range min(len(data), 200) {
 		os.MkdirAll(filepath.Dir(entries[0]), 0o700) // an empty query directory is pruned too
 		os.WriteFile(entries[0], data[:i], 0o600)
 		os.Chtimes(entries[0], long, long)
-		ps, err := cache.Prune(context.Background(), logscan.PruneOptions{})
+		ps, err := cache.Prune(context.Background(), logcache.PruneOptions{})
 		if err != nil || ps.Kept+ps.Removed != 1 || i < 60 && ps.Removed != 1 {
 			t.Fatalf("entry cut to %d bytes: %+v, %v; want it pruned, or kept once its path is whole", i, ps, err)
 		}

@@ -3,6 +3,7 @@ package logscan
 import (
 	"bytes"
 	"context"
+	"github.com/logmr/logmr/mapreduce/cache"
 	"io"
 	"os"
 	"path/filepath"
@@ -26,12 +27,16 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], er
 	if err != nil {
 		return scanned[A]{}, err
 	}
-	id, ok := identify(info)
+	id, ok := cache.Identify(info)
 	if !ok { // a FIFO, say: read, never cached
 		return s.readFull(ctx, in, file, start, nil)
 	}
 	var cs CacheStats
-	entry, err := s.cache.load(id, in.Path)
+	entry, err := s.cache.Load(id)
+	var stats Stats
+	if err == nil && entry != nil {
+		stats, err = decodeStats(entry.Stats, in.Path)
+	}
 	if err != nil {
 		cs.Invalid++
 		entry = nil
@@ -40,8 +45,8 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], er
 		whole, resume := s.usable(file, entry, id)
 		if whole || resume {
 			out := scanned[A]{agg: s.newAggregate()}
-			if err := any(out.agg).(PartialCodec).ReadPartial(entry.partial); err == nil {
-				out.stats = entry.stats
+			if err := any(out.agg).(PartialCodec).ReadPartial(entry.Partial); err == nil {
+				out.stats = stats
 				if whole {
 					return s.fromEntry(in, id, out, cs, start)
 				}
@@ -56,56 +61,56 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], er
 
 // usable says whether entry gives the whole partial of file, or its
 // partial up to where file has grown since.
-func (s *logScanner[A]) usable(file *os.File, e *cacheEntry, id fileID) (whole, resume bool) {
+func (s *logScanner[A]) usable(file *os.File, e *cache.Entry, id cache.FileID) (whole, resume bool) {
 	switch {
-	case e.hasMtime && e.size == id.size && e.mtime == id.mtime:
+	case e.HasMtime && e.Size == id.Size && e.Mtime == id.Mtime:
 		whole = true
-	case e.resumable && id.size > e.size && len(s.opts.InputFilter) == 0:
+	case e.Resumable && id.Size > e.Size && len(s.opts.InputFilter) == 0:
 		resume = true
 	default:
 		return false, false
 	}
-	sum, err := SampleHash(file, e.size)
-	if err != nil || sum != e.sample {
+	sum, err := cache.SampleHash(file, e.Size)
+	if err != nil || sum != e.Sample {
 		return false, false
 	}
 	return whole, resume
 }
 
 // fromEntry finishes an input answered from its entry alone.
-func (s *logScanner[A]) fromEntry(in Input, id fileID, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
-	s.cache.touch(id)
+func (s *logScanner[A]) fromEntry(in Input, id cache.FileID, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
+	s.cache.Touch(id)
 	if s.opts.Progress != nil {
-		s.opts.Progress.Add(id.size)
+		s.opts.Progress.Add(id.Size)
 	}
 	cs.Hits++
-	out.stats.Stored = id.size
-	return s.finishInput(in, out, id.size, cs, start)
+	out.stats.Stored = id.Size
+	return s.finishInput(in, out, id.Size, cs, start)
 }
 
 // resume reads the bytes appended to file since entry was written and adds
 // them to out, entry's partial.
-func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id fileID, e *cacheEntry, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
+func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id cache.FileID, e *cache.Entry, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
 	format := s.opts.Format
 	if format == nil {
 		var err error
-		if format, err = logparse.LookupFormat(e.format); err != nil || format == nil {
+		if format, err = logparse.LookupFormat(e.Format); err != nil || format == nil {
 			cs.Invalid++
 			cs.Misses++
 			return s.readFull(ctx, in, file, start, &cs)
 		}
 	}
-	if _, err := file.Seek(e.size, io.SeekStart); err != nil {
+	if _, err := file.Seek(e.Size, io.SeekStart); err != nil {
 		return scanned[A]{}, err
 	}
 	var raw io.Reader = file
 	if s.opts.Progress != nil {
-		s.opts.Progress.Add(e.size)
+		s.opts.Progress.Add(e.Size)
 		raw = progressReader{r: file, p: s.opts.Progress}
 	}
 	counter := &rawCounter{r: raw, last: '\n'} // the cached part ends with one
 	tail := scanned[A]{agg: s.newAggregate()}
-	res, err := scanText(counter, format, e.stats.Lines, func(lines *lineSource) error {
+	res, err := scanText(counter, format, out.stats.Lines, func(lines *lineSource) error {
 		return s.scanLines(ctx, in.Path, lines, &tail)
 	})
 	if err != nil {
@@ -115,10 +120,10 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id 
 	out.stats.merge(tail.stats, s.opts.maxExamples())
 	out.stats.Bytes += res.text
 	cs.Resumed++
-	size := e.size + counter.n
+	size := e.Size + counter.n
 	out.stats.Stored = size
-	s.store(in, file, out, cacheEntry{size: size, resumable: counter.last == '\n', format: e.format}, nil, nil, &cs)
-	out, err = s.finishInput(in, out, e.size, cs, start)
+	s.store(in, file, out, cache.Entry{Size: size, Resumable: counter.last == '\n', Format: e.Format}, nil, nil, &cs)
+	out, err = s.finishInput(in, out, e.Size, cs, start)
 	if err == nil {
 		out.stats.Files[0].Resumed = true
 	}
@@ -140,22 +145,22 @@ func (s *logScanner[A]) readFull(ctx context.Context, in Input, file *os.File, s
 	if cs == nil {
 		return s.finishInput(in, out, 0, CacheStats{}, start)
 	}
-	e := cacheEntry{}
-	var unchanged *fileID
+	e := cache.Entry{}
+	var unchanged *cache.FileID
 	if len(s.opts.InputFilter) == 0 && !res.compressed {
 		// Plain text read directly: the entry covers exactly what was
 		// read, and can be resumed when the file grows.
-		e.size = res.raw
-		e.resumable = res.endsWithNewline && res.settled
-	} else if id, ok := identify(before); ok {
+		e.Size = res.raw
+		e.Resumable = res.endsWithNewline && res.settled
+	} else if id, ok := cache.Identify(before); ok {
 		// Through an inflater or a filter, what was read is known only
 		// if the file did not change meanwhile.
-		e.size, unchanged = id.size, &id
+		e.Size, unchanged = id.Size, &id
 	} else {
 		return s.finishInput(in, out, 0, *cs, start)
 	}
 	if s.opts.Format == nil {
-		e.format = res.format.Name
+		e.Format = res.format.Name
 	}
 	s.store(in, file, out, e, unchanged, res.head, cs)
 	return s.finishInput(in, out, 0, *cs, start)
@@ -167,20 +172,20 @@ func (s *logScanner[A]) readFull(ctx context.Context, in Input, file *os.File, s
 //
 // With head, the first bytes of the file as they were read, it writes
 // nothing if they are not the file's first bytes now.
-func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cacheEntry, unchanged *fileID, head []byte, cs *CacheStats) {
+func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cache.Entry, unchanged *cache.FileID, head []byte, cs *CacheStats) {
 	after, err := file.Stat()
 	if err != nil {
 		return
 	}
-	id, ok := identify(after)
+	id, ok := cache.Identify(after)
 	if !ok || unchanged != nil && id != *unchanged {
 		return
 	}
-	e.dev, e.ino = id.dev, id.ino
-	if id.size == e.size {
-		e.mtime, e.hasMtime = id.mtime, true
+	e.Dev, e.Ino = id.Dev, id.Ino
+	if id.Size == e.Size {
+		e.Mtime, e.HasMtime = id.Mtime, true
 	}
-	if !e.hasMtime && !e.resumable {
+	if !e.HasMtime && !e.Resumable {
 		return // it grew as it was read: nothing to trust next time
 	}
 	if head != nil {
@@ -193,15 +198,15 @@ func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cacheEn
 			return
 		}
 	}
-	if e.partial, ok = any(out.agg).(PartialCodec).AppendPartial(nil); !ok {
+	if e.Partial, ok = any(out.agg).(PartialCodec).AppendPartial(nil); !ok {
 		return
 	}
-	if e.sample, err = SampleHash(file, e.size); err != nil {
+	if e.Sample, err = cache.SampleHash(file, e.Size); err != nil {
 		return
 	}
-	e.path, _ = filepath.Abs(in.Path)
-	e.stats = out.stats
-	if err := s.cache.store(&e); err != nil {
+	e.Path, _ = filepath.Abs(in.Path)
+	e.Stats = encodeStats(&out.stats)
+	if err := s.cache.Store(&e); err != nil {
 		cs.WriteErrors++
 		if cs.FirstError == nil {
 			cs.FirstError = err
@@ -229,4 +234,29 @@ func (s *logScanner[A]) finishInput(in Input, out scanned[A], cached int64, cs C
 	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: st.Bytes,
 		FromCache: cs.Hits+cs.Resumed > 0, Cached: cached, Elapsed: time.Since(start)}}
 	return out, nil
+}
+
+// CacheStats say how a run used the cache.
+type CacheStats struct {
+	Hits    int // inputs answered from the cache without reading them
+	Resumed int // inputs of which only the bytes appended since were read
+	Misses  int // inputs read in full: new, changed, or no usable entry
+	Invalid int // entries ignored because they did not decode (also Misses)
+	Stored  int // entries written
+	// WriteErrors counts entries that could not be written (a full disk);
+	// the run is still right, the next one reads those inputs again.
+	WriteErrors int
+	FirstError  error // the first write error
+}
+
+func (s *CacheStats) merge(o CacheStats) {
+	s.Hits += o.Hits
+	s.Resumed += o.Resumed
+	s.Misses += o.Misses
+	s.Invalid += o.Invalid
+	s.Stored += o.Stored
+	s.WriteErrors += o.WriteErrors
+	if s.FirstError == nil {
+		s.FirstError = o.FirstError
+	}
 }

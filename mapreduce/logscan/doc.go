@@ -1,6 +1,5 @@
 // Package logscan reads access logs with the mapreduce engine: it finds the
-// inputs (paths, directories, shards), reads each one (decompressing,
-// through input filters, in parallel) into an Aggregate, and reports Stats.
-// A Cache keeps each input's partial so that a repeated run reads only the
-// inputs that changed.
+// inputs (paths, directories, shards) and reads each one, through input
+// filters and decompressors, into an Aggregate, keeping Stats; an Aggregate
+// with a PartialCodec can be cached (mapreduce/cache) between runs.
 package logscan

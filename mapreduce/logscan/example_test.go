@@ -52,4 +52,4 @@ func Example_customFilter() {
 type recordCount int
 
 func (c *recordCount) Add(*logparse.Record) { *c++ }
-func (c *recordCount) Merge(o *recordCount)   { *c += *o }
+func (c *recordCount) Merge(o *recordCount) { *c += *o }

@@ -42,10 +42,3 @@ func ScanTextForTest[A Aggregate[A]](opts ScanOptions, newAggregate func() A, al
 		return out.agg, out.stats, err
 	}, nil
 }
-
-// The cache's layout, for the tests that look into it.
-const (
-	CacheVersionDir = cacheVersionDir
-	TmpPrefix       = tmpPrefix
-	StaleTempAge    = staleTempAge
-)

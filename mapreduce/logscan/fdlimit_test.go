@@ -1,6 +1,7 @@
 package logscan
 
 import (
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"testing"
 
 	"github.com/logmr/logmr/subproc"
@@ -40,7 +41,7 @@ func TestFDsPerInput(t *testing.T) {
 		{"decompressor", ScanOptions{Decompressor: Decompressor{Command: subproc.Stage{"igzip", "-dc"}}}, false, 11},
 		{"two stages", ScanOptions{InputFilter: two}, false, 15},
 		{"two stages, decompressor unused", ScanOptions{InputFilter: two, Decompressor: Decompressor{Command: subproc.Stage{"igzip"}}}, true, 16},
-		{"cache", ScanOptions{Cache: &Cache{}}, false, 2},
+		{"cache", ScanOptions{Cache: &logcache.Cache{}}, false, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := fdsPerInput(tc.opts, tc.spill); got != tc.want {

@@ -3,6 +3,7 @@ package logscan
 import (
 	"context"
 	"github.com/logmr/logmr/logparse"
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"maps"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestFilterStageCounts(t *testing.T) {
 // A filter.Func's drops are counted under its name, and a cached run
 // counts them alike.
 func TestFilterFuncRejected(t *testing.T) {
-	cache, err := OpenCache(t.TempDir())
+	cache, err := logcache.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

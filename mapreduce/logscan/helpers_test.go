@@ -138,7 +138,7 @@ func (s testHostSet) ReadPartial(data []byte) error {
 	for line := range strings.Lines(string(data)) {
 		h, ok := strings.CutSuffix(line, "\n")
 		if !ok || h == "" {
-			return errBadPartial
+			return errBadStats
 		}
 		s[h] = struct{}{}
 	}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
-	"io"
+	"github.com/logmr/logmr/mapreduce/cache"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -133,7 +133,7 @@ func walkDir(root string, sel Selection, add func(Input, fs.FileInfo)) []*mapred
 			}
 			return nil
 		}
-		if d.IsDir() && path != root && isCacheDir(path) {
+		if d.IsDir() && path != root && cache.IsCacheDir(path) {
 			return filepath.SkipDir // a --cache inside the logs: not logs
 		}
 		if d.IsDir() || !sel.keeps(d.Name()) {
@@ -178,17 +178,4 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// isCacheDir reports whether dir is tagged as a cache (CACHEDIR.TAG, as
-// Cache writes and backup tools honour): its files are not logs.
-func isCacheDir(dir string) bool {
-	f, err := os.Open(filepath.Join(dir, cacheTagName))
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	sig := make([]byte, len(cacheTagSignature))
-	_, err = io.ReadFull(f, sig)
-	return err == nil && string(sig) == cacheTagSignature
 }

@@ -3,6 +3,7 @@ package logscan
 import (
 	"context"
 	"errors"
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -117,7 +118,7 @@ func TestScanFIFOCancelled(t *testing.T) {
 			fifo := mkfifo(t)
 			var opts ScanOptions
 			if cached {
-				cache, err := OpenCache(t.TempDir())
+				cache, err := logcache.Open(t.TempDir())
 				if err != nil {
 					t.Fatal(err)
 				}

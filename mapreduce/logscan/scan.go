@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/cache"
 	"io"
 	"os"
 	"runtime"
@@ -88,7 +89,7 @@ type ScanOptions struct {
 	// saved it kept, at most its MaxExamples). Standard input and pipes
 	// are never cached. An aggregate can be cached when it implements
 	// PartialCodec; ScanLogs with another fails with ErrInvalidOptions.
-	Cache *Cache
+	Cache *cache.Cache
 	// AnyOrder merges the inputs' aggregates as they finish rather than in
 	// input order (see mapreduce.Options.AnyOrder): for an Aggregate whose
 	// Merge is commutative, such as a count.
@@ -241,13 +242,13 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 	if opts.FailFast && len(failed) > 0 {
 		return zero, Stats{}, failed[0]
 	}
-	var cache *cacheQuery
+	var cq *cache.Query
 	if opts.Cache != nil {
 		codec, ok := any(newAggregate()).(PartialCodec)
 		if !ok {
 			return zero, Stats{}, fmt.Errorf("%w: %T cannot be cached: it does not implement PartialCodec", ErrInvalidOptions, zero)
 		}
-		if cache, err = opts.Cache.forQuery("build " + strconv.Quote(BuildID()) + "\n" + QueryDescription(codec.PartialKind(), opts)); err != nil {
+		if cq, err = opts.Cache.Query("build " + strconv.Quote(BuildID()) + "\n" + QueryDescription(codec.PartialKind(), opts)); err != nil {
 			return zero, Stats{}, err
 		}
 	}
@@ -268,7 +269,7 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 		// input with cores to spare spreads its parsing over them.
 		opts.parsers = min(max(1, cores/max(len(inputs), 1)), maxParsers)
 	}
-	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, readAhead: readAhead, cache: cache,
+	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, readAhead: readAhead, cache: cq,
 		fields: scanFields(newAggregate, match)}
 	job := mapreduce.Job[Input, scanned[A]]{
 		Map: func(ctx context.Context, in Input) (scanned[A], error) {
@@ -335,7 +336,7 @@ type logScanner[A Aggregate[A]] struct {
 	filter       *filter.Matcher
 	newAggregate func() A
 	readAhead    bool // inflate on a goroutine of its own (logparse.StreamOptions)
-	cache        *cacheQuery
+	cache        *cache.Query
 	fields       logparse.Fields // what the filter and the aggregate read
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"github.com/logmr/logmr/logparse/filter"
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"os"
 	"path/filepath"
 	"sync"
@@ -91,7 +92,7 @@ func TestStatsSpanFromCache(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "a.log"), []byte(spanLines), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cache, err := OpenCache(filepath.Join(t.TempDir(), "cache"))
+	cache, err := logcache.Open(filepath.Join(t.TempDir(), "cache"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package logscan
+package cache
 
 import (
 	"context"
@@ -9,39 +9,33 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/logmr/logmr/logparse"
 )
 
-// A Cache keeps the partial result of each input read, so that a later run
-// of the same query reads only the inputs that are new or have changed
-// (ScanOptions.Cache). It is a directory:
+// A Cache keeps an entry per input file read, so that a later run of the
+// same query reads only the inputs that are new or have changed (see
+// logscan.ScanOptions.Cache, the one user). It is a directory:
 //
 //	DIR/CACHEDIR.TAG                 marks it for backup tools to skip
 //	DIR/v1/QUERY/query               what the query is, in words
 //	DIR/v1/QUERY/DEV-INODE           one entry per input file
 //
-// QUERY is a hash of everything that changes a partial result: the build of
-// logmr, the aggregate (hosts, count and its fields), the format, the
-// filter, the input filter. An entry holds the input's identity (device,
+// QUERY is a hash of the query's description: for logscan, everything that
+// changes a partial result (the build, the aggregate, the format, the
+// filter, the input filter). An entry holds the input's identity (device,
 // inode, size, modification time, a hash of its first and last 64 KiB),
-// its counts and its encoded partial, and a checksum of all of it.
+// the caller's bytes (for logscan, the input's stats and encoded partial),
+// and a checksum of all of it.
 //
-// An entry is used whole when the file still has its device, inode, size,
-// modification time and sampled bytes. A plain-text file read directly
-// (no input filter) that has only grown, its old bytes unchanged by the
-// same test, is resumed: the cached partial is merged with a read of the
-// new bytes alone. Anything else (a rename across filesystems, a
-// recompressed archive, a truncated or replaced file) reads the input again
-// and replaces the entry. An entry that does not decode or whose checksum
-// fails is ignored and replaced.
+// logscan uses an entry whole when the file still has its device, inode,
+// size, modification time and sampled bytes, and resumes a plain-text file
+// that has only grown (see Entry.Resumable). An entry that does not decode
+// or whose checksum fails is an error of Load: the caller ignores it and
+// replaces it.
 //
 // Entries are written to a temporary file and renamed into place, so a
 // reader sees a whole entry or none, and runs sharing a cache cannot
@@ -65,9 +59,9 @@ const (
 	tmpPrefix = ".tmp-"
 )
 
-// OpenCache opens the cache in dir, creating it if needed. It fails when
-// dir cannot be created or written to.
-func OpenCache(dir string) (*Cache, error) {
+// Open opens the cache in dir, creating it if needed. It fails when dir
+// cannot be created or written to.
+func Open(dir string) (*Cache, error) {
 	if err := os.MkdirAll(filepath.Join(dir, cacheVersionDir), 0o700); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
@@ -90,41 +84,18 @@ func OpenCache(dir string) (*Cache, error) {
 // Dir returns the cache's directory.
 func (c *Cache) Dir() string { return c.dir }
 
-// CacheStats say how a run used the cache.
-type CacheStats struct {
-	Hits    int // inputs answered from the cache without reading them
-	Resumed int // inputs of which only the bytes appended since were read
-	Misses  int // inputs read in full: new, changed, or no usable entry
-	Invalid int // entries ignored because they did not decode (also Misses)
-	Stored  int // entries written
-	// WriteErrors counts entries that could not be written (a full disk);
-	// the run is still right, the next one reads those inputs again.
-	WriteErrors int
-	FirstError  error // the first write error
-}
-
-func (s *CacheStats) merge(o CacheStats) {
-	s.Hits += o.Hits
-	s.Resumed += o.Resumed
-	s.Misses += o.Misses
-	s.Invalid += o.Invalid
-	s.Stored += o.Stored
-	s.WriteErrors += o.WriteErrors
-	if s.FirstError == nil {
-		s.FirstError = o.FirstError
-	}
-}
-
-// cacheQuery is the part of a Cache that one query uses.
-type cacheQuery struct {
+// A Query is the part of a Cache that one query uses: its entries. It is
+// safe for concurrent use.
+type Query struct {
 	dir string // DIR/v1/QUERY
 	id  [32]byte
 }
 
-// forQuery creates the query's directory (and its description).
-func (c *Cache) forQuery(description string) (*cacheQuery, error) {
+// Query creates the directory of the query that description describes, and
+// writes the description into it, for people.
+func (c *Cache) Query(description string) (*Query, error) {
 	id := sha256.Sum256([]byte(description))
-	q := &cacheQuery{dir: filepath.Join(c.dir, cacheVersionDir, fmt.Sprintf("%x", id[:16])), id: id}
+	q := &Query{dir: filepath.Join(c.dir, cacheVersionDir, fmt.Sprintf("%x", id[:16])), id: id}
 	if err := os.MkdirAll(q.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
@@ -136,104 +107,76 @@ func (c *Cache) forQuery(description string) (*cacheQuery, error) {
 	return q, nil
 }
 
-// fileID is what the cache knows an input file by.
-type fileID struct {
-	dev, ino uint64
-	size     int64
-	mtime    int64 // Unix nanoseconds
+// A FileID is what the cache knows an input file by.
+type FileID struct {
+	Dev, Ino uint64
+	Size     int64
+	Mtime    int64 // Unix nanoseconds
 }
 
-// identify returns a regular file's identity; ok is false for anything
+// Identify returns a regular file's identity; ok is false for anything
 // else (a FIFO, a terminal), which is never cached.
-func identify(info fs.FileInfo) (id fileID, ok bool) {
+func Identify(info fs.FileInfo) (id FileID, ok bool) {
 	st, isStat := info.Sys().(*syscall.Stat_t)
 	if !isStat || !info.Mode().IsRegular() {
-		return fileID{}, false
+		return FileID{}, false
 	}
-	return fileID{dev: uint64(st.Dev), ino: uint64(st.Ino), size: info.Size(), mtime: info.ModTime().UnixNano()}, true
+	return FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino), Size: info.Size(), Mtime: info.ModTime().UnixNano()}, true
 }
 
-// A cacheEntry is the saved partial result of the first size bytes of one
-// input file.
-type cacheEntry struct {
-	dev, ino uint64
-	size     int64
-	// mtime is the file's modification time when it was size bytes long,
-	// if hasMtime; without it (the file grew while read) the entry can
+// An Entry is what the cache keeps of the first Size bytes of one input
+// file: its identity, and the caller's bytes.
+type Entry struct {
+	Dev, Ino uint64
+	Size     int64
+	// Mtime is the file's modification time when it was Size bytes long,
+	// if HasMtime; without it (the file grew while read) the entry can
 	// only be resumed.
-	mtime    int64
-	hasMtime bool
-	sample   [32]byte // SampleHash of the first size bytes
-	// resumable: plain text read directly, ending with a newline, its
+	Mtime    int64
+	HasMtime bool
+	Sample   [32]byte // SampleHash of the first Size bytes
+	// Resumable: plain text read directly, ending with a newline, its
 	// format settled (given, or detected from full sample lines), so a
 	// read of bytes appended later continues it exactly.
-	resumable bool
-	path      string // absolute, when written: pruning checks it
-	format    string // the detected format's name; "" when one was given
-	stats     Stats  // Lines, Matched, Malformed, Bytes, rejected, span, Examples
-	partial   []byte
+	Resumable bool
+	Path      string // absolute, when written: Prune checks it
+	Format    string // the detected format's name; "" when one was given
+	Stats     []byte // opaque: logscan's encoding of the input's Stats
+	Partial   []byte // opaque: the aggregate's encoded partial
 }
 
-func (q *cacheQuery) entryPath(dev, ino uint64) string {
+func (q *Query) entryPath(dev, ino uint64) string {
 	return filepath.Join(q.dir, fmt.Sprintf("%x-%x", dev, ino))
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func (q *cacheQuery) encode(e *cacheEntry) []byte {
+func (q *Query) encode(e *Entry) []byte {
 	b := []byte(cacheMagic)
 	b = append(b, q.id[:]...)
-	b = binary.AppendUvarint(b, e.dev)
-	b = binary.AppendUvarint(b, e.ino)
-	b = binary.AppendUvarint(b, uint64(e.size))
-	b = binary.AppendVarint(b, e.mtime)
-	b = append(b, e.sample[:]...)
+	b = binary.AppendUvarint(b, e.Dev)
+	b = binary.AppendUvarint(b, e.Ino)
+	b = binary.AppendUvarint(b, uint64(e.Size))
+	b = binary.AppendVarint(b, e.Mtime)
+	b = append(b, e.Sample[:]...)
 	flags := byte(0)
-	if e.resumable {
+	if e.Resumable {
 		flags |= 1
 	}
-	if e.hasMtime {
+	if e.HasMtime {
 		flags |= 2
 	}
 	b = append(b, flags)
-	b = appendString(b, e.path)
-	b = appendString(b, e.format)
-	st := &e.stats
-	for _, n := range []int64{st.Lines, st.Matched, st.Malformed, st.Bytes} {
-		b = binary.AppendUvarint(b, uint64(n))
-	}
-	b = binary.AppendUvarint(b, uint64(len(st.rejected)))
-	for _, n := range st.rejected {
-		b = binary.AppendUvarint(b, uint64(n))
-	}
-	if st.span.ok {
-		b = append(b, 1)
-		b = binary.AppendVarint(b, st.span.first)
-		b = binary.AppendVarint(b, st.span.last)
-		b = binary.AppendVarint(b, int64(st.span.firstOff))
-		b = binary.AppendVarint(b, int64(st.span.lastOff))
-	} else {
-		b = append(b, 0)
-	}
-	names := slices.Sorted(maps.Keys(st.named))
-	b = binary.AppendUvarint(b, uint64(len(names)))
-	for _, name := range names {
-		b = appendString(b, name)
-		b = binary.AppendUvarint(b, uint64(st.named[name]))
-	}
-	b = binary.AppendUvarint(b, uint64(len(st.Examples)))
-	for _, ex := range st.Examples {
-		b = binary.AppendUvarint(b, uint64(ex.Line))
-		b = appendString(b, ex.Excerpt)
-		b = appendString(b, ex.Err.Error())
-	}
-	b = appendString(b, string(e.partial))
+	b = appendString(b, e.Path)
+	b = appendString(b, e.Format)
+	b = appendString(b, string(e.Stats))
+	b = appendString(b, string(e.Partial))
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
 // decode reads an entry; every field is checked, so any bytes give an
-// entry or an error, never a panic. file names the input in examples.
-func (q *cacheQuery) decode(data []byte, file string) (*cacheEntry, error) {
+// entry or an error, never a panic.
+func (q *Query) decode(data []byte) (*Entry, error) {
 	if len(data) < len(cacheMagic)+len(q.id)+4 || !strings.HasPrefix(string(data), cacheMagic) {
 		return nil, errors.New("not a cache entry")
 	}
@@ -247,73 +190,42 @@ func (q *cacheQuery) decode(data []byte, file string) (*cacheEntry, error) {
 	if d.err == nil && id != q.id {
 		return nil, errors.New("entry of another query")
 	}
-	e := &cacheEntry{}
-	e.dev, e.ino = d.uint(), d.uint()
-	e.size, e.mtime = d.int(), d.varint()
-	d.fixed(e.sample[:])
+	e := &Entry{}
+	e.Dev, e.Ino = d.uint(), d.uint()
+	e.Size, e.Mtime = d.int(), d.varint()
+	d.fixed(e.Sample[:])
 	var flags [1]byte
 	d.fixed(flags[:])
-	e.resumable, e.hasMtime = flags[0]&1 != 0, flags[0]&2 != 0
-	e.path, e.format = d.string(), d.string()
-	st := &e.stats
-	st.Lines, st.Matched, st.Malformed, st.Bytes = d.int(), d.int(), d.int(), d.int()
-	if n := d.uint(); n != uint64(len(st.rejected)) {
-		d.fail()
-	}
-	for i := range st.rejected {
-		st.rejected[i] = d.int()
-	}
-	var hasSpan [1]byte
-	switch d.fixed(hasSpan[:]); hasSpan[0] {
-	case 1:
-		sp := &st.span
-		sp.first, sp.last = d.varint(), d.varint()
-		sp.firstOff, sp.lastOff = int32(d.varint()), int32(d.varint())
-		if sp.ok = sp.first <= sp.last; !sp.ok {
-			d.fail()
-		}
-	case 0:
-	default:
-		d.fail()
-	}
-	for range d.count() {
-		name, n := d.string(), d.int()
-		if d.err == nil {
-			st.addNamed(name, n)
-		}
-	}
-	n := d.count()
-	for range n {
-		line, excerpt, msg := d.int(), d.string(), d.string()
-		st.Examples = append(st.Examples, &logparse.LineError{File: file, Line: line, Excerpt: excerpt, Err: errors.New(msg)})
-	}
-	e.partial = d.bytes()
+	e.Resumable, e.HasMtime = flags[0]&1 != 0, flags[0]&2 != 0
+	e.Path, e.Format = d.string(), d.string()
+	e.Stats, e.Partial = d.bytes(), d.bytes()
 	if err := d.finish(); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
-// load returns the entry for a file, nil if there is none; an error when
-// there is one that cannot be used.
-func (q *cacheQuery) load(id fileID, file string) (*cacheEntry, error) {
-	data, err := os.ReadFile(q.entryPath(id.dev, id.ino))
+// Load returns the entry for a file, nil if there is none; an error when
+// there is one that cannot be used (corrupt, of another query or file).
+func (q *Query) Load(id FileID) (*Entry, error) {
+	data, err := os.ReadFile(q.entryPath(id.Dev, id.Ino))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	e, err := q.decode(data, file)
-	if err == nil && (e.dev != id.dev || e.ino != id.ino) {
+	e, err := q.decode(data)
+	if err == nil && (e.Dev != id.Dev || e.Ino != id.Ino) {
 		err = errors.New("entry of another file")
 	}
 	return e, err
 }
 
-// store writes an entry atomically.
-func (q *cacheQuery) store(e *cacheEntry) error {
-	name, data := filepath.Base(q.entryPath(e.dev, e.ino)), q.encode(e)
+// Store writes an entry atomically, replacing the file's entry if any: a
+// reader sees the old entry or the new one, never a part.
+func (q *Query) Store(e *Entry) error {
+	name, data := filepath.Base(q.entryPath(e.Dev, e.Ino)), q.encode(e)
 	err := writeAtomic(q.dir, name, data)
 	if errors.Is(err, fs.ErrNotExist) {
 		// A concurrent Prune removed the query's directory while empty.
@@ -324,10 +236,10 @@ func (q *cacheQuery) store(e *cacheEntry) error {
 	return err
 }
 
-// touch records that an entry was used, for pruning.
-func (q *cacheQuery) touch(id fileID) {
+// Touch records that a file's entry was used, for Prune.
+func (q *Query) Touch(id FileID) {
 	now := time.Now()
-	os.Chtimes(q.entryPath(id.dev, id.ino), now, now)
+	os.Chtimes(q.entryPath(id.Dev, id.Ino), now, now)
 }
 
 // writeAtomic writes name in dir through a temporary file renamed into
@@ -475,8 +387,8 @@ func (d dirIdentities) has(dir string, dev, ino uint64) bool {
 		entries, _ := os.ReadDir(dir)
 		for _, de := range entries {
 			if info, err := os.Stat(filepath.Join(dir, de.Name())); err == nil {
-				if id, ok := identify(info); ok {
-					ids[[2]uint64{id.dev, id.ino}] = true
+				if id, ok := Identify(info); ok {
+					ids[[2]uint64{id.Dev, id.Ino}] = true
 				}
 			}
 		}
@@ -513,9 +425,104 @@ func inputPresent(entryPath string, dirs dirIdentities) bool {
 		return false
 	}
 	if info, err := os.Stat(path); err == nil {
-		if id, ok := identify(info); ok && id.dev == dev && id.ino == ino {
+		if id, ok := Identify(info); ok && id.Dev == dev && id.Ino == ino {
 			return true
 		}
 	}
 	return dirs.has(filepath.Dir(path), dev, ino)
+}
+
+var errBadEntry = errors.New("malformed cache entry")
+
+// IsCacheDir reports whether dir is tagged as a cache directory
+// (CACHEDIR.TAG, as Open writes and backup tools honour), by logmr or any
+// other tool: its files are not logs.
+func IsCacheDir(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, cacheTagName))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sig := make([]byte, len(cacheTagSignature))
+	_, err = io.ReadFull(f, sig)
+	return err == nil && string(sig) == cacheTagSignature
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// A decoder reads what the append functions wrote; the first error sticks
+// and later reads return zero values.
+type decoder struct {
+	buf []byte
+	err error
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = errBadEntry
+	}
+	d.buf = nil
+}
+
+func (d *decoder) uint() uint64 {
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// int reads a non-negative int64.
+func (d *decoder) int() int64 {
+	v := d.uint()
+	if v > 1<<63-1 {
+		d.fail()
+		return 0
+	}
+	return int64(v)
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uint()
+	if n > uint64(len(d.buf)) {
+		d.fail()
+		return nil
+	}
+	b := d.buf[:n]
+	d.buf = d.buf[n:]
+	return b
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+func (d *decoder) fixed(dst []byte) {
+	if len(d.buf) < len(dst) {
+		d.fail()
+		return
+	}
+	copy(dst, d.buf)
+	d.buf = d.buf[len(dst):]
+}
+
+// finish fails if anything is left over.
+func (d *decoder) finish() error {
+	if d.err == nil && len(d.buf) > 0 {
+		d.err = fmt.Errorf("%w: %d bytes left over", errBadEntry, len(d.buf))
+	}
+	return d.err
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/logmr/logmr/logparse"
 )
 
-var errBadPartial = errors.New("malformed partial result")
+var errBadStats = errors.New("malformed stats")
 
 // modulePath is this module's path, looked up in the build information.
 const modulePath = "github.com/logmr/logmr"
@@ -123,7 +123,7 @@ type decoder struct {
 
 func (d *decoder) fail() {
 	if d.err == nil {
-		d.err = errBadPartial
+		d.err = errBadStats
 	}
 	d.buf = nil
 }
@@ -193,7 +193,7 @@ func (d *decoder) fixed(dst []byte) {
 // finish fails if anything is left over.
 func (d *decoder) finish() error {
 	if d.err == nil && len(d.buf) > 0 {
-		d.err = fmt.Errorf("%w: %d bytes left over", errBadPartial, len(d.buf))
+		d.err = fmt.Errorf("%w: %d bytes left over", errBadStats, len(d.buf))
 	}
 	return d.err
 }
