@@ -1,6 +1,7 @@
-// Package jobs holds the built-in aggregates of mapreduce/logscan and what
-// is built on them: distinct hosts (Hosts, HostSet), counts per key (Count,
-// Counter, spilling, ordering), and partial-result files (ScanPartial,
-// ReadPartial, MergePartials) that shards of a scaled-out run write and a
-// merge combines.
+// Package jobs holds the built-in aggregates of mapreduce/logscan (distinct
+// hosts, counts per key with spilling and ordering) and partial-result
+// files, which shards of a scaled-out run write and MergePartials combines,
+// for any aggregate with logscan.PartialCodec. File kinds are a registry by
+// name (RegisterKind) rather than a type parameter of Partial, because a
+// merge learns a file's kind from its header, not from its caller.
 package jobs

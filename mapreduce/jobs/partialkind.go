@@ -14,12 +14,6 @@ type PartialAggregate[A any] interface {
 	logscan.PartialCodec
 }
 
-// The kinds of partial-result file are a registry by name rather than a
-// type parameter of Partial: a merge reads files whose kind it learns from
-// their headers ("logmr merge" takes hosts and count partials alike), so
-// the reader needs the name to find the type, and the type parameter lives
-// on RegisterKind and ScanPartial instead, where the caller knows it.
-
 // kindOps is what a reader and a merge do with one kind, its type erased.
 type kindOps struct {
 	empty func(h *PartialHeader) (logscan.PartialCodec, error)
