@@ -3,12 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/cache"
-	"github.com/logmr/logmr/mapreduce/logscan"
-	"github.com/urfave/cli/v2"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/logmr/logmr/mapreduce/cache"
+	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/urfave/cli/v2"
 )
 
 // defaultCacheMaxAge is how long an entry nobody uses is kept.

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"github.com/logmr/logmr/mapreduce/jobs"
-	"github.com/urfave/cli/v2"
 	"io"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/urfave/cli/v2"
 )
 
 func countCommand(env *env) *cli.Command {

@@ -5,9 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"github.com/logmr/logmr/mapreduce/jobs"
-	"github.com/logmr/logmr/mapreduce/logscan"
-	"github.com/logmr/logmr/scripts/genlogs/loggen"
 	"maps"
 	"net/netip"
 	"os"
@@ -17,6 +14,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
 type refRow struct {

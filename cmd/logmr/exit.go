@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"syscall"
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // Exit codes, the contract scripts rely on (docs/guide.md "Exit codes").

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/urfave/cli/v2"
 	"strings"
 	"time"
+
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/urfave/cli/v2"
 )
 
 // filterFlags select records; every query command has them (DESIGN.md).

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"github.com/logmr/logmr/mapreduce/logscan"
-	"github.com/urfave/cli/v2"
-	"github.com/xrash/smetrics"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/logmr/logmr/mapreduce/logscan"
+	"github.com/urfave/cli/v2"
+	"github.com/xrash/smetrics"
 )
 
 // emptyValueHint is why an empty flag value is refused rather than read as

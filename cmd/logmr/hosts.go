@@ -1,10 +1,11 @@
 package main
 
 import (
-	"github.com/logmr/logmr/mapreduce/jobs"
-	"github.com/urfave/cli/v2"
 	"io"
 	"time"
+
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/urfave/cli/v2"
 )
 
 func hostsCommand(env *env) *cli.Command {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"os"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 )
 

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"maps"
 	"os"
@@ -16,7 +14,9 @@ import (
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/subproc"
 	"github.com/urfave/cli/v2"
 )

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"os"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 )
 

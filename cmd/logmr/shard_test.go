@@ -1,11 +1,12 @@
 package main
 
 import (
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 func TestParseShard(t *testing.T) {

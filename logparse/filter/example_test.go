@@ -3,11 +3,12 @@ package filter_test
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
+
 	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/logmr/logmr/mapreduce/logscan"
-	"strings"
-	"time"
 )
 
 // A Filter is a plain value: the hosts that got a 4xx on a path under

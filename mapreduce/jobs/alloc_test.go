@@ -1,10 +1,10 @@
 package jobs
 
 import (
-	"github.com/logmr/logmr/logparse/filter"
 	"testing"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
 )
 
 // The per-line path of the hosts job allocates nothing once a host is known:

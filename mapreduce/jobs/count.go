@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"hash/maphash"
 	"iter"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // A CountField is a key Count groups records by.

@@ -3,13 +3,13 @@ package jobs
 import (
 	"context"
 	"errors"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"os"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 

@@ -3,10 +3,11 @@ package jobs
 import (
 	"cmp"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // A CountSort is the order of a count's rows.

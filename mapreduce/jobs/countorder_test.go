@@ -4,12 +4,13 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // encodeKey writes values as appendKey does for fields without a 0x00

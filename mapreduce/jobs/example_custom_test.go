@@ -6,13 +6,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce/cache"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce/cache"
 	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/logmr/logmr/mapreduce/logscan"
 )

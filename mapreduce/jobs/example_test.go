@@ -5,11 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+
 	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
 	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/logmr/logmr/mapreduce/logscan"
-	"strings"
 )
 
 // The built-in hosts job embedded in a Go program: every client that

@@ -2,9 +2,9 @@ package jobs
 
 import (
 	"context"
-	"github.com/logmr/logmr/mapreduce/logscan"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // A HostSet is the set of distinct client hosts of the records added to it,

@@ -3,9 +3,6 @@ package jobs
 import (
 	"context"
 	"errors"
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 

@@ -3,9 +3,10 @@ package jobs
 import (
 	"cmp"
 	"errors"
+	"slices"
+
 	"github.com/logmr/logmr/mapreduce"
 	"github.com/logmr/logmr/mapreduce/logscan"
-	"slices"
 )
 
 // A PartialFailure is an input of a partial's shards that could not be

@@ -10,15 +10,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/logmr/logmr/mapreduce/cache"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"os"
 	"slices"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/cache"
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // A partial-result file is what one machine (one shard) of a scaled-out

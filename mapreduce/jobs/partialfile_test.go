@@ -8,13 +8,14 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // A partial written and read back, shard by shard, then merged, is the

@@ -3,9 +3,6 @@ package logscan_test
 import (
 	"bytes"
 	"context"
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/logmr/logmr/mapreduce/jobs"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"os"
 	"path/filepath"
 	"sync"
@@ -13,6 +10,9 @@ import (
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 

@@ -6,10 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/logparse/filter"
-	logcache "github.com/logmr/logmr/mapreduce/cache"
-	"github.com/logmr/logmr/mapreduce/jobs"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +15,10 @@ import (
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+	logcache "github.com/logmr/logmr/mapreduce/cache"
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/subproc"
 )
 

@@ -3,13 +3,13 @@ package logscan
 import (
 	"bytes"
 	"context"
-	"github.com/logmr/logmr/mapreduce/cache"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce/cache"
 )
 
 // mapCached is mapInput with a cache (see Cache): it takes an input's

@@ -3,12 +3,13 @@ package logscan
 import (
 	"context"
 	"errors"
-	"github.com/logmr/logmr/mapreduce"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/logmr/logmr/mapreduce"
 )
 
 // onRead is a Progress that calls start when the run starts (after the

@@ -1,9 +1,9 @@
 package logscan
 
 import (
-	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"testing"
 
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"github.com/logmr/logmr/subproc"
 )
 

@@ -2,12 +2,12 @@ package logscan
 
 import (
 	"context"
-	"github.com/logmr/logmr/logparse"
-	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"maps"
 	"testing"
 
+	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/logparse/filter"
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 )
 
 // Every line is malformed, matched, or dropped by exactly one stage, and

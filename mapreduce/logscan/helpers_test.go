@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"github.com/logmr/logmr/logparse"
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/logmr/logmr/scripts/genlogs/loggen"
 	"maps"
 	"os"
 	"runtime"
@@ -14,6 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
 // waitForGoroutines fails unless the goroutine count returns to before:

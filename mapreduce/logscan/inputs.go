@@ -3,14 +3,15 @@ package logscan
 import (
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/logmr/logmr/mapreduce/cache"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/cache"
 )
 
 // ErrInvalidOptions is returned when options cannot be used as given: a bad

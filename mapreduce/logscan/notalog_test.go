@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
-	"github.com/logmr/logmr/mapreduce"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce"
 )
 
 // An input that is not an access log fails, named, whether the format is

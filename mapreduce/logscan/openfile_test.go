@@ -3,12 +3,13 @@ package logscan
 import (
 	"context"
 	"errors"
-	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
+
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 )
 
 func mkfifo(t *testing.T) string {

@@ -3,12 +3,13 @@ package logscan_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/logmr/logmr/mapreduce/jobs"
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // TestParallelParseAsOne: parsing one input on several goroutines gives

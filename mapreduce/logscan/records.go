@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/logmr/logmr/mapreduce"
 	"io"
 	"os"
 	"sync"
@@ -14,6 +12,8 @@ import (
 
 	"github.com/logmr/logmr/fanout"
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce"
 )
 
 // RecordOutput says what WriteRecords writes, each function appending one

@@ -5,9 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/logmr/logmr/logparse/filter"
-	"github.com/logmr/logmr/mapreduce"
-	"github.com/logmr/logmr/mapreduce/cache"
 	"io"
 	"os"
 	"runtime"
@@ -17,6 +14,9 @@ import (
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/cache"
 	"github.com/logmr/logmr/subproc"
 )
 

@@ -3,9 +3,10 @@ package logscan
 import (
 	"cmp"
 	"fmt"
-	"github.com/logmr/logmr/mapreduce"
 	"slices"
 	"strings"
+
+	"github.com/logmr/logmr/mapreduce"
 )
 
 // A Shard names one of Count parts of a run's inputs, so that Count

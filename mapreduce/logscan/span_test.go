@@ -3,13 +3,14 @@ package logscan
 import (
 	"bytes"
 	"context"
-	"github.com/logmr/logmr/logparse/filter"
-	logcache "github.com/logmr/logmr/mapreduce/cache"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/logmr/logmr/logparse/filter"
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 )
 
 // spanLines are three well-formed lines, out of time order, in two
