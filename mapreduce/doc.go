@@ -1,6 +1,5 @@
-// Package mapreduce is the engine: it maps every input to a partial result on
-// a bounded pool of workers and reduces the partials into one answer, the same
-// whatever the worker count. Run is the generic engine; ScanLogs, Hosts and
-// Count apply it to access-log files, and a Cache keeps their per-input
-// partials so that a repeated run reads only the inputs that changed.
+// Package mapreduce is the engine: Run maps every input to a partial result
+// on a bounded pool of workers and reduces the partials, in input order,
+// into one answer that is the same whatever the worker count. It knows
+// nothing of logs; see mapreduce/logscan for reading them.
 package mapreduce

@@ -1,32 +1,11 @@
 package mapreduce_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"strings"
-	"time"
 
-	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
 )
-
-// The built-in hosts job embedded in a Go program: every client that
-// fetched /robots.txt, from a directory of rotated plain and gzip logs.
-func ExampleHosts() {
-	opts := mapreduce.ScanOptions{Filter: mapreduce.Filter{Paths: []string{"/robots.txt"}}}
-	res, err := mapreduce.Hosts(context.Background(), []string{"../testdata/logs"}, opts)
-	if err != nil {
-		fmt.Println(err) // a *mapreduce.FailedInputs comes with the others' result
-		return
-	}
-	fmt.Println(strings.Join(res.Hosts, " "))
-	fmt.Printf("%d lines, %d malformed\n", res.Stats.Lines, res.Stats.Malformed)
-	// Output:
-	// 10.0.2.20 192.0.2.4 192.0.2.10 192.0.2.11 192.0.2.12 192.0.2.30 192.0.2.31 2001:db8::1 2001:db8::2 crawl-66-249-66-1.googlebot.com
-	// 23 lines, 4 malformed
-}
 
 // Run is the generic engine: typed map and reduce functions over any inputs.
 func ExampleRun() {
@@ -38,123 +17,4 @@ func ExampleRun() {
 	total, err := mapreduce.Run(context.Background(), words, job, mapreduce.Options{Workers: 2})
 	fmt.Println(total, err)
 	// Output: 22 <nil>
-}
-
-// statusCounts is a custom Aggregate: requests per status code.
-type statusCounts map[int]int
-
-func (c statusCounts) Add(rec *logparse.Record) { c[rec.Status]++ }
-
-func (c statusCounts) Merge(other statusCounts) {
-	for status, n := range other {
-		c[status] += n
-	}
-}
-
-// ScanLogs runs any Aggregate over log files: here, how the robots.txt
-// requests were answered.
-func ExampleScanLogs() {
-	opts := mapreduce.ScanOptions{Filter: mapreduce.Filter{Paths: []string{"/robots.txt"}}}
-	counts, _, err := mapreduce.ScanLogs(context.Background(), []string{"../testdata/logs"},
-		func() statusCounts { return statusCounts{} }, opts)
-	fmt.Println(counts, err)
-	// Output: map[200:10 304:1] <nil>
-}
-
-// A Filter is a plain value: the hosts that got a 4xx on a path under
-// /foo or a robots.txt look-alike, in the 24 hours before a moment.
-func ExampleFilter() {
-	end := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-	opts := mapreduce.ScanOptions{Filter: mapreduce.Filter{
-		Statuses:    []string{"4xx"},
-		PathRegexps: []string{`(?i)^/(foo/)?robots\.txt`},
-		Since:       end.Add(-24 * time.Hour),
-		Until:       end,
-	}}
-	res, err := mapreduce.Hosts(context.Background(), []string{"../testdata/logs"}, opts)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(strings.Join(res.Hosts, " "))
-	// Output:
-	// 192.0.2.13 192.0.2.14 192.0.2.15
-}
-
-// Requests and bytes per day, in UTC, from the sample logs.
-func ExampleCount() {
-	co := mapreduce.CountOptions{By: []mapreduce.CountField{mapreduce.ByDay}}
-	res, err := mapreduce.Count(context.Background(), []string{"../testdata/logs"}, co, mapreduce.ScanOptions{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for row := range res.All() {
-		fmt.Println(row.Key[0], row.Requests, row.Bytes)
-	}
-	// Output:
-	// 2026-11-18 3 204
-	// 2026-11-19 3 345
-	// 2026-11-21 13 7245
-}
-
-// The path with the most requests on each day: Top with Per. Days come in
-// order, and each day's top paths most requests first.
-func ExampleCount_perDay() {
-	co := mapreduce.CountOptions{By: []mapreduce.CountField{mapreduce.ByDay, mapreduce.ByPath}, Top: 1, Per: []mapreduce.CountField{mapreduce.ByDay}}
-	res, err := mapreduce.Count(context.Background(), []string{"../testdata/logs"}, co, mapreduce.ScanOptions{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for row := range res.All() {
-		fmt.Println(row.Key[0], row.Key[1], row.Requests)
-	}
-	// Output:
-	// 2026-11-18 /robots.txt 3
-	// 2026-11-19 /robots.txt 2
-	// 2026-11-21 /robots.txt 6
-}
-
-// Two shards of a scaled-out hosts job, written and read back as partial
-// files, then merged: the answer of one run, with its failed inputs.
-func ExampleMergePartials() {
-	ctx := context.Background()
-	paths := []string{"../testdata/logs", "../testdata/no-such-dir"}
-	var parts []*mapreduce.Partial
-	var names []string
-	for i := range 2 {
-		opts := mapreduce.ScanOptions{Selection: mapreduce.Selection{Shard: mapreduce.Shard{Index: i, Count: 2}}}
-		p, _, err := mapreduce.HostsPartial(ctx, paths, opts)
-		if p == nil {
-			fmt.Println(err)
-			return
-		}
-		var file bytes.Buffer // a file on the shard's machine
-		if _, err := p.WriteTo(&file); err != nil {
-			fmt.Println(err)
-			return
-		}
-		name := fmt.Sprintf("shard-%d.partial", i)
-		if p, err = mapreduce.ReadPartial(&file, name); err != nil {
-			fmt.Println(err) // not a whole partial, or changed since written
-			return
-		}
-		parts, names = append(parts, p), append(names, name)
-	}
-	merged, err := mapreduce.MergePartials(parts, names)
-	var failed *mapreduce.FailedInputs
-	if errors.As(err, &failed) {
-		for _, e := range failed.Errs {
-			fmt.Println("failed:", e)
-		}
-	} else if err != nil {
-		fmt.Println(err)
-		return
-	}
-	res, _ := merged.HostsResult()
-	fmt.Printf("%d hosts from %d files\n", len(res.Hosts), res.Stats.Inputs)
-	// Output:
-	// failed: ../testdata/no-such-dir: no such file or directory
-	// 18 hosts from 4 files
 }

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/cache"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -37,11 +38,11 @@ func (q *query) openCache(c *cli.Context) error {
 	if err != nil {
 		return usagef("--cache-max-age: %v", err)
 	}
-	cache, err := mapreduce.OpenCache(dir)
+	store, err := cache.Open(dir)
 	if err != nil {
 		return fmt.Errorf("--cache %s: %w", dir, err)
 	}
-	q.scan.Cache, q.cacheMaxAge = cache, age
+	q.scan.Cache, q.cacheMaxAge = store, age
 	return nil
 }
 
@@ -68,7 +69,7 @@ func (q *query) pruneCache(ctx context.Context, start time.Time) {
 		return
 	}
 	// A second of margin: file times come from a coarser clock.
-	ps, err := q.scan.Cache.Prune(ctx, mapreduce.PruneOptions{MaxAge: q.cacheMaxAge, UsedSince: start.Add(-time.Second)})
+	ps, err := q.scan.Cache.Prune(ctx, cache.PruneOptions{MaxAge: q.cacheMaxAge, UsedSince: start.Add(-time.Second)})
 	if err != nil {
 		if !q.quiet {
 			q.env.errorf("warning: %v", err)
@@ -82,7 +83,7 @@ func (q *query) pruneCache(ctx context.Context, start time.Time) {
 
 // reportCache says how the run used the cache: with -v, and a warning
 // when entries could not be saved (the next run will read those files).
-func (q *query) reportCache(cs mapreduce.CacheStats) {
+func (q *query) reportCache(cs logscan.CacheStats) {
 	if q.scan.Cache == nil || q.quiet {
 		return
 	}

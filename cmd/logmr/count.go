@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/urfave/cli/v2"
 )
 
 func countCommand(env *env) *cli.Command {
-	fields := make([]string, len(mapreduce.CountFields))
-	for i, f := range mapreduce.CountFields {
+	fields := make([]string, len(jobs.CountFields))
+	for i, f := range jobs.CountFields {
 		fields[i] = string(f)
 	}
 	return &cli.Command{
@@ -68,13 +68,13 @@ Examples:
 			}
 			start := time.Now()
 			if c.Bool("partial") {
-				p, stats, err := mapreduce.CountPartial(c.Context, q.paths, co, q.scan)
+				p, stats, err := jobs.CountPartial(c.Context, q.paths, co, q.scan)
 				if p == nil {
 					return q.finish(c.Context, nil, err, start, nil)
 				}
 				return q.finish(c.Context, &stats, err, start, writePartial(p))
 			}
-			res, err := mapreduce.Count(c.Context, q.paths, co, q.scan)
+			res, err := jobs.Count(c.Context, q.paths, co, q.scan)
 			if res == nil {
 				return q.finish(c.Context, nil, err, start, nil)
 			}
@@ -87,14 +87,14 @@ Examples:
 	}
 }
 
-func parseCountOptions(c *cli.Context) (mapreduce.CountOptions, error) {
-	var co mapreduce.CountOptions
+func parseCountOptions(c *cli.Context) (jobs.CountOptions, error) {
+	var co jobs.CountOptions
 	by, err := splitCommas(c, "by")
 	if err != nil {
 		return co, err
 	}
 	for _, f := range by {
-		co.By = append(co.By, mapreduce.CountField(f))
+		co.By = append(co.By, jobs.CountField(f))
 	}
 	if len(co.By) == 0 {
 		return co, usagef("--by is required: e.g. --by status or --by host,day")
@@ -113,8 +113,8 @@ func parseCountOptions(c *cli.Context) (mapreduce.CountOptions, error) {
 
 // sortFlag is --sort, of count and merge.
 func sortFlag() cli.Flag {
-	sorts := make([]string, len(mapreduce.CountSorts))
-	for i, s := range mapreduce.CountSorts {
+	sorts := make([]string, len(jobs.CountSorts))
+	for i, s := range jobs.CountSorts {
 		sorts[i] = string(s)
 	}
 	return &cli.StringFlag{Name: "sort", Usage: "order rows by `ORDER`: " + strings.Join(sorts, ", ") +
@@ -123,9 +123,9 @@ func sortFlag() cli.Flag {
 
 // parseCountOrder reads --top, --per and --sort; checkPer checks --per
 // against the count's fields.
-func parseCountOrder(c *cli.Context) (mapreduce.CountOrder, error) {
-	o := mapreduce.CountOrder{Top: c.Int("top"), Sort: mapreduce.CountSort(c.String("sort"))}
-	if c.IsSet("sort") && !slices.Contains(mapreduce.CountSorts, o.Sort) {
+func parseCountOrder(c *cli.Context) (jobs.CountOrder, error) {
+	o := jobs.CountOrder{Top: c.Int("top"), Sort: jobs.CountSort(c.String("sort"))}
+	if c.IsSet("sort") && !slices.Contains(jobs.CountSorts, o.Sort) {
 		return o, usagef("--sort %q: want requests, bytes or key", o.Sort)
 	}
 	per, err := splitCommas(c, "per")
@@ -133,7 +133,7 @@ func parseCountOrder(c *cli.Context) (mapreduce.CountOrder, error) {
 		return o, err
 	}
 	for _, f := range per {
-		o.Per = append(o.Per, mapreduce.CountField(f))
+		o.Per = append(o.Per, jobs.CountField(f))
 	}
 	if len(o.Per) > 0 && o.Top <= 0 {
 		return o, usagef("--per %s needs --top N: the N keys with the most requests of each group", strings.Join(per, ","))
@@ -142,7 +142,7 @@ func parseCountOrder(c *cli.Context) (mapreduce.CountOrder, error) {
 }
 
 // checkPer refuses a --per field that is not a --by field, or is given twice.
-func checkPer(per, by []mapreduce.CountField) error {
+func checkPer(per, by []jobs.CountField) error {
 	for i, f := range per {
 		if !slices.Contains(by, f) {
 			return usagef("--per %s: not one of the --by fields (%s)", f, joinFields(by))
@@ -154,7 +154,7 @@ func checkPer(per, by []mapreduce.CountField) error {
 	return nil
 }
 
-func joinFields(by []mapreduce.CountField) string {
+func joinFields(by []jobs.CountField) string {
 	s := make([]string, len(by))
 	for i, f := range by {
 		s[i] = string(f)

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
 )
 
@@ -177,8 +178,8 @@ func TestCountEscapesControlOnTerminal(t *testing.T) {
 	if err := os.WriteFile(log, []byte(line), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	co := mapreduce.CountOptions{By: []mapreduce.CountField{mapreduce.ByUserAgent}}
-	res, err := mapreduce.Count(context.Background(), []string{log}, co, mapreduce.ScanOptions{})
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByUserAgent}}
+	res, err := jobs.Count(context.Background(), []string{log}, co, logscan.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 // Exit codes, the contract scripts rely on (docs/guide.md "Exit codes").
@@ -76,6 +77,6 @@ func exitCode(ctx context.Context, err error, env *env) int {
 
 func isUsage(err error) bool {
 	var u usageError
-	return errors.As(err, &u) || errors.Is(err, mapreduce.ErrInvalidOptions) ||
+	return errors.As(err, &u) || errors.Is(err, logscan.ErrInvalidOptions) ||
 		errors.Is(err, logparse.ErrUnknownFormat)
 }

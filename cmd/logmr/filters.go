@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/urfave/cli/v2"
 )
 
@@ -31,9 +31,9 @@ func filterFlags() []cli.Flag {
 	}
 }
 
-// parseFilter turns the filter flags into a mapreduce.Filter and checks it.
-func parseFilter(c *cli.Context) (mapreduce.Filter, error) {
-	f := mapreduce.Filter{
+// parseFilter turns the filter flags into a filter.Filter and checks it.
+func parseFilter(c *cli.Context) (filter.Filter, error) {
+	f := filter.Filter{
 		Paths:            c.StringSlice("path"),
 		PathPrefixes:     c.StringSlice("path-prefix"),
 		PathRegexps:      c.StringSlice("path-regex"),

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 	"github.com/xrash/smetrics"
 )
@@ -191,7 +191,7 @@ var optionFlags = []struct{ prefix, flag string }{
 func usageMessage(err error) string {
 	msg := err.Error()
 	// By the text: filters.go wraps the filter's error in a usageError.
-	_, rest, found := strings.Cut(msg, mapreduce.ErrInvalidOptions.Error()+": ")
+	_, rest, found := strings.Cut(msg, logscan.ErrInvalidOptions.Error()+": ")
 	if !found {
 		return msg
 	}

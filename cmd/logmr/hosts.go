@@ -4,7 +4,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/urfave/cli/v2"
 )
 
@@ -36,13 +36,13 @@ Examples:
 			}
 			start := time.Now()
 			if c.Bool("partial") {
-				p, stats, err := mapreduce.HostsPartial(c.Context, q.paths, q.scan)
+				p, stats, err := jobs.HostsPartial(c.Context, q.paths, q.scan)
 				if p == nil {
 					return q.finish(c.Context, nil, err, start, nil)
 				}
 				return q.finish(c.Context, &stats, err, start, writePartial(p))
 			}
-			res, err := mapreduce.Hosts(c.Context, q.paths, q.scan)
+			res, err := jobs.Hosts(c.Context, q.paths, q.scan)
 			if res == nil {
 				return q.finish(c.Context, nil, err, start, nil)
 			}

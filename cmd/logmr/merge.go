@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/urfave/cli/v2"
 )
 
@@ -42,7 +43,7 @@ func refuseBinaryToTerminal(output string, stdout io.Writer) error {
 }
 
 // writePartial writes a partial result as a command's output.
-func writePartial(p *mapreduce.Partial) func(io.Writer, bool) error {
+func writePartial(p *jobs.Partial) func(io.Writer, bool) error {
 	return func(w io.Writer, _ bool) error {
 		_, err := p.WriteTo(w)
 		return err
@@ -133,7 +134,7 @@ Examples:
 type mergeOptions struct {
 	output   string // -o; "" or "-": stdout
 	format   outputFormat
-	order    mapreduce.CountOrder // count: --top, --per, --sort
+	order    jobs.CountOrder // count: --top, --per, --sort
 	human    bool
 	csvSafe  bool
 	partial  bool // write a merged partial, not the answer
@@ -183,7 +184,7 @@ func runMerge(ctx context.Context, env *env, names []string, o mergeOptions) err
 }
 
 // writeAnswer writes the final answer of a merged partial.
-func writeAnswer(merged *mapreduce.Partial, o mergeOptions) func(io.Writer, bool) error {
+func writeAnswer(merged *jobs.Partial, o mergeOptions) func(io.Writer, bool) error {
 	return func(w io.Writer, terminal bool) error {
 		wo := writeOptions{terminal: terminal, human: o.human, csvSafe: o.csvSafe}
 		if merged.Header.Kind == "hosts" {
@@ -204,11 +205,11 @@ func writeAnswer(merged *mapreduce.Partial, o mergeOptions) func(io.Writer, bool
 // readAndMerge reads the partial-result files and merges them. Each error
 // is one line naming the file it is about, but a *mapreduce.FailedInputs,
 // which comes with the merged partial (see MergePartials).
-func readAndMerge(names []string, stdin io.Reader) (*mapreduce.Partial, error) {
+func readAndMerge(names []string, stdin io.Reader) (*jobs.Partial, error) {
 	if i := slices.Index(names, "-"); i >= 0 && slices.Contains(names[i+1:], "-") {
 		return nil, errors.New("merge: -: standard input given twice")
 	}
-	parts := make([]*mapreduce.Partial, 0, len(names))
+	parts := make([]*jobs.Partial, 0, len(names))
 	for _, name := range names {
 		p, err := readPartialFile(name, stdin)
 		if err != nil {
@@ -216,7 +217,7 @@ func readAndMerge(names []string, stdin io.Reader) (*mapreduce.Partial, error) {
 		}
 		parts = append(parts, p)
 	}
-	merged, err := mapreduce.MergePartials(parts, names)
+	merged, err := jobs.MergePartials(parts, names)
 	if err != nil && !errors.As(err, new(*mapreduce.FailedInputs)) {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
@@ -224,9 +225,9 @@ func readAndMerge(names []string, stdin io.Reader) (*mapreduce.Partial, error) {
 }
 
 // readPartialFile reads the partial-result file name, - for stdin.
-func readPartialFile(name string, stdin io.Reader) (*mapreduce.Partial, error) {
+func readPartialFile(name string, stdin io.Reader) (*jobs.Partial, error) {
 	if name == "-" {
-		return mapreduce.ReadPartial(stdin, name)
+		return jobs.ReadPartial(stdin, name)
 	}
 	f, err := os.Open(name)
 	if err != nil {
@@ -240,7 +241,7 @@ func readPartialFile(name string, stdin io.Reader) (*mapreduce.Partial, error) {
 	if info, err := f.Stat(); err == nil && info.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory, not a partial-result file", name)
 	}
-	return mapreduce.ReadPartial(f, name)
+	return jobs.ReadPartial(f, name)
 }
 
 func joinInts(ns []int) string {

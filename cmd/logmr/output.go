@@ -16,7 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/logmr/logmr/logparse"
-	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/urfave/cli/v2"
 )
 
@@ -308,7 +308,7 @@ func writeAtomically(ctx context.Context, path string, existing fs.FileInfo, wri
 // writeCount writes a count's rows in f: a header (or member names) of the
 // --by fields, requests and bytes. In JSON a status is a number and an
 // absent key null; in CSV and TSV it is an empty cell, in text "-".
-func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, o writeOptions) error {
+func (f outputFormat) writeCount(w io.Writer, res *jobs.CountResult, o writeOptions) error {
 	header := make([]string, 0, len(res.By)+2)
 	for _, by := range res.By {
 		header = append(header, string(by))
@@ -335,7 +335,7 @@ func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, o writ
 				switch {
 				case row.Absent[j]:
 					buf = append(buf, "null"...)
-				case by == mapreduce.ByStatus:
+				case by == jobs.ByStatus:
 					buf = append(buf, row.Key[j]...)
 				default:
 					buf = logparse.AppendJSONString(buf, row.Key[j])
@@ -370,10 +370,10 @@ func (f outputFormat) writeCount(w io.Writer, res *mapreduce.CountResult, o writ
 // writeCountText writes aligned columns: keys left-aligned, numbers right.
 // It reads the rows twice, to size the columns, rather than hold them, and
 // makes no garbage per row (a count may have millions).
-func writeCountText(w *bufio.Writer, header []string, res *mapreduce.CountResult, terminal, human bool) {
+func writeCountText(w *bufio.Writer, header []string, res *jobs.CountResult, terminal, human bool) {
 	n := len(res.By)
 	var num [2][]byte // scratch for the two numbers of a row
-	cell := func(row *mapreduce.CountRow, j int) string {
+	cell := func(row *jobs.CountRow, j int) string {
 		switch {
 		case j >= n:
 			return "" // numbers are formatted into num
@@ -384,7 +384,7 @@ func writeCountText(w *bufio.Writer, header []string, res *mapreduce.CountResult
 		}
 		return row.Key[j]
 	}
-	formatNumbers := func(row *mapreduce.CountRow) {
+	formatNumbers := func(row *jobs.CountRow) {
 		if human {
 			num[0], num[1] = append(num[0][:0], groupThousands(row.Requests)...), append(num[1][:0], humanBytes(row.Bytes)...)
 		} else {

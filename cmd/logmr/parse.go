@@ -15,6 +15,7 @@ import (
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -63,7 +64,7 @@ Examples:
 func (q *query) runParse(ctx context.Context, malformed bool) error {
 	out, header := q.recordOutput(malformed)
 	start := time.Now()
-	var st mapreduce.Stats
+	var st logscan.Stats
 	var runErr error
 	werr := q.writeOutput(ctx, func(w io.Writer) error {
 		var closer interface{ Close() error }
@@ -82,7 +83,7 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 		if _, err := w.Write(header); err != nil {
 			return err
 		}
-		st, runErr = mapreduce.WriteRecords(ctx, q.paths, w, out, q.scan)
+		st, runErr = logscan.WriteRecords(ctx, q.paths, w, out, q.scan)
 		if closer != nil && (runErr == nil || readSome(st)) {
 			if err := closer.Close(); err != nil && runErr == nil {
 				runErr = err
@@ -118,7 +119,7 @@ func (q *query) runParse(ctx context.Context, malformed bool) error {
 
 // recordOutput encodes records, or malformed lines, in q's output format;
 // header is what goes first (CSV and TSV column names).
-func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header []byte) {
+func (q *query) recordOutput(malformed bool) (out logscan.RecordOutput, header []byte) {
 	var table *logparse.Table
 	// Text records are TSV first (alignedWriter aligns them); text
 	// --malformed lines are written as they are.
@@ -163,7 +164,7 @@ func (q *query) recordOutput(malformed bool) (out mapreduce.RecordOutput, header
 
 // readSome reports whether a run read anything: an input to its end, or
 // the lines of one before it failed (a truncated gzip), which parse keeps.
-func readSome(st mapreduce.Stats) bool { return st.Inputs > 0 || st.Lines > 0 }
+func readSome(st logscan.Stats) bool { return st.Inputs > 0 || st.Lines > 0 }
 
 // jsonArrayWriter turns JSON lines into one JSON array: "[" first, a comma
 // before every line but the first, "]" at Close. JSON lines hold a raw

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/subproc"
 	"github.com/urfave/cli/v2"
 )
@@ -53,7 +55,7 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 // decompressorFlag is the flag of the commands that aggregate (hosts,
 // count): parse writes records as it reads them and keeps Go's inflater.
 func decompressorFlag() cli.Flag {
-	return &cli.StringFlag{Name: "decompressor", Value: mapreduce.DecompressAuto, Usage: "what inflates gzip files: " +
+	return &cli.StringFlag{Name: "decompressor", Value: logscan.DecompressAuto, Usage: "what inflates gzip files: " +
 		"auto (igzip, when on PATH, for files with 3 or more cores each; else go), " +
 		"go (in this process), igzip or pigz (a child process per file); the result is the same with each"}
 }
@@ -63,7 +65,7 @@ func decompressorFlag() cli.Flag {
 type query struct {
 	env    *env
 	paths  []string
-	scan   mapreduce.ScanOptions
+	scan   logscan.ScanOptions
 	output string
 	format outputFormat
 	// logFormat is the --format asked for; nil: detected per input.
@@ -113,7 +115,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
-	filter, err := parseFilter(c)
+	recFilter, err := parseFilter(c)
 	if err != nil {
 		return nil, err
 	}
@@ -141,24 +143,24 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 	} else if c.IsSet("lock-wait") {
 		return nil, usagef("--lock-wait needs --lock FILE")
 	}
-	var shard mapreduce.Shard
+	var shard logscan.Shard
 	if s := c.String("shard"); s != "" {
 		if shard, err = parseShard(s, getenv); err != nil {
 			return nil, err
 		}
 	}
-	q.scan = mapreduce.ScanOptions{
+	q.scan = logscan.ScanOptions{
 		MaxMalformed: c.Float64("max-malformed"),
 		InputFilter:  inputFilter,
 		ChildTimeout: q.childTimeout,
 		FailFast:     c.Bool("fail-fast"),
 		Format:       format,
-		Filter:       filter,
-		Selection:    mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude"), Shard: shard},
+		Filter:       recFilter,
+		Selection:    logscan.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude"), Shard: shard},
 		Workers:      workers,
 	}
 	if choice := c.String("decompressor"); choice != "" { // hosts and count
-		if q.scan.Decompressor, err = mapreduce.FindDecompressor(choice); err != nil {
+		if q.scan.Decompressor, err = logscan.FindDecompressor(choice); err != nil {
 			return nil, err // usageMessage names --decompressor
 		}
 	}
@@ -190,7 +192,7 @@ func (q *query) wantProgress(mode string) (bool, error) {
 //
 // st is the run's Stats, nil when the library returned no result; write
 // writes the result, escaping control characters when terminal is set.
-func (q *query) finish(ctx context.Context, st *mapreduce.Stats, err error, start time.Time, write func(w io.Writer, terminal bool) error) error {
+func (q *query) finish(ctx context.Context, st *logscan.Stats, err error, start time.Time, write func(w io.Writer, terminal bool) error) error {
 	q.progress.finish()
 	failed, err := q.env.reportFailed(err)
 	if err != nil && failed == nil {
@@ -237,7 +239,7 @@ func (e *env) reportFailed(err error) (*mapreduce.FailedInputs, error) {
 // report prints the summary and malformed-line examples when asked for, or
 // when a person is watching (stderr is a terminal), and why the answer is
 // empty when it is, on a terminal or not; never with -q.
-func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
+func (q *query) report(st logscan.Stats, elapsed time.Duration) {
 	if q.quiet {
 		return
 	}
@@ -250,12 +252,12 @@ func (q *query) report(st mapreduce.Stats, elapsed time.Duration) {
 }
 
 // summarize prints the summary line, and with -v what came before it.
-func (q *query) summarize(st mapreduce.Stats, elapsed time.Duration) {
+func (q *query) summarize(st logscan.Stats, elapsed time.Duration) {
 	if q.verbose {
 		for _, e := range st.Examples {
 			q.env.errorf("malformed: %v", e)
 		}
-		files := slices.SortedFunc(slices.Values(st.Files), func(a, b mapreduce.FileStats) int { return strings.Compare(a.Path, b.Path) })
+		files := slices.SortedFunc(slices.Values(st.Files), func(a, b logscan.FileStats) int { return strings.Compare(a.Path, b.Path) })
 		for _, f := range files {
 			cached := ""
 			if f.Resumed {
@@ -293,7 +295,7 @@ func plural(n int, one, many string) string {
 
 // droppedBy lists the lines each filter condition dropped, "9990 by
 // path", conditions by name.
-func droppedBy(st mapreduce.Stats, number func(int64, int) string) []string {
+func droppedBy(st logscan.Stats, number func(int64, int) string) []string {
 	r := st.Rejected()
 	var parts []string
 	for _, stage := range slices.Sorted(maps.Keys(r)) {
@@ -305,7 +307,7 @@ func droppedBy(st mapreduce.Stats, number func(int64, int) string) []string {
 // explainEmpty says why nothing matched: which conditions dropped the
 // lines read and, when the time window dropped some, what time the logs
 // span.
-func explainEmpty(st mapreduce.Stats, f mapreduce.Filter) string {
+func explainEmpty(st logscan.Stats, f filter.Filter) string {
 	n := func(v int64, _ int) string { return groupThousands(v) }
 	if st.Lines == 0 {
 		return "the inputs hold no lines"
@@ -336,7 +338,7 @@ func formatSpan(first, last time.Time) string {
 }
 
 // formatWindow writes the --since/--until window: "--since 2026-12-01 00:00 (+0100)".
-func formatWindow(f mapreduce.Filter) string {
+func formatWindow(f filter.Filter) string {
 	const layout = "2006-01-02 15:04:05 (-0700)"
 	var parts []string
 	if !f.Since.IsZero() {
@@ -396,17 +398,17 @@ func (q *query) writeOutput(ctx context.Context, write func(io.Writer) error) er
 
 // reportSkipped names, for -v, the files of walked directories that were
 // left out as not access logs.
-func reportSkipped(env *env, skipped []mapreduce.SkippedInput) {
-	skipped = slices.SortedFunc(slices.Values(skipped), func(a, b mapreduce.SkippedInput) int { return strings.Compare(a.Path, b.Path) })
+func reportSkipped(env *env, skipped []logscan.SkippedInput) {
+	skipped = slices.SortedFunc(slices.Values(skipped), func(a, b logscan.SkippedInput) int { return strings.Compare(a.Path, b.Path) })
 	for _, s := range skipped {
 		env.errorf("skipped %s: %s", s.Path, s.Reason)
 	}
 }
 
 // noInputError is the failure of a run that found no input to read.
-func noInputError(paths []string, st mapreduce.Stats) error {
+func noInputError(paths []string, st logscan.Stats) error {
 	if n := len(st.Skipped); n > 0 {
-		skipped := slices.SortedFunc(slices.Values(st.Skipped), func(a, b mapreduce.SkippedInput) int { return strings.Compare(a.Path, b.Path) })
+		skipped := slices.SortedFunc(slices.Values(st.Skipped), func(a, b logscan.SkippedInput) int { return strings.Compare(a.Path, b.Path) })
 		var names []string
 		for _, s := range skipped[:min(n, 3)] {
 			names = append(names, s.Path+" ("+s.Reason+")")

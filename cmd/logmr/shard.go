@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -26,18 +27,18 @@ var shardIndexVars = []struct {
 
 // parseShard parses --shard: I/N, or env/N with I from the scheduler's
 // variable (see shardIndexVars); getenv reads the environment.
-func parseShard(s string, getenv func(string) string) (mapreduce.Shard, error) {
+func parseShard(s string, getenv func(string) string) (logscan.Shard, error) {
 	index, count, ok := strings.Cut(s, "/")
 	n, err := strconv.Atoi(count)
 	if !ok || err != nil || n < 1 {
-		return mapreduce.Shard{}, usagef("--shard %q: want I/N (I from 0 to N-1) or env/N", s)
+		return logscan.Shard{}, usagef("--shard %q: want I/N (I from 0 to N-1) or env/N", s)
 	}
 	if index != "env" {
 		i, err := strconv.Atoi(index)
 		if err != nil || i < 0 || i >= n {
-			return mapreduce.Shard{}, usagef("--shard %q: want I/N with I from 0 to %d", s, n-1)
+			return logscan.Shard{}, usagef("--shard %q: want I/N with I from 0 to %d", s, n-1)
 		}
-		return mapreduce.Shard{Index: i, Count: n}, nil
+		return logscan.Shard{Index: i, Count: n}, nil
 	}
 	found, from := -1, ""
 	for _, v := range shardIndexVars {
@@ -47,10 +48,10 @@ func parseShard(s string, getenv func(string) string) (mapreduce.Shard, error) {
 		}
 		i, err := strconv.Atoi(text)
 		if err != nil || i-v.first < 0 || i-v.first >= n {
-			return mapreduce.Shard{}, usagef("--shard %s: %s=%q: want %d to %d", s, v.name, text, v.first, n-1+v.first)
+			return logscan.Shard{}, usagef("--shard %s: %s=%q: want %d to %d", s, v.name, text, v.first, n-1+v.first)
 		}
 		if found >= 0 && found != i-v.first {
-			return mapreduce.Shard{}, usagef("--shard %s: %s and %s disagree on the shard index", s, from, v.name)
+			return logscan.Shard{}, usagef("--shard %s: %s and %s disagree on the shard index", s, from, v.name)
 		}
 		found, from = i-v.first, v.name
 	}
@@ -59,9 +60,9 @@ func parseShard(s string, getenv func(string) string) (mapreduce.Shard, error) {
 		for i, v := range shardIndexVars {
 			names[i] = v.name
 		}
-		return mapreduce.Shard{}, usagef("--shard %s: none of %s is set", s, strings.Join(names, ", "))
+		return logscan.Shard{}, usagef("--shard %s: none of %s is set", s, strings.Join(names, ", "))
 	}
-	return mapreduce.Shard{Index: found, Count: n}, nil
+	return logscan.Shard{Index: found, Count: n}, nil
 }
 
 func planCommand(env *env) *cli.Command {
@@ -98,8 +99,8 @@ Examples:
 			if c.NArg() == 0 {
 				return usagef("plan: no PATH given")
 			}
-			sel := mapreduce.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")}
-			inputs, failed, err := mapreduce.FindInputs(c.Args().Slice(), sel)
+			sel := logscan.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")}
+			inputs, failed, err := logscan.FindInputs(c.Args().Slice(), sel)
 			if err != nil {
 				return err
 			}
@@ -120,8 +121,8 @@ Examples:
 	}
 }
 
-func writePlan(w io.Writer, inputs []mapreduce.Input, n int) error {
-	shardOf := mapreduce.PlanShards(inputs, n)
+func writePlan(w io.Writer, inputs []logscan.Input, n int) error {
+	shardOf := logscan.PlanShards(inputs, n)
 	var b strings.Builder
 	for s := range n {
 		for i, in := range inputs {
@@ -136,10 +137,10 @@ func writePlan(w io.Writer, inputs []mapreduce.Input, n int) error {
 
 // reportPlan prints each shard's files and bytes; verbose adds the
 // totals and how far the largest shard is above the mean.
-func reportPlan(env *env, inputs []mapreduce.Input, n int, verbose bool) {
+func reportPlan(env *env, inputs []logscan.Input, n int, verbose bool) {
 	files, bytes := make([]int, n), make([]int64, n)
 	var total int64
-	for i, s := range mapreduce.PlanShards(inputs, n) {
+	for i, s := range logscan.PlanShards(inputs, n) {
 		files[s]++
 		bytes[s] += max(inputs[i].Size, 0)
 		total += max(inputs[i].Size, 0)

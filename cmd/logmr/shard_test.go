@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/logmr/logmr/mapreduce"
+	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
 func TestParseShard(t *testing.T) {
@@ -20,24 +20,24 @@ func TestParseShard(t *testing.T) {
 	for _, tc := range []struct {
 		flag string
 		env  func(string) string
-		want mapreduce.Shard
+		want logscan.Shard
 		err  string
 	}{
-		{"2/7", env(), mapreduce.Shard{Index: 2, Count: 7}, ""},
-		{"0/1", env(), mapreduce.Shard{Index: 0, Count: 1}, ""},
-		{"7/7", env(), mapreduce.Shard{}, "I from 0 to 6"},
-		{"1", env(), mapreduce.Shard{}, "want I/N"},
-		{"a/2", env(), mapreduce.Shard{}, "I from 0 to 1"},
-		{"0/0", env(), mapreduce.Shard{}, "want I/N"},
-		{"env/4", env("JOB_COMPLETION_INDEX", "3"), mapreduce.Shard{Index: 3, Count: 4}, ""},
-		{"env/4", env("AWS_BATCH_JOB_ARRAY_INDEX", "0"), mapreduce.Shard{Index: 0, Count: 4}, ""},
-		{"env/4", env("SLURM_ARRAY_TASK_ID", "2"), mapreduce.Shard{Index: 2, Count: 4}, ""},
-		{"env/4", env("PARALLEL_SEQ", "4"), mapreduce.Shard{Index: 3, Count: 4}, ""}, // 1-based
-		{"env/4", env("PARALLEL_SEQ", "0"), mapreduce.Shard{}, "PARALLEL_SEQ=\"0\": want 1 to 4"},
-		{"env/4", env("JOB_COMPLETION_INDEX", "4"), mapreduce.Shard{}, "want 0 to 3"},
-		{"env/4", env("JOB_COMPLETION_INDEX", "1", "PARALLEL_SEQ", "2"), mapreduce.Shard{Index: 1, Count: 4}, ""},
-		{"env/4", env("JOB_COMPLETION_INDEX", "1", "PARALLEL_SEQ", "1"), mapreduce.Shard{}, "disagree"},
-		{"env/4", env(), mapreduce.Shard{}, "none of JOB_COMPLETION_INDEX"},
+		{"2/7", env(), logscan.Shard{Index: 2, Count: 7}, ""},
+		{"0/1", env(), logscan.Shard{Index: 0, Count: 1}, ""},
+		{"7/7", env(), logscan.Shard{}, "I from 0 to 6"},
+		{"1", env(), logscan.Shard{}, "want I/N"},
+		{"a/2", env(), logscan.Shard{}, "I from 0 to 1"},
+		{"0/0", env(), logscan.Shard{}, "want I/N"},
+		{"env/4", env("JOB_COMPLETION_INDEX", "3"), logscan.Shard{Index: 3, Count: 4}, ""},
+		{"env/4", env("AWS_BATCH_JOB_ARRAY_INDEX", "0"), logscan.Shard{Index: 0, Count: 4}, ""},
+		{"env/4", env("SLURM_ARRAY_TASK_ID", "2"), logscan.Shard{Index: 2, Count: 4}, ""},
+		{"env/4", env("PARALLEL_SEQ", "4"), logscan.Shard{Index: 3, Count: 4}, ""}, // 1-based
+		{"env/4", env("PARALLEL_SEQ", "0"), logscan.Shard{}, "PARALLEL_SEQ=\"0\": want 1 to 4"},
+		{"env/4", env("JOB_COMPLETION_INDEX", "4"), logscan.Shard{}, "want 0 to 3"},
+		{"env/4", env("JOB_COMPLETION_INDEX", "1", "PARALLEL_SEQ", "2"), logscan.Shard{Index: 1, Count: 4}, ""},
+		{"env/4", env("JOB_COMPLETION_INDEX", "1", "PARALLEL_SEQ", "1"), logscan.Shard{}, "disagree"},
+		{"env/4", env(), logscan.Shard{}, "none of JOB_COMPLETION_INDEX"},
 	} {
 		got, err := parseShard(tc.flag, tc.env)
 		if tc.err == "" && (err != nil || got != tc.want) || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {

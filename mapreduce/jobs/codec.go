@@ -1,0 +1,252 @@
+package jobs
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+var errBadPartial = errors.New("malformed partial result")
+
+func (s *HostSet) PartialKind() string { return "hosts" }
+
+// PartialKind is "hosts": a HostSet has no options.
+// AppendPartial writes the hosts sorted bytewise, each length-prefixed.
+func (s *HostSet) AppendPartial(dst []byte) ([]byte, bool) {
+	hosts := slices.Sorted(maps.Keys(s.hosts))
+	dst = binary.AppendUvarint(dst, uint64(len(hosts)))
+	for _, h := range hosts {
+		dst = appendString(dst, h)
+	}
+	return dst, true
+}
+
+// ReadPartial adds the hosts AppendPartial wrote.
+func (s *HostSet) ReadPartial(data []byte) error {
+	d := decoder{buf: data}
+	n := d.count()
+	if len(s.hosts) == 0 {
+		s.hosts = make(map[string]struct{}, n)
+	}
+	for range n {
+		s.hosts[d.string()] = struct{}{}
+	}
+	return d.finish()
+}
+
+// PartialKind names the fields and, when a time bucket is one of them, the
+// zone's rules (not its name: Local differs between machines, and a zone's
+// rules change with the system's tzdata).
+func (c *Counter) PartialKind() string {
+	var b strings.Builder
+	b.WriteString("count by=")
+	for i, f := range c.by {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(string(f))
+	}
+	if slices.Contains(c.by, ByHour) || slices.Contains(c.by, ByDay) {
+		b.WriteString(" zone=" + zoneFingerprint(c.loc))
+	}
+	return b.String()
+}
+
+// AppendPartial writes the keys sorted bytewise, each with its requests and
+// bytes. Spilled counts are not written: such a partial is not cached.
+func (c *Counter) AppendPartial(dst []byte) ([]byte, bool) {
+	if c.spill != nil {
+		return dst, false
+	}
+	keys := slices.Sorted(maps.Keys(c.counts))
+	dst = binary.AppendUvarint(dst, uint64(len(keys)))
+	for _, k := range keys {
+		t := c.counts[k]
+		dst = appendString(dst, k)
+		dst = binary.AppendUvarint(dst, uint64(t.requests))
+		dst = binary.AppendUvarint(dst, uint64(t.bytes))
+	}
+	return dst, true
+}
+
+// ReadPartial adds the counts AppendPartial wrote.
+func (c *Counter) ReadPartial(data []byte) error {
+	d := decoder{buf: data}
+	n := d.count()
+	if len(c.counts) == 0 && (c.budget == 0 || n <= c.budget) {
+		c.counts = make(map[string]*tally, n) // sized once: growing it cost a third of a cached run
+	}
+	tallies := make([]tally, min(n, 1<<16)) // allocated in blocks, not one by one
+	for range n {
+		key := d.string()
+		requests, bytes := d.int(), d.int()
+		if d.err != nil {
+			break
+		}
+		if !validKey(key, len(c.by)) {
+			return fmt.Errorf("%w: bad key %q", errBadPartial, key)
+		}
+		if t := c.counts[key]; t != nil {
+			t.requests += requests
+			t.bytes += bytes
+			continue
+		}
+		if len(tallies) == 0 {
+			tallies = make([]tally, 1<<16)
+		}
+		t := &tallies[0]
+		tallies = tallies[1:]
+		t.requests, t.bytes = requests, bytes
+		c.counts[key] = t
+		if c.budget > 0 && len(c.counts) > c.budget {
+			c.spillOut()
+		}
+	}
+	return d.finish()
+}
+
+// validKey reports whether key is fields values as appendKey writes them,
+// so that decodeKey cannot fail on it.
+func validKey(key string, fields int) bool {
+	for range fields {
+		if key == "" {
+			return false
+		}
+		tag := key[0]
+		key = key[1:]
+		switch tag {
+		case 1:
+			continue
+		case 2:
+		default:
+			return false
+		}
+		for {
+			i := strings.IndexByte(key, 0)
+			if i < 0 || i+1 >= len(key) {
+				return false
+			}
+			esc := key[i+1]
+			key = key[i+2:]
+			if esc == 1 {
+				break
+			}
+			if esc != 0xff {
+				return false
+			}
+		}
+	}
+	return key == ""
+}
+
+// zoneFingerprint hashes the offsets a zone has had and will have from 1900
+// to 2200: two locations with the same fingerprint bucket times alike.
+func zoneFingerprint(loc *time.Location) string {
+	h := sha256.New()
+	t := time.Date(1900, 1, 1, 0, 0, 0, 0, loc)
+	end := time.Date(2200, 1, 1, 0, 0, 0, 0, loc)
+	for t.Before(end) {
+		_, offset := t.Zone()
+		start, next := t.ZoneBounds()
+		fmt.Fprintf(h, "%d %d\n", start.Unix(), offset)
+		if !next.After(t) {
+			break
+		}
+		t = next
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)[:12])
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// A decoder reads what the append functions wrote; the first error sticks
+// and later reads return zero values.
+type decoder struct {
+	buf []byte
+	err error
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = errBadPartial
+	}
+	d.buf = nil
+}
+
+func (d *decoder) uint() uint64 {
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// int reads a non-negative int64.
+func (d *decoder) int() int64 {
+	v := d.uint()
+	if v > 1<<63-1 {
+		d.fail()
+		return 0
+	}
+	return int64(v)
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// count reads a number of items, each at least one byte long.
+func (d *decoder) count() int {
+	v := d.uint()
+	if v > uint64(len(d.buf)) {
+		d.fail()
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uint()
+	if n > uint64(len(d.buf)) {
+		d.fail()
+		return nil
+	}
+	b := d.buf[:n]
+	d.buf = d.buf[n:]
+	return b
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+func (d *decoder) fixed(dst []byte) {
+	if len(d.buf) < len(dst) {
+		d.fail()
+		return
+	}
+	copy(dst, d.buf)
+	d.buf = d.buf[len(dst):]
+}
+
+// finish fails if anything is left over.
+func (d *decoder) finish() error {
+	if d.err == nil && len(d.buf) > 0 {
+		d.err = fmt.Errorf("%w: %d bytes left over", errBadPartial, len(d.buf))
+	}
+	return d.err
+}

@@ -1,0 +1,375 @@
+package jobs
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"hash/maphash"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce/logscan"
+)
+
+// A CountField is a key Count groups records by.
+type CountField string
+
+// The fields Count can group by.
+const (
+	ByHost        CountField = "host"         // the client host, canonical
+	ByPath        CountField = "path"         // the target up to '?'
+	ByStatus      CountField = "status"       // 404
+	ByStatusClass CountField = "status_class" // 4xx
+	ByMethod      CountField = "method"
+	ByReferer     CountField = "referer"
+	ByUserAgent   CountField = "user_agent"
+	ByVHost       CountField = "vhost"
+	ByHour        CountField = "hour" // 2026-11-22T06:00:00+01:00, in CountOptions.TZ
+	ByDay         CountField = "day"  // 2026-11-22, in CountOptions.TZ
+)
+
+// CountFields lists every CountField, in the order help text gives them.
+var CountFields = []CountField{ByHost, ByPath, ByStatus, ByStatusClass, ByMethod, ByReferer, ByUserAgent, ByVHost, ByHour, ByDay}
+
+// CountOptions says what Count groups by, and which rows it returns in
+// what order (see CountOrder, whose fields Top, Per and Sort are).
+type CountOptions struct {
+	By  []CountField // one or more; a record's key is its values of these
+	Top int          // keep the Top keys with the most requests; 0 keeps all
+	// Per, with Top, keeps the Top keys of each group of these fields, a
+	// subset of By. Such a count keeps every key in memory, as one without
+	// Top does: it never spills.
+	Per  []CountField
+	Sort CountSort // the order of the rows; SortAuto by default
+	// SpillKeys bounds, with Top, the keys a worker holds in memory: past
+	// it, counts go to temporary files (countspill.go). 0 means 1<<20.
+	SpillKeys int
+	TZ        *time.Location // the zone of hour and day buckets; nil means UTC
+}
+
+// order is the final step co asks for.
+func (co CountOptions) order() CountOrder {
+	return CountOrder{Top: co.Top, Per: co.Per, Sort: co.Sort}
+}
+
+// A CountRow is one key and what its records add up to.
+type CountRow struct {
+	// Key holds the record's value of each By field, in order; Absent[i]
+	// is set when the record had none ("-", no time, ...).
+	Key      []string
+	Absent   []bool
+	Requests int64
+	Bytes    int64 // Record.Bytes summed; "-" counts as 0
+}
+
+// CountResult is the answer of Count: its rows in the order
+// CountOptions.Sort (and Per) says.
+type CountResult struct {
+	By    []CountField
+	Stats logscan.Stats
+	rows  []countEntry // sorted; their keys are decoded as they are read
+}
+
+type countEntry struct {
+	key string // appendKey's encoding
+	t   *tally
+}
+
+// Len returns the number of rows.
+func (r *CountResult) Len() int { return len(r.rows) }
+
+// All yields the rows in order. The row it yields is reused: copy what
+// must outlive the iteration step. Decoding as it goes keeps a result of
+// millions of keys at about the size of its counts.
+func (r *CountResult) All() iter.Seq[*CountRow] {
+	return func(yield func(*CountRow) bool) {
+		row := &CountRow{Key: make([]string, len(r.By)), Absent: make([]bool, len(r.By))}
+		for _, e := range r.rows {
+			decodeKey(e.key, r.By, row)
+			row.Requests, row.Bytes = e.t.requests, e.t.bytes
+			if !yield(row) {
+				return
+			}
+		}
+	}
+}
+
+// Rows returns every row as a slice of its own.
+func (r *CountResult) Rows() []CountRow {
+	out := make([]CountRow, 0, len(r.rows))
+	for row := range r.All() {
+		out = append(out, CountRow{Key: slices.Clone(row.Key), Absent: slices.Clone(row.Absent), Requests: row.Requests, Bytes: row.Bytes})
+	}
+	return out
+}
+
+// Count groups the records of the inputs that paths name which pass
+// opts.Filter by the fields of co.By and counts requests and bytes per
+// key. Each input is counted into a map of its own, merged into one as
+// inputs complete: counts are exact, memory grows with the number of
+// distinct keys, not with the input. With co.Top, a worker past
+// co.SpillKeys keys spills to disk (countspill.go), memory stays bounded
+// and the top N are still exact. Errors are as for ScanLogs.
+func Count(ctx context.Context, paths []string, co CountOptions, opts logscan.ScanOptions) (*CountResult, error) {
+	if err := co.check(); err != nil {
+		return nil, err
+	}
+	// Every spill of the run, failed inputs' included, is closed here.
+	spills := &spillRegistry{}
+	defer spills.closeAll()
+	newCounter := co.counters(spills)
+	// With Top, merge partials as they finish: one waiting for a slow
+	// earlier input would keep its keys in memory, past any budget.
+	opts.AnyOrder = co.Top > 0
+	counter, stats, err := logscan.ScanLogs(ctx, paths, newCounter, opts)
+	if counter == nil {
+		return nil, err
+	}
+	res, spillErr := counter.result(co.order(), stats)
+	if spillErr != nil {
+		return nil, spillErr
+	}
+	return res, err
+}
+
+// result is the final step of a count: the rows o keeps, in its order.
+func (c *Counter) result(o CountOrder, stats logscan.Stats) (*CountResult, error) {
+	if err := o.check(c.by); err != nil {
+		return nil, err
+	}
+	if c.spill == nil {
+		return &CountResult{By: c.by, rows: o.apply(entries(c.counts), c.by), Stats: stats}, nil
+	}
+	if len(o.Per) > 0 || o.Top == 0 { // never: only Top without Per spills
+		return nil, fmt.Errorf("%w: spilled counts need a top without per", logscan.ErrInvalidOptions)
+	}
+	c.spill.write(c.counts)
+	c.counts = nil
+	rows, err := c.spill.top(o.Top, newKeyOrder(c.by, nil).byRequests)
+	if err != nil {
+		return nil, err
+	}
+	return &CountResult{By: c.by, rows: o.apply(rows, c.by), Stats: stats}, nil
+}
+
+// Fields says what Add reads of a record beyond host, status and bytes.
+func (c *Counter) Fields() logparse.Fields {
+	var f logparse.Fields
+	for _, by := range c.by {
+		switch by {
+		case ByPath, ByMethod:
+			f |= logparse.FieldRequest
+		case ByReferer:
+			f |= logparse.FieldReferer
+		case ByUserAgent:
+			f |= logparse.FieldUserAgent
+		case ByHour, ByDay:
+			f |= logparse.FieldTime
+		}
+	}
+	return f
+}
+
+// counters returns a maker of the Counters of one count, which share the
+// spill seed and registry.
+// NewCounterFunc returns a function that makes empty Counters by co.By:
+// the newAggregate of logscan.ScanLogs. Its Counters never spill (co.Top,
+// Per and Sort apply to a CountResult, not to a Counter). It fails as
+// Count does on bad fields.
+func NewCounterFunc(co CountOptions) (func() *Counter, error) {
+	if err := co.check(); err != nil {
+		return nil, err
+	}
+	co.Top, co.Per = 0, nil
+	return co.counters(nil), nil
+}
+
+func (co CountOptions) counters(spills *spillRegistry) func() *Counter {
+	loc := co.TZ
+	if loc == nil {
+		loc = time.UTC
+	}
+	budget := 0 // keys a Counter holds before spilling; 0: never spill
+	if co.Top > 0 && len(co.Per) == 0 {
+		budget = cmp.Or(co.SpillKeys, defaultSpillKeys)
+	}
+	seed := maphash.MakeSeed()
+	return func() *Counter {
+		return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}, budget: budget, seed: seed, spills: spills}
+	}
+}
+
+func (co CountOptions) check() error {
+	if len(co.By) == 0 {
+		return fmt.Errorf("%w: count needs at least one field to group by", logscan.ErrInvalidOptions)
+	}
+	seen := map[CountField]bool{}
+	for _, f := range co.By {
+		if !slices.Contains(CountFields, f) {
+			return fmt.Errorf("%w: unknown count field %q (want one of %v)", logscan.ErrInvalidOptions, f, CountFields)
+		}
+		if seen[f] {
+			return fmt.Errorf("%w: count field %q given twice", logscan.ErrInvalidOptions, f)
+		}
+		seen[f] = true
+	}
+	return co.order().check(co.By)
+}
+
+// A Counter is the Aggregate of Count: requests and bytes per key.
+type Counter struct {
+	by     []CountField
+	loc    *time.Location
+	counts map[string]*tally // encoded key (appendKey) -> counts
+	key    []byte            // scratch for the key of the record being added
+	budget int               // keys held before spilling; 0: never
+	seed   maphash.Seed      // partitions spilled keys, the same for every Counter of a Count
+	spill  *spillSet         // nil until the first spill
+	spills *spillRegistry    // where spill is registered, to be closed
+	esc    []byte            // scratch for escaping a value
+}
+
+type tally struct{ requests, bytes int64 }
+
+// Add counts rec under its key. It allocates only for a key not seen yet.
+func (c *Counter) Add(rec *logparse.Record) {
+	c.key = c.key[:0]
+	for _, f := range c.by {
+		c.key = c.appendKey(c.key, f, rec)
+	}
+	// A pointer, so that a known key is a lookup (m[string(b)] does not
+	// allocate) and never an assignment (which would copy the key).
+	t := c.counts[string(c.key)]
+	if t == nil {
+		t = &tally{}
+		c.counts[string(c.key)] = t
+	}
+	t.requests++
+	if rec.Bytes > 0 {
+		t.bytes += rec.Bytes
+	}
+	if c.budget > 0 && len(c.counts) > c.budget {
+		c.spillOut()
+	}
+}
+
+// appendKey appends one field of rec's key so that keys order bytewise as
+// rows should: 0x01 for an absent value; else 0x02, the value with each
+// 0x00 written 0x00 0xFF, and the terminator 0x00 0x01, which sorts before
+// any longer value. A host is written as its sort key
+// (logparse.AppendHostSortKey), which ends with its canonical text.
+func (c *Counter) appendKey(dst []byte, f CountField, rec *logparse.Record) []byte {
+	start := len(dst)
+	dst = append(dst, 2)
+	valueStart := len(dst)
+	ok := true
+	switch f {
+	case ByHost:
+		if addr, isAddr := logparse.ParseHostAddr(rec.Host); isAddr {
+			dst = logparse.AppendAddrSortKey(dst, addr)
+		} else if ok = rec.Host != nil; ok {
+			dst = logparse.AppendNameSortKey(dst, rec.Host)
+		}
+	case ByPath:
+		dst, ok = append(dst, rec.Path()...), rec.Target != nil
+	case ByStatus:
+		dst, ok = strconv.AppendInt(dst, int64(rec.Status), 10), rec.Status >= 0
+	case ByStatusClass:
+		dst, ok = append(dst, byte('0'+rec.Status/100%10), 'x', 'x'), rec.Status >= 0
+	case ByMethod:
+		dst, ok = append(dst, rec.Method...), rec.Method != nil
+	case ByReferer:
+		dst, ok = append(dst, rec.Referer...), rec.Referer != nil
+	case ByUserAgent:
+		dst, ok = append(dst, rec.UserAgent...), rec.UserAgent != nil
+	case ByVHost:
+		dst, ok = append(dst, rec.VHost...), rec.VHost != nil
+	case ByHour, ByDay:
+		ok = rec.HasTime()
+		if ok {
+			t := time.Unix(rec.Time, 0).In(c.loc)
+			if f == ByDay {
+				dst = t.AppendFormat(dst, time.DateOnly)
+			} else {
+				// The local hour, whatever the zone's offset (+05:45 too),
+				// keeping the instant's own offset: the two 01:00 hours of
+				// a DST fall-back stay two buckets.
+				t = t.Add(-time.Duration(t.Minute())*time.Minute - time.Duration(t.Second())*time.Second)
+				dst = t.AppendFormat(dst, time.RFC3339)
+			}
+		}
+	}
+	if !ok {
+		return append(dst[:start], 1)
+	}
+	if bytes.IndexByte(dst[valueStart:], 0) >= 0 { // every address: escape
+		c.esc = append(c.esc[:0], dst[valueStart:]...)
+		dst = dst[:valueStart]
+		for _, b := range c.esc {
+			if dst = append(dst, b); b == 0 {
+				dst = append(dst, 0xff)
+			}
+		}
+	}
+	return append(dst, 0, 1)
+}
+
+// decodeKey reads a key appendKey wrote into row's Key and Absent.
+func decodeKey(key string, by []CountField, row *CountRow) {
+	for i, f := range by {
+		present := key[0] == 2
+		key = key[1:]
+		row.Absent[i], row.Key[i] = !present, ""
+		if !present {
+			continue
+		}
+		end := strings.Index(key, "\x00\x01")
+		value := key[:end]
+		key = key[end+2:]
+		if strings.Contains(value, "\x00\xff") {
+			value = strings.ReplaceAll(value, "\x00\xff", "\x00")
+		}
+		if f == ByHost {
+			value = logparse.HostOfSortKey(value)
+		}
+		row.Key[i] = value
+	}
+}
+
+// Merge adds other's counts to c, spilled ones included.
+func (c *Counter) Merge(other *Counter) {
+	if other.spill != nil {
+		if c.spill == nil {
+			c.spill = c.spills.add(&spillSet{seed: c.seed})
+		}
+		c.spill.adopt(other.spill)
+	}
+	if len(other.counts) > len(c.counts) {
+		c.counts, other.counts = other.counts, c.counts
+	}
+	for k, o := range other.counts {
+		if t := c.counts[k]; t != nil {
+			t.requests += o.requests
+			t.bytes += o.bytes
+		} else {
+			c.counts[k] = o
+		}
+	}
+	if c.budget > 0 && len(c.counts) > c.budget {
+		c.spillOut()
+	}
+}
+
+// spillOut writes c's counts to its spill files and starts an empty map.
+func (c *Counter) spillOut() {
+	if c.spill == nil {
+		c.spill = c.spills.add(&spillSet{seed: c.seed})
+	}
+	c.spill.write(c.counts)
+	c.counts = make(map[string]*tally, c.budget/4)
+}

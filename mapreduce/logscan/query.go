@@ -1,0 +1,199 @@
+package logscan
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/logmr/logmr/logparse"
+)
+
+var errBadStats = errors.New("malformed stats")
+
+// modulePath is this module's path, looked up in the build information.
+const modulePath = "github.com/logmr/logmr"
+
+// BuildID names the code that parses and aggregates, so that a partial
+// cached by another build (a fixed parser, say) is never reused: the
+// module's version when the build information gives a released or clean
+// one, else a hash of the executable itself. It is worked out once.
+func BuildID() string { return buildID() }
+
+var buildID = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		mod := &bi.Main
+		if mod.Path != modulePath {
+			mod = nil
+			for _, dep := range bi.Deps {
+				if dep.Path == modulePath {
+					mod = dep
+				}
+			}
+		}
+		if mod != nil && mod.Replace == nil && mod.Version != "" && mod.Version != "(devel)" && !strings.Contains(mod.Version, "dirty") {
+			return mod.Path + "@" + mod.Version + " " + bi.GoVersion
+		}
+	}
+	if exe, err := os.Executable(); err == nil {
+		if f, err := os.Open(exe); err == nil {
+			defer f.Close()
+			h := sha256.New()
+			if _, err := io.Copy(h, f); err == nil {
+				return fmt.Sprintf("executable %x", h.Sum(nil))
+			}
+		}
+	}
+	// Nothing names this build: a key of its own, never found again.
+	return fmt.Sprintf("process %d at %d", os.Getpid(), time.Now().UnixNano())
+})
+
+// QueryDescription is every option that changes the partial result of one
+// input: the aggregate (kind, a PartialCodec's PartialKind), the format,
+// the filter and the input filter.
+// Selection, workers, MaxMalformed (applied to the cached counts) and the
+// like are not in it. Its hash, with the build's, names the cache's query
+// directory; alone, it is the query of a partial-result file.
+func QueryDescription(kind string, opts ScanOptions) string {
+	var b strings.Builder
+	line := func(name string, values ...string) {
+		b.WriteString(name)
+		for _, v := range values {
+			b.WriteByte(' ')
+			b.WriteString(strconv.Quote(v))
+		}
+		b.WriteByte('\n')
+	}
+	line("aggregate", kind)
+	if opts.Format == nil {
+		line("format", logparse.AutoFormat)
+	} else {
+		line("format", opts.Format.Name, opts.Format.LogFormat)
+	}
+	f := opts.Filter
+	line("path", f.Paths...)
+	line("path-prefix", f.PathPrefixes...)
+	line("path-regex", f.PathRegexps...)
+	line("status", f.Statuses...)
+	line("method", f.Methods...)
+	line("since", instantText(f.Since))
+	line("until", instantText(f.Until))
+	line("host", f.Hosts...)
+	line("user-agent-regex", f.UserAgentRegexps...)
+	line("referer-regex", f.RefererRegexps...)
+	line("vhost", f.VHosts...)
+	if len(f.Funcs) > 0 { // a line only when there are some: other queries keep their hash
+		names := make([]string, len(f.Funcs))
+		for i, fn := range f.Funcs {
+			names[i] = fn.Name
+		}
+		line("func", names...)
+	}
+	for _, stage := range opts.InputFilter {
+		line("input-filter", stage...)
+	}
+	return b.String()
+}
+
+func instantText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.UnixNano(), 10)
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// A decoder reads what the append functions wrote; the first error sticks
+// and later reads return zero values.
+type decoder struct {
+	buf []byte
+	err error
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = errBadStats
+	}
+	d.buf = nil
+}
+
+func (d *decoder) uint() uint64 {
+	v, n := binary.Uvarint(d.buf)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// int reads a non-negative int64.
+func (d *decoder) int() int64 {
+	v := d.uint()
+	if v > 1<<63-1 {
+		d.fail()
+		return 0
+	}
+	return int64(v)
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.buf)
+	if n <= 0 {
+		d.fail()
+		return 0
+	}
+	d.buf = d.buf[n:]
+	return v
+}
+
+// count reads a number of items, each at least one byte long.
+func (d *decoder) count() int {
+	v := d.uint()
+	if v > uint64(len(d.buf)) {
+		d.fail()
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uint()
+	if n > uint64(len(d.buf)) {
+		d.fail()
+		return nil
+	}
+	b := d.buf[:n]
+	d.buf = d.buf[n:]
+	return b
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+func (d *decoder) fixed(dst []byte) {
+	if len(d.buf) < len(dst) {
+		d.fail()
+		return
+	}
+	copy(dst, d.buf)
+	d.buf = d.buf[len(dst):]
+}
+
+// finish fails if anything is left over.
+func (d *decoder) finish() error {
+	if d.err == nil && len(d.buf) > 0 {
+		d.err = fmt.Errorf("%w: %d bytes left over", errBadStats, len(d.buf))
+	}
+	return d.err
+}

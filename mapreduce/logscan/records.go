@@ -1,0 +1,413 @@
+package logscan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/logmr/logmr/fanout"
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce"
+)
+
+// RecordOutput says what WriteRecords writes, each function appending one
+// item to dst. They are called from many goroutines at once.
+type RecordOutput struct {
+	// Record appends a record that passed the filter, parsed with f. Nil:
+	// records are not written.
+	Record func(dst []byte, f *logparse.Format, rec *logparse.Record) []byte
+	// Malformed appends a line that did not parse, with its place. Nil:
+	// malformed lines are only counted.
+	Malformed func(dst []byte, e *logparse.LineError, line []byte) []byte
+}
+
+// chunkBytes is how much encoded output a worker gathers before handing it
+// to the writer, and chunksAhead how many segments an input may have
+// waiting: memory is bounded by workers * (chunksAhead+1) * chunkBytes.
+// An input that is not being written yet and has filled its queue spills
+// the rest of its output to an unlinked temporary file instead of waiting,
+// so every worker stays busy; the spill goes to the writer as one segment,
+// in its place among the chunks. Disk use is then at most the output of
+// the inputs not yet written. A spill that cannot be written (a full disk)
+// keeps the whole chunks written before the failure, and the input goes on
+// by waiting for the writer: no record is lost or cut.
+const (
+	chunkBytes  = 256 << 10
+	chunksAhead = 4
+)
+
+// WriteRecords reads the inputs that paths name (see FindInputs) on
+// opts.Workers goroutines and writes to w what out encodes, inputs in the
+// order FindInputs lists them and lines in their order, so the output does
+// not depend on the worker count.
+//
+// Inputs are claimed in order; each worker encodes into chunks, and the
+// calling goroutine writes the first unfinished input's chunks as they come
+// while later inputs' chunks wait, a few at most per input. An input that
+// fails part way has its records up to the failure written; the failures
+// come back as a *mapreduce.FailedInputs, as from ScanLogs. With opts.FailFast the
+// first failure stops every worker instead, the output is cut short and
+// that input's *mapreduce.InputError is returned. A write error or a cancelled ctx
+// stops every worker and is returned.
+func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOutput, opts ScanOptions) (Stats, error) {
+	// Records are written as they are read: a child decompressor's
+	// failure could not take them back (see ScanOptions.Decompressor).
+	opts.Decompressor = Decompressor{}
+	opts.Workers = openFileWorkers(opts, true) // fdlimit.go
+	match, err := opts.Filter.Compile()
+	if err != nil {
+		return Stats{}, err
+	}
+	inputs, failed, err := FindInputs(paths, opts.Selection)
+	if err != nil {
+		return Stats{}, err
+	}
+	if opts.FailFast && len(failed) > 0 {
+		return Stats{}, failed[0]
+	}
+	startProgress(opts.Progress, inputs)
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	rw := &recordWriter{opts: opts, out: out, filter: match,
+		readAhead:  len(inputs) < workerCount(opts.Workers),
+		segments:   make([]chan segment, len(inputs)),
+		spillSlots: make(chan struct{}, spillSlots(opts, opts.Workers)), // fdlimit.go
+		ran:        make([]bool, len(inputs)),
+		stats:      make([]Stats, len(inputs)),
+	}
+	for i := range rw.segments {
+		// One place more than the chunks may take: a spill's segment,
+		// sent when the input ends, never waits for the writer, and the
+		// worker moves on to the next input.
+		rw.segments[i] = make(chan segment, chunksAhead+1)
+	}
+	done := make(chan error, 1) // the workers' result; sent by the goroutine below
+	var panicked any
+	go func() {
+		defer func() {
+			// Inputs that never started (the run was cancelled) close here:
+			// Each has returned, so no worker is left to do it.
+			for i, ran := range rw.ran {
+				if !ran {
+					close(rw.segments[i])
+				}
+			}
+			if p := recover(); p != nil {
+				panicked = p
+				done <- nil
+			}
+		}()
+		done <- fanout.Each(ctx, inputs, fanout.Options{Workers: opts.Workers, CollectErrors: !opts.FailFast}, rw.mapInput)
+	}()
+
+	var writeErr error
+	var total Stats
+	for i, in := range inputs {
+		rw.head.Store(int64(i))
+		for seg := range rw.segments[i] {
+			if err := rw.write(w, seg, writeErr == nil); err != nil && writeErr == nil {
+				writeErr = fmt.Errorf("writing records of %s: %w", in.Path, err)
+				cancel(writeErr)
+			}
+		}
+		total.merge(rw.stats[i], opts.maxExamples())
+	}
+	workErr := <-done
+	if panicked != nil {
+		panic(panicked)
+	}
+	if writeErr != nil {
+		return total, writeErr
+	}
+	if opts.FailFast && workErr != nil {
+		return total, workErr // the first failing input's; the output is cut short
+	}
+	if err := ctx.Err(); err != nil {
+		return total, context.Cause(ctx)
+	}
+	for _, e := range unwrapJoined(workErr) {
+		var ie *mapreduce.InputError
+		if !errors.As(e, &ie) {
+			return total, e
+		}
+		failed = append(failed, ie)
+	}
+	if len(failed) > 0 {
+		return total, &mapreduce.FailedInputs{Errs: failed}
+	}
+	return total, nil
+}
+
+func unwrapJoined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	if err != nil {
+		return []error{err}
+	}
+	return nil
+}
+
+// recordWriter is the state WriteRecords' workers share.
+type recordWriter struct {
+	opts      ScanOptions
+	out       RecordOutput
+	filter    *filter.Matcher
+	readAhead bool
+	segments  []chan segment // segments[i]: input i's output, in order; closed by its worker
+	head      atomic.Int64   // the input the caller is writing: its worker never spills
+	ran       []bool         // ran[i]: input i's worker started, and closes segments[i]
+	stats     []Stats        // stats[i]: written by input i's worker before it closes segments[i]
+	buffers   sync.Pool      // of *[]byte with chunkBytes capacity
+	// noSpill is set once a spill failed to write: the disk is full, and
+	// the workers wait for the writer instead of trying again.
+	noSpill atomic.Bool
+	// spillSlots bounds the spill files open at once (see spillSlots):
+	// every input ahead of the writer may hold one, and with thousands of
+	// small inputs they would take the descriptors the inputs need. Past
+	// that, inputs wait for the writer.
+	spillSlots chan struct{}
+}
+
+// A segment is a piece of one input's output: a chunk in memory, or the
+// first n bytes of a spill file, which the writer copies and closes.
+type segment struct {
+	chunk []byte
+	spill *os.File
+	n     int64
+}
+
+// write writes seg to w when writeOK, and releases it either way.
+func (rw *recordWriter) write(w io.Writer, seg segment, writeOK bool) error {
+	if seg.spill != nil {
+		return rw.copySpill(w, seg.spill, seg.n, writeOK)
+	}
+	var err error
+	if writeOK {
+		_, err = w.Write(seg.chunk)
+	}
+	chunk := seg.chunk[:0]
+	rw.buffers.Put(&chunk)
+	return err
+}
+
+func (rw *recordWriter) buffer() []byte {
+	if b, ok := rw.buffers.Get().(*[]byte); ok {
+		return *b
+	}
+	return make([]byte, 0, chunkBytes+chunkBytes/4)
+}
+
+// mapInput encodes input i into segments and sends them to the writer.
+func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
+	rw.ran[i] = true
+	defer inputDone(rw.opts.Progress)
+	start := time.Now()
+	defer close(rw.segments[i])
+	st := &rw.stats[i]
+	buf := rw.buffer()
+	out := &segmentSender{rw: rw, i: i, ctx: ctx}
+	defer out.closeSpill() // on every return: the spill, if any, goes before the close
+	send := func() error {
+		var err error
+		buf, err = out.send(buf)
+		return err
+	}
+	res, err := readInput(ctx, in, rw.opts, rw.readAhead, func(lines *lineSource) error {
+		parser := logparse.NewParser(lines.format)
+		maxExamples := rw.opts.maxExamples()
+		var rec logparse.Record
+		for lines.next() {
+			st.Lines++
+			if st.Lines%ctxCheckLines == 0 && ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			line := lines.bytes()
+			err := logparse.ErrLineTooLong // what a cut line's fields say is meaningless
+			if !lines.truncated() {
+				err = parser.Parse(line, &rec)
+			}
+			switch {
+			case err != nil:
+				st.Malformed++
+				if len(st.Examples) < maxExamples || rw.out.Malformed != nil {
+					le := logparse.NewLineError(in.Path, lines.lineNo(), line, err)
+					if len(st.Examples) < maxExamples {
+						st.Examples = append(st.Examples, le)
+					}
+					if rw.out.Malformed != nil {
+						buf = rw.out.Malformed(buf, le, line)
+					}
+				}
+			default:
+				if rec.HasTime() {
+					st.span.add(rec.Time, rec.Offset)
+				}
+				if stage := rw.filter.Stage(&rec); stage != filter.Passed {
+					st.reject(rw.filter, stage)
+					break
+				}
+				st.Matched++
+				if rw.out.Record != nil {
+					buf = rw.out.Record(buf, lines.format, &rec)
+				}
+			}
+			if len(buf) >= chunkBytes {
+				if err := send(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if len(buf) > 0 {
+		if serr := send(); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	if serr := out.closeSpill(); serr != nil && err == nil {
+		err = serr
+	}
+	if err == nil {
+		err = rw.opts.checkMalformed(st.Lines, st.Malformed)
+	}
+	if skip, ok := skipped(in, err, len(rw.opts.InputFilter) > 0); ok {
+		st.Skipped = []SkippedInput{skip} // nothing was written: detection comes first
+		return nil
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		return &mapreduce.InputError{Input: in.Path, Err: err}
+	}
+	st.Inputs, st.Bytes, st.Stored = 1, res.text, res.stored(in, rw.opts)
+	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: res.text, Elapsed: time.Since(start)}}
+	return nil
+}
+
+// segmentSender hands one input's chunks to the writer, in order,
+// spilling them to a temporary file while the writer is busy with an
+// earlier input and the input's queue is full.
+type segmentSender struct {
+	rw      *recordWriter
+	i       int
+	ctx     context.Context
+	spill   *os.File // nil when not spilling
+	spilled int64    // whole chunks written to spill
+}
+
+// send hands buf on and returns an empty buffer to fill next.
+func (s *segmentSender) send(buf []byte) ([]byte, error) {
+	rw := s.rw
+	if s.spill == nil && int64(s.i) != rw.head.Load() && !rw.noSpill.Load() {
+		// Only this worker sends to the queue: with room for a chunk
+		// and the spill's place, the send cannot block.
+		if len(rw.segments[s.i]) < chunksAhead {
+			rw.segments[s.i] <- segment{chunk: buf}
+			return rw.buffer(), nil
+		}
+		s.spill = rw.newSpill() // nil when no temporary file can be made: wait then
+	}
+	if s.spill != nil {
+		if int64(s.i) == rw.head.Load() {
+			// The writer has come to this input: what is spilled goes
+			// now, and the rest straight to the writer.
+			if err := s.closeSpill(); err != nil {
+				return buf, err
+			}
+		} else if _, err := s.spill.Write(buf); err == nil {
+			s.spilled += int64(len(buf))
+			return buf[:0], nil
+		} else {
+			// A full disk, say: the chunks written whole stay, the
+			// cut one is not copied (closeSpill sends only the first
+			// s.spilled bytes), and buf waits for the writer instead.
+			rw.noSpill.Store(true)
+			spillFailures.Add(1)
+			if err := s.closeSpill(); err != nil {
+				return buf, err
+			}
+		}
+	}
+	if err := s.put(segment{chunk: buf}); err != nil {
+		return buf, err
+	}
+	return rw.buffer(), nil
+}
+
+// closeSpill sends what was spilled, as one segment, and stops spilling.
+func (s *segmentSender) closeSpill() error {
+	if s.spill == nil {
+		return nil
+	}
+	seg := segment{spill: s.spill, n: s.spilled}
+	s.spill, s.spilled = nil, 0
+	if err := s.put(seg); err != nil {
+		s.rw.releaseSpill(seg.spill)
+		return err
+	}
+	return nil
+}
+
+// put waits for room in the input's queue.
+func (s *segmentSender) put(seg segment) error {
+	select {
+	case s.rw.segments[s.i] <- seg:
+		return nil
+	case <-s.ctx.Done():
+		return context.Cause(s.ctx)
+	}
+}
+
+// spillFailures counts the spills that failed to write, for the tests.
+var spillFailures atomic.Int64
+
+// newSpill makes a temporary file for output that must wait, unlinked at
+// once where the system allows, so that nothing is left behind even when
+// the process is killed. It returns nil when no file can be made, or
+// as many as workers are open.
+func (rw *recordWriter) newSpill() *os.File {
+	select {
+	case rw.spillSlots <- struct{}{}:
+	default:
+		return nil
+	}
+	f, err := os.CreateTemp("", "logmr-spill-*")
+	if err != nil {
+		<-rw.spillSlots
+		return nil
+	}
+	os.Remove(f.Name()) // on systems that refuse, releaseSpill removes it
+	return f
+}
+
+// copySpill writes the first n bytes of a spill file, when write is set,
+// and releases the file either way.
+func (rw *recordWriter) copySpill(w io.Writer, f *os.File, n int64, write bool) error {
+	defer rw.releaseSpill(f)
+	if !write {
+		return nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	copied, err := io.CopyBuffer(w, io.LimitReader(f, n), make([]byte, chunkBytes))
+	if err == nil && copied < n {
+		err = fmt.Errorf("spill file: %d of %d bytes read back", copied, n)
+	}
+	return err
+}
+
+func (rw *recordWriter) releaseSpill(f *os.File) {
+	f.Close()
+	os.Remove(f.Name()) // where unlinking an open file failed
+	<-rw.spillSlots
+}

@@ -1,5 +1,0 @@
-//go:build !race
-
-package mapreduce
-
-const raceEnabled = false

@@ -1,7 +1,0 @@
-//go:build race
-
-package mapreduce
-
-// raceEnabled: the race detector makes sync.Pool drop items at random, so
-// code that pools (regexp) allocates; allocation guards skip then.
-const raceEnabled = true
