@@ -21,16 +21,16 @@ func partialFlag() cli.Flag {
 		"for logmr merge: one per --shard I/N"}
 }
 
-// checkPartial refuses what --partial cannot honour: it writes a binary
-// file, never to a terminal, and has no output format.
-func (q *query) checkPartial(c *cli.Context) error {
-	if q.partial = c.Bool("partial"); !q.partial {
-		return nil
+// checkPartial reads --partial and refuses what it cannot honour: it
+// writes a binary file, never to a terminal, and has no output format.
+func checkPartial(c *cli.Context, output string, stdout io.Writer) (bool, error) {
+	if !c.Bool("partial") {
+		return false, nil
 	}
 	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe") {
-		return usagef("--partial writes a partial-result file: -O, --top, --sort, --human and --csv-safe apply to logmr merge")
+		return true, usagef("--partial writes a partial-result file: -O, --top, --sort, --human and --csv-safe apply to logmr merge")
 	}
-	return refuseBinaryToTerminal(q.output, q.env.stdout)
+	return true, refuseBinaryToTerminal(output, stdout)
 }
 
 // refuseBinaryToTerminal refuses to write a partial-result file where a
