@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -65,4 +66,18 @@ func newApp(env *env) *cli.App {
 	}
 	categorize(app)
 	return app
+}
+
+// action is a command's Action in two steps: validate turns the flags into
+// the command's options, with no side effect, so that every usage error
+// comes before anything is acquired; run acquires what it needs (a lock,
+// a cache, the output) and calls the library.
+func action[O any](env *env, validate func(*cli.Context, *env) (O, error), run func(context.Context, *env, O, []string) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		o, err := validate(c, env)
+		if err != nil {
+			return err
+		}
+		return run(c.Context, env, o, c.Args().Slice())
+	}
 }

@@ -25,24 +25,31 @@ func cacheFlags() []cli.Flag {
 	}
 }
 
-// openCache opens --cache, if given, and parses --cache-max-age.
-func (q *query) openCache(c *cli.Context) error {
-	dir := c.String("cache")
+// cacheOptions reads --cache and --cache-max-age.
+func cacheOptions(c *cli.Context) (dir string, maxAge time.Duration, err error) {
+	dir = c.String("cache")
 	if dir == "" {
 		if c.IsSet("cache-max-age") {
-			return usagef("--cache-max-age needs --cache DIR")
+			return "", 0, usagef("--cache-max-age needs --cache DIR")
 		}
+		return "", 0, nil
+	}
+	if maxAge, err = parseAge(c.String("cache-max-age")); err != nil {
+		return "", 0, usagef("--cache-max-age: %v", err)
+	}
+	return dir, maxAge, nil
+}
+
+// openCache opens --cache, if given.
+func (q *query) openCache() error {
+	if q.cacheDir == "" {
 		return nil
 	}
-	age, err := parseAge(c.String("cache-max-age"))
+	store, err := cache.Open(q.cacheDir)
 	if err != nil {
-		return usagef("--cache-max-age: %v", err)
+		return fmt.Errorf("--cache %s: %w", q.cacheDir, err)
 	}
-	store, err := cache.Open(dir)
-	if err != nil {
-		return fmt.Errorf("--cache %s: %w", dir, err)
-	}
-	q.scan.Cache, q.cacheMaxAge = store, age
+	q.scan.Cache = store
 	return nil
 }
 

@@ -1,12 +1,13 @@
 package main
 
 import (
+	"context"
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -54,37 +55,42 @@ Examples:
 			&cli.BoolFlag{Name: "human", Usage: "-O text: thousands separators and bytes in KiB, MiB, GiB"},
 		), append(cacheFlags(), partialFlag(), decompressorFlag())...),
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			q, err := parseQuery(c, env)
-			if err != nil {
-				return err
-			}
-			co, err := parseCountOptions(c)
-			if err != nil {
-				return err
-			}
-			if err := q.checkPartial(c); err != nil {
-				return err
-			}
-			start := time.Now()
-			if c.Bool("partial") {
-				p, stats, err := jobs.CountPartial(c.Context, q.paths, co, q.scan)
-				if p == nil {
-					return q.finish(c.Context, nil, err, start, nil)
-				}
-				return q.finish(c.Context, &stats, err, start, writePartial(p))
-			}
-			res, err := jobs.Count(c.Context, q.paths, co, q.scan)
-			if res == nil {
-				return q.finish(c.Context, nil, err, start, nil)
-			}
-			human := c.Bool("human")
-			q.result = plural(res.Len(), "row", "rows")
-			return q.finish(c.Context, &res.Stats, err, start, func(w io.Writer, terminal bool) error {
-				return q.format.writeCount(w, res, writeOptions{terminal: terminal, human: human, csvSafe: q.csvSafe})
-			})
-		},
+		Action:       action(env, validateCount, runCount),
 	}
+}
+
+// countOptions are count's flags.
+type countOptions struct {
+	aggregateOptions
+	count jobs.CountOptions // --by, --top, --per, --sort, --tz
+	human bool
+}
+
+func validateCount(c *cli.Context, env *env) (countOptions, error) {
+	a, err := validateAggregate(c, env)
+	if err != nil {
+		return countOptions{}, err
+	}
+	co, err := parseCountOptions(c)
+	return countOptions{aggregateOptions: a, count: co, human: c.Bool("human")}, err
+}
+
+// runCount prints the requests and bytes per key of paths' matching
+// requests, or writes them as a partial result.
+func runCount(ctx context.Context, env *env, o countOptions, paths []string) error {
+	partial := func(ctx context.Context, paths []string, scan logscan.ScanOptions) (*jobs.Partial, logscan.Stats, error) {
+		return jobs.CountPartial(ctx, paths, o.count, scan)
+	}
+	return runAggregate(ctx, env, o.aggregateOptions, paths, partial,
+		func(ctx context.Context, paths []string, scan logscan.ScanOptions) (*answer, error) {
+			res, err := jobs.Count(ctx, paths, o.count, scan)
+			if res == nil {
+				return nil, err
+			}
+			return &answer{stats: &res.Stats, summary: plural(res.Len(), "row", "rows"), write: func(w io.Writer, terminal bool) error {
+				return o.query.format.writeCount(w, res, writeOptions{terminal: terminal, human: o.human, csvSafe: o.query.csvSafe})
+			}}, err
+		})
 }
 
 func parseCountOptions(c *cli.Context) (jobs.CountOptions, error) {
@@ -99,7 +105,9 @@ func parseCountOptions(c *cli.Context) (jobs.CountOptions, error) {
 	if len(co.By) == 0 {
 		return co, usagef("--by is required: e.g. --by status or --by host,day")
 	}
-	co.Top = c.Int("top")
+	if err := checkBy(co.By); err != nil {
+		return co, err
+	}
 	if co.TZ, err = parseZone(c); err != nil {
 		return co, err
 	}
@@ -107,8 +115,22 @@ func parseCountOptions(c *cli.Context) (jobs.CountOptions, error) {
 	if err != nil {
 		return co, err
 	}
-	co.Per, co.Sort = order.Per, order.Sort
+	co.Top, co.Per, co.Sort = order.Top, order.Per, order.Sort
 	return co, checkPer(co.Per, co.By)
+}
+
+// checkBy refuses, as jobs.Count would, a --by field that is unknown or
+// given twice.
+func checkBy(by []jobs.CountField) error {
+	for i, f := range by {
+		if !slices.Contains(jobs.CountFields, f) {
+			return usagef("--by: unknown field %q (want one of %v)", f, jobs.CountFields)
+		}
+		if slices.Contains(by[:i], f) {
+			return usagef("--by: field %q given twice", f)
+		}
+	}
+	return nil
 }
 
 // sortFlag is --sort, of count and merge.
@@ -121,10 +143,13 @@ func sortFlag() cli.Flag {
 		" (default: key when --by has hour or day, else requests)"}
 }
 
-// parseCountOrder reads --top, --per and --sort; checkPer checks --per
+// parseCountOrder reads --top, --per and --sort (of count and merge); checkPer checks --per
 // against the count's fields.
 func parseCountOrder(c *cli.Context) (jobs.CountOrder, error) {
 	o := jobs.CountOrder{Top: c.Int("top"), Sort: jobs.CountSort(c.String("sort"))}
+	if o.Top < 0 {
+		return o, usagef("--top %d: want 0 (all) or more", o.Top)
+	}
 	if c.IsSet("sort") && !slices.Contains(jobs.CountSorts, o.Sort) {
 		return o, usagef("--sort %q: want requests, bytes or key", o.Sort)
 	}

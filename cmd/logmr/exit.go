@@ -67,7 +67,7 @@ func exitCode(ctx context.Context, err error, env *env) int {
 		env.errorf("%v", err)
 		return exitLocked
 	case isUsage(err):
-		env.errorf("%s", usageMessage(err))
+		env.errorf("%v", err)
 		env.errorf("run 'logmr help' for usage")
 		return exitUsage
 	}
@@ -75,6 +75,10 @@ func exitCode(ctx context.Context, err error, env *env) int {
 	return exitFailed
 }
 
+// isUsage reports whether err is a mistake in the command line. The
+// commands word their own (usageError) and check what the library would
+// refuse before they run, naming the flag; a library refusal not foreseen
+// still exits 2, in the library's words.
 func isUsage(err error) bool {
 	var u usageError
 	return errors.As(err, &u) || errors.Is(err, logscan.ErrInvalidOptions) ||

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 	"github.com/xrash/smetrics"
 )
@@ -163,42 +162,4 @@ func primaryName(c *cli.Context, name string) string {
 		return f.Names()[0]
 	}
 	return name
-}
-
-// optionFlags name the flag behind each kind of mapreduce ErrInvalidOptions
-// error, by how its message starts after "invalid options: ".
-var optionFlags = []struct{ prefix, flag string }{
-	{"status ", "--status "},
-	{"host ", "--host "},
-	{"method ", "--method "},
-	{"path regexp ", "--path-regex "},
-	{"user agent regexp ", "--user-agent-regex "},
-	{"referer regexp ", "--referer-regex "},
-	{"the time window is empty: ", "--since, --until: the time window is empty: "},
-	{"glob ", "--include or --exclude "},
-	{"decompressor ", "--decompressor "},
-	{"unknown count field ", "--by: unknown field "},
-	{"count field ", "--by: field "},
-	{"count needs at least one field", "--by: count needs at least one field"},
-	{"top ", "--top "},
-	{"shard ", "--shard "},
-	{"standard input cannot be split into shards", "--shard: standard input cannot be split into shards"},
-}
-
-// usageMessage words a usage error for stderr: a mapreduce
-// ErrInvalidOptions error starts with the flag that set the option, not
-// with "invalid options".
-func usageMessage(err error) string {
-	msg := err.Error()
-	// By the text: filters.go wraps the filter's error in a usageError.
-	_, rest, found := strings.Cut(msg, logscan.ErrInvalidOptions.Error()+": ")
-	if !found {
-		return msg
-	}
-	for _, o := range optionFlags {
-		if strings.HasPrefix(rest, o.prefix) {
-			return o.flag + strings.TrimPrefix(rest, o.prefix)
-		}
-	}
-	return msg
 }

@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"io"
-	"time"
 
 	"github.com/logmr/logmr/mapreduce/jobs"
+	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/urfave/cli/v2"
 )
 
@@ -26,30 +27,29 @@ Examples:
    logmr hosts --path /robots.txt --cache ~/.cache/logmr /var/log/apache2   # re-runs read only new or grown files`,
 		Flags:        append(queryFlags(outText, outJSON, outJSONL, outCSV, outTSV), append(cacheFlags(), partialFlag(), decompressorFlag())...),
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			q, err := parseQuery(c, env)
-			if err != nil {
-				return err
-			}
-			if err := q.checkPartial(c); err != nil {
-				return err
-			}
-			start := time.Now()
-			if c.Bool("partial") {
-				p, stats, err := jobs.HostsPartial(c.Context, q.paths, q.scan)
-				if p == nil {
-					return q.finish(c.Context, nil, err, start, nil)
-				}
-				return q.finish(c.Context, &stats, err, start, writePartial(p))
-			}
-			res, err := jobs.Hosts(c.Context, q.paths, q.scan)
-			if res == nil {
-				return q.finish(c.Context, nil, err, start, nil)
-			}
-			q.result = plural(len(res.Hosts), "host", "hosts")
-			return q.finish(c.Context, &res.Stats, err, start, func(w io.Writer, terminal bool) error {
-				return q.format.writeHosts(w, res.Hosts, writeOptions{terminal: terminal, csvSafe: q.csvSafe})
-			})
-		},
+		Action:       action(env, validateHosts, runHosts),
 	}
+}
+
+// hostsOptions are hosts's flags.
+type hostsOptions struct{ aggregateOptions }
+
+func validateHosts(c *cli.Context, env *env) (hostsOptions, error) {
+	o, err := validateAggregate(c, env)
+	return hostsOptions{o}, err
+}
+
+// runHosts prints the distinct hosts of paths' matching requests, or
+// writes them as a partial result.
+func runHosts(ctx context.Context, env *env, o hostsOptions, paths []string) error {
+	return runAggregate(ctx, env, o.aggregateOptions, paths, jobs.HostsPartial,
+		func(ctx context.Context, paths []string, scan logscan.ScanOptions) (*answer, error) {
+			res, err := jobs.Hosts(ctx, paths, scan)
+			if res == nil {
+				return nil, err
+			}
+			return &answer{stats: &res.Stats, summary: plural(len(res.Hosts), "host", "hosts"), write: func(w io.Writer, terminal bool) error {
+				return o.query.format.writeHosts(w, res.Hosts, writeOptions{terminal: terminal, csvSafe: o.query.csvSafe})
+			}}, err
+		})
 }

@@ -21,16 +21,16 @@ func partialFlag() cli.Flag {
 		"for logmr merge: one per --shard I/N"}
 }
 
-// checkPartial refuses what --partial cannot honour: it writes a binary
-// file, never to a terminal, and has no output format.
-func (q *query) checkPartial(c *cli.Context) error {
-	if q.partial = c.Bool("partial"); !q.partial {
-		return nil
+// checkPartial reads --partial and refuses what it cannot honour: it
+// writes a binary file, never to a terminal, and has no output format.
+func checkPartial(c *cli.Context, output string, stdout io.Writer) (bool, error) {
+	if !c.Bool("partial") {
+		return false, nil
 	}
 	if c.IsSet("output-format") || c.IsSet("top") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe") {
-		return usagef("--partial writes a partial-result file: -O, --top, --sort, --human and --csv-safe apply to logmr merge")
+		return true, usagef("--partial writes a partial-result file: -O, --top, --sort, --human and --csv-safe apply to logmr merge")
 	}
-	return refuseBinaryToTerminal(q.output, q.env.stdout)
+	return true, refuseBinaryToTerminal(output, stdout)
 }
 
 // refuseBinaryToTerminal refuses to write a partial-result file where a
@@ -89,45 +89,41 @@ Examples:
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a summary on stderr: partials, shards, inputs, lines"},
 		},
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
-				return usagef("merge: no FILE given")
-			}
-			format, from, err := outputFormatOf(c)
-			if err != nil {
-				return err
-			}
-			output := c.String("output")
-			if err := checkOutput(output); err != nil {
-				return err
-			}
-			asPartial := c.Bool("partial")
-			if asPartial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("per") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe")) {
-				return usagef("--partial writes a partial-result file: -O, --top, --per, --sort, --human and --csv-safe apply to the final merge")
-			}
-			if err := checkCSVSafe(c, format); err != nil {
-				return err
-			}
-			if err := checkHuman(c, format, from); err != nil {
-				return err
-			}
-			if asPartial {
-				if err := refuseBinaryToTerminal(output, env.stdout); err != nil {
-					return err
-				}
-			}
-			if top := c.Int("top"); top < 0 {
-				return usagef("--top %d: want 0 (all) or more", top)
-			}
-			order, err := parseCountOrder(c)
-			if err != nil {
-				return err
-			}
-			return runMerge(c.Context, env, c.Args().Slice(), mergeOptions{output: output, format: format, order: order,
-				human: c.Bool("human"), csvSafe: c.Bool("csv-safe"), partial: asPartial, failFast: c.Bool("fail-fast"),
-				summary: !c.Bool("quiet") && (c.Bool("verbose") || env.stderrIsTerminal())})
-		},
+		Action:       action(env, validateMerge, runMerge),
 	}
+}
+
+func validateMerge(c *cli.Context, env *env) (mergeOptions, error) {
+	if c.NArg() == 0 {
+		return mergeOptions{}, usagef("merge: no FILE given")
+	}
+	o := mergeOptions{output: c.String("output"), human: c.Bool("human"), csvSafe: c.Bool("csv-safe"),
+		partial: c.Bool("partial"), failFast: c.Bool("fail-fast"),
+		summary: !c.Bool("quiet") && (c.Bool("verbose") || env.stderrIsTerminal())}
+	var from string
+	var err error
+	if o.format, from, err = outputFormatOf(c); err != nil {
+		return o, err
+	}
+	if err := checkOutput(o.output); err != nil {
+		return o, err
+	}
+	if o.partial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("per") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe")) {
+		return o, usagef("--partial writes a partial-result file: -O, --top, --per, --sort, --human and --csv-safe apply to the final merge")
+	}
+	if err := checkCSVSafe(c, o.format); err != nil {
+		return o, err
+	}
+	if err := checkHuman(c, o.format, from); err != nil {
+		return o, err
+	}
+	if o.partial {
+		if err := refuseBinaryToTerminal(o.output, env.stdout); err != nil {
+			return o, err
+		}
+	}
+	o.order, err = parseCountOrder(c)
+	return o, err
 }
 
 // mergeOptions are merge's flags.
@@ -146,7 +142,7 @@ type mergeOptions struct {
 // or the merged partial. Inputs the partials could not read are named on
 // stderr as one run names them, the answer of the others is written, and
 // the *mapreduce.FailedInputs returned makes the exit status 3.
-func runMerge(ctx context.Context, env *env, names []string, o mergeOptions) error {
+func runMerge(ctx context.Context, env *env, o mergeOptions, names []string) error {
 	merged, err := readAndMerge(names, env.stdin)
 	var failed *mapreduce.FailedInputs
 	switch {

@@ -49,19 +49,33 @@ Examples:
 		Flags: append(queryFlags(outJSONL, outJSON, outCSV, outTSV, outText),
 			&cli.BoolFlag{Name: "malformed", Usage: "print the lines that do not parse, with file:line and reason, instead of the records"}),
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			q, err := parseQuery(c, env)
-			if err != nil {
-				return err
-			}
-			malformed := c.Bool("malformed")
-			return q.runParse(c.Context, malformed)
-		},
+		Action:       action(env, validateParse, runParse),
 	}
 }
 
-// runParse streams the records (or the malformed lines) to the output.
-func (q *query) runParse(ctx context.Context, malformed bool) error {
+// parseOptions are parse's flags.
+type parseOptions struct {
+	query     queryOptions
+	malformed bool // --malformed: the lines that do not parse, not the records
+}
+
+func validateParse(c *cli.Context, env *env) (parseOptions, error) {
+	q, err := validateQuery(c, env)
+	return parseOptions{query: q, malformed: c.Bool("malformed")}, err
+}
+
+// runParse acquires the lock and progress bar and streams the records of
+// paths (or the malformed lines) to the output.
+func runParse(ctx context.Context, env *env, o parseOptions, paths []string) error {
+	q, err := openQuery(ctx, env, o.query, paths)
+	if err != nil {
+		return err
+	}
+	return q.writeRecords(ctx, o.malformed)
+}
+
+// writeRecords streams the records (or the malformed lines) to the output.
+func (q *query) writeRecords(ctx context.Context, malformed bool) error {
 	out, header := q.recordOutput(malformed)
 	start := time.Now()
 	var st logscan.Stats

@@ -13,177 +13,43 @@ import (
 	"strings"
 	"time"
 
-	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce"
 	"github.com/logmr/logmr/mapreduce/logscan"
 	"github.com/logmr/logmr/subproc"
-	"github.com/urfave/cli/v2"
 )
 
-// queryFlags are the flags every query command shares (DESIGN.md);
-// outputs lists the output formats the command writes, the first the default.
-func queryFlags(outputs ...outputFormat) []cli.Flag {
-	names := make([]string, len(outputs))
-	for i, o := range outputs {
-		names[i] = string(o)
-	}
-	return append([]cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined or vhost_combined), " +
-			"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined) or an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b'"},
-		&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
-		&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
-		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "read at most `N` files at once (default: all CPUs)"},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` atomically (default: stdout)"},
-		&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: names[0], Usage: strings.Join(names, ", ")},
-		&cli.StringFlag{Name: "progress", Value: "auto", Usage: "progress bar on stderr: auto (when stderr is a terminal), always, never"},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on stderr but errors"},
-		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print a summary and the first malformed lines on stderr"},
-		&cli.StringFlag{Name: "input-filter", Usage: "run each input through `CMD` (e.g. 'openssl enc -d -aes-256-cbc -pbkdf2 -pass env:KEY'; stages joined by |; no shell) before reading it"},
-		&cli.StringFlag{Name: "output-filter", Usage: "run the output through `CMD` (e.g. 'gzip -9 | openssl enc -aes-256-cbc -pbkdf2 -pass env:KEY') before stdout or -o"},
-		&cli.DurationFlag{Name: "child-timeout", Usage: "kill an input's filter that runs longer than `DURATION` (e.g. 10m) and fail that input"},
-		&cli.BoolFlag{Name: "fail-fast", Usage: "stop at the first input that cannot be read (default: report it, go on, exit 3)"},
-		&cli.StringFlag{Name: "lock", Usage: "hold an exclusive lock on `FILE` for the run; if another run holds it, exit 75 at once"},
-		&cli.DurationFlag{Name: "lock-wait", Usage: "with --lock, wait up to `DURATION` for the lock instead of exiting 75 at once"},
-		&cli.StringFlag{Name: "shard", Usage: "read only shard `I/N` of the inputs (I from 0; see logmr plan), or env/N to take I from " +
-			"JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID (0-based) or PARALLEL_SEQ (1-based)"},
-		csvSafeFlag(),
-		&cli.Float64Flag{Name: "max-malformed", Usage: "fail an input whose share of malformed lines is above `RATIO` (e.g. 0.01): a guard against the wrong --format"},
-	}, filterFlags()...)
-}
-
-// decompressorFlag is the flag of the commands that aggregate (hosts,
-// count): parse writes records as it reads them and keeps Go's inflater.
-func decompressorFlag() cli.Flag {
-	return &cli.StringFlag{Name: "decompressor", Value: logscan.DecompressAuto, Usage: "what inflates gzip files: " +
-		"auto (igzip, when on PATH, for files with 3 or more cores each; else go), " +
-		"go (in this process), igzip or pigz (a child process per file); the result is the same with each"}
-}
-
-// query is a command line turned into library options, plus what the CLI
-// itself does around the library call: progress, summary, output.
+// query is a run of a query command: its options, and what openQuery
+// acquired for it (the lock, the cache, the progress bar).
 type query struct {
-	env    *env
-	paths  []string
-	scan   logscan.ScanOptions
-	output string
-	format outputFormat
-	// logFormat is the --format asked for; nil: detected per input.
-	logFormat    *logparse.Format
-	outputFilter []subproc.Stage // nil: none
-	lock         *os.File        // the --lock file, held until exit
-	childTimeout time.Duration
-	cacheMaxAge  time.Duration // --cache-max-age; 0: entries do not age out
-	csvSafe      bool          // --csv-safe
-	quiet        bool
-	verbose      bool
-	partial      bool         // --partial: the result is a partial-result file
-	result       string       // what the answer holds, for the summary: "12 hosts"
-	progress     *progressBar // nil: no bar
+	queryOptions
+	env      *env
+	paths    []string
+	lock     *os.File     // the --lock file, held until exit
+	partial  bool         // --partial: the result is a partial-result file
+	result   string       // what the answer holds, for the summary: "12 hosts"
+	progress *progressBar // nil: no bar
 }
 
-func parseQuery(c *cli.Context, env *env) (*query, error) {
-	q := &query{env: env, paths: c.Args().Slice(), output: c.String("output"),
-		quiet: c.Bool("quiet"), verbose: c.Bool("verbose")}
-	if len(q.paths) == 0 {
-		return nil, usagef("%s: no PATH given (use - to read standard input)", c.Command.Name)
-	}
-	if err := checkOutput(q.output); err != nil {
-		return nil, err
-	}
-	format, err := logparse.LookupFormat(c.String("format"))
-	if err != nil {
-		return nil, usagef("--format: %v", err)
-	}
-	var from string
-	if q.format, from, err = outputFormatOf(c); err != nil {
-		return nil, err
-	}
-	if err := checkCSVSafe(c, q.format); err != nil {
-		return nil, err
-	}
-	if err := checkHuman(c, q.format, from); err != nil {
-		return nil, err
-	}
-	q.csvSafe = c.Bool("csv-safe")
-	q.logFormat = format
-	workers := c.Int("workers")
-	if workers < 0 {
-		return nil, usagef("--workers %d: must be 0 (all CPUs) or more", workers)
-	}
-	showProgress, err := q.wantProgress(c.String("progress"))
-	if err != nil {
-		return nil, err
-	}
-	recFilter, err := parseFilter(c)
-	if err != nil {
-		return nil, err
-	}
-	inputFilter, err := splitFilterFlag("input-filter", c.String("input-filter"))
-	if err != nil {
-		return nil, err
-	}
-	if q.outputFilter, err = splitFilterFlag("output-filter", c.String("output-filter")); err != nil {
-		return nil, err
-	}
-	if q.childTimeout = c.Duration("child-timeout"); q.childTimeout < 0 {
-		return nil, usagef("--child-timeout %v: must be positive", q.childTimeout)
-	}
-	if ratio := c.Float64("max-malformed"); !(ratio >= 0 && ratio <= 1) { // NaN fails too
-		return nil, usagef("--max-malformed %v: want a ratio from 0 to 1, such as 0.01", ratio)
-	}
-	if wait := c.Duration("lock-wait"); wait < 0 {
-		return nil, usagef("--lock-wait %v: want 0 or more", wait)
-	}
-	if path := c.String("lock"); path != "" {
+// openQuery acquires what a run needs before it reads any input, in this
+// order: the --lock, the --cache, the progress bar.
+func openQuery(ctx context.Context, env *env, o queryOptions, paths []string) (*query, error) {
+	q := &query{queryOptions: o, env: env, paths: paths}
+	if o.lockPath != "" {
 		// Held until the process exits: the kernel releases it then.
-		if q.lock, err = acquireLock(c.Context, path, c.Duration("lock-wait")); err != nil {
-			return nil, err
-		}
-	} else if c.IsSet("lock-wait") {
-		return nil, usagef("--lock-wait needs --lock FILE")
-	}
-	var shard logscan.Shard
-	if s := c.String("shard"); s != "" {
-		if shard, err = parseShard(s, getenv); err != nil {
+		var err error
+		if q.lock, err = acquireLock(ctx, o.lockPath, o.lockWait); err != nil {
 			return nil, err
 		}
 	}
-	q.scan = logscan.ScanOptions{
-		MaxMalformed: c.Float64("max-malformed"),
-		InputFilter:  inputFilter,
-		ChildTimeout: q.childTimeout,
-		FailFast:     c.Bool("fail-fast"),
-		Format:       format,
-		Filter:       recFilter,
-		Selection:    logscan.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude"), Shard: shard},
-		Workers:      workers,
-	}
-	if choice := c.String("decompressor"); choice != "" { // hosts and count
-		if q.scan.Decompressor, err = logscan.FindDecompressor(choice); err != nil {
-			return nil, err // usageMessage names --decompressor
-		}
-	}
-	if err := q.openCache(c); err != nil {
+	if err := q.openCache(); err != nil {
 		return nil, err
 	}
-	if showProgress {
-		q.progress = newProgressBar(c.Context, env.stderr)
+	if o.showProgress {
+		q.progress = newProgressBar(ctx, env.stderr)
 		q.scan.Progress = q.progress
 	}
 	return q, nil
-}
-
-func (q *query) wantProgress(mode string) (bool, error) {
-	switch mode {
-	case "auto":
-		return !q.quiet && q.env.stderrIsTerminal(), nil
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
-	}
-	return false, usagef("--progress %q: want auto, always or never", mode)
 }
 
 // finish reports what the library call returned and writes the result.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -88,37 +89,52 @@ Examples:
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "after the per-shard totals, how even the split is"},
 		},
 		OnUsageError: onUsageError,
-		Action: func(c *cli.Context) error {
-			n := c.Int("shards")
-			if !c.IsSet("shards") {
-				return usagef("--shards is required: e.g. logmr plan --shards 4 PATH...")
-			}
-			if n < 1 {
-				return usagef("--shards %d: want 1 or more", n)
-			}
-			if c.NArg() == 0 {
-				return usagef("plan: no PATH given")
-			}
-			sel := logscan.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")}
-			inputs, failed, err := logscan.FindInputs(c.Args().Slice(), sel)
-			if err != nil {
-				return err
-			}
-			for _, e := range failed {
-				env.errorf("%v", e)
-			}
-			if err := writePlan(env.stdout, inputs, n); err != nil {
-				return err
-			}
-			if !c.Bool("quiet") {
-				reportPlan(env, inputs, n, c.Bool("verbose"))
-			}
-			if len(failed) > 0 {
-				return &mapreduce.FailedInputs{Errs: failed}
-			}
-			return nil
-		},
+		Action:       action(env, validatePlan, runPlan),
 	}
+}
+
+// planOptions are plan's flags.
+type planOptions struct {
+	shards    int
+	selection logscan.Selection // --include, --exclude
+	quiet     bool
+	verbose   bool
+}
+
+func validatePlan(c *cli.Context, _ *env) (planOptions, error) {
+	o := planOptions{shards: c.Int("shards"), quiet: c.Bool("quiet"), verbose: c.Bool("verbose"),
+		selection: logscan.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")}}
+	if !c.IsSet("shards") {
+		return o, usagef("--shards is required: e.g. logmr plan --shards 4 PATH...")
+	}
+	if o.shards < 1 {
+		return o, usagef("--shards %d: want 1 or more", o.shards)
+	}
+	if c.NArg() == 0 {
+		return o, usagef("plan: no PATH given")
+	}
+	return o, checkSelection(o.selection, c.Args().Slice())
+}
+
+// runPlan lists the inputs paths name, with the shard each belongs to.
+func runPlan(_ context.Context, env *env, o planOptions, paths []string) error {
+	inputs, failed, err := logscan.FindInputs(paths, o.selection)
+	if err != nil {
+		return err
+	}
+	for _, e := range failed {
+		env.errorf("%v", e)
+	}
+	if err := writePlan(env.stdout, inputs, o.shards); err != nil {
+		return err
+	}
+	if !o.quiet {
+		reportPlan(env, inputs, o.shards, o.verbose)
+	}
+	if len(failed) > 0 {
+		return &mapreduce.FailedInputs{Errs: failed}
+	}
+	return nil
 }
 
 func writePlan(w io.Writer, inputs []logscan.Input, n int) error {
