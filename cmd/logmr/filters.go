@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 	"time"
 
@@ -65,47 +64,28 @@ func parseFilter(c *cli.Context) (filter.Filter, error) {
 	if f.Until, err = parseTimeFlag("until", c.String("until"), loc, start); err != nil {
 		return f, err
 	}
-	if err := checkFilter(f); err != nil {
-		return f, err
-	}
-	return f, f.Check() // a refusal not foreseen above is still a usage error (isUsage)
+	return f, checkFilter(f)
 }
 
-// checkFilter refuses what filter.Check would, one flag value at a time
-// and in Check's order, so that the message starts with the flag and the
-// value as they were typed.
+// filterFlagOf names, by the field a filter.ValueError names, the flag
+// that gave the value.
+var filterFlagOf = map[string]string{
+	"method": "--method", "path regexp": "--path-regex", "user agent regexp": "--user-agent-regex",
+	"referer regexp": "--referer-regex", "status": "--status", "host": "--host", "window": "--since, --until",
+}
+
+// checkFilter is filter.Check, its refusal said in the command line's
+// terms: the flag and the value as typed, then the library's reason.
 func checkFilter(f filter.Filter) error {
-	refused := func(g filter.Filter) bool { return errors.Is(g.Check(), filter.ErrInvalidOptions) }
-	for _, m := range f.Methods {
-		if refused(filter.Filter{Methods: []string{m}}) {
-			return usagef("--method %q: want a token such as GET or PROPFIND: letters, digits and !#$%%&'*+-.^_`|~ (RFC 9110)", m)
-		}
+	err := f.Check()
+	var ve *filter.ValueError
+	if !errors.As(err, &ve) || filterFlagOf[ve.Field] == "" {
+		return err // an error not foreseen is still a usage error (isUsage)
 	}
-	for _, list := range []struct {
-		flag  string
-		exprs []string
-	}{{"path-regex", f.PathRegexps}, {"user-agent-regex", f.UserAgentRegexps}, {"referer-regex", f.RefererRegexps}} {
-		for _, e := range list.exprs {
-			if _, err := regexp.Compile(e); err != nil {
-				return usagef("--%s %q: %v", list.flag, e, err)
-			}
-		}
+	if ve.Value == "" {
+		return usagef("%s: %s", filterFlagOf[ve.Field], ve.Reason)
 	}
-	for _, s := range f.Statuses {
-		if refused(filter.Filter{Statuses: []string{s}}) {
-			return usagef("--status %q: want a code from 100 to 599 such as 404, or a class such as 5xx", s)
-		}
-	}
-	for _, h := range f.Hosts {
-		if refused(filter.Filter{Hosts: []string{h}}) {
-			return usagef("--host %q: want an IP address or a CIDR prefix such as 192.0.2.0/24", h)
-		}
-	}
-	if !f.Since.IsZero() && !f.Until.IsZero() && !f.Since.Before(f.Until) {
-		return usagef("--since, --until: the time window is empty: until %s is not after since %s",
-			f.Until.Format(time.RFC3339), f.Since.Format(time.RFC3339))
-	}
-	return nil
+	return usagef("%s %q: %s", filterFlagOf[ve.Field], ve.Value, ve.Reason)
 }
 
 // splitCommas returns the comma-separated values of a repeatable flag,

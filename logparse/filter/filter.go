@@ -18,6 +18,24 @@ import (
 // sentinel as its own ErrInvalidOptions.
 var ErrInvalidOptions = errors.New("invalid options")
 
+// A ValueError is a filter value that cannot be used: which field, the
+// value as given and what is wrong, for a caller to say in its own terms
+// (a command line names its flag). It wraps ErrInvalidOptions.
+type ValueError struct {
+	Field  string // "method", "path regexp", "user agent regexp", "referer regexp", "status", "host", or "window" (Since and Until)
+	Value  string // as given; "" for the window
+	Reason string // "want a code from 100 to 599 ..."
+}
+
+func (e *ValueError) Error() string {
+	if e.Value == "" {
+		return ErrInvalidOptions.Error() + ": " + e.Reason
+	}
+	return fmt.Sprintf("%v: %s %q: %s", ErrInvalidOptions, e.Field, e.Value, e.Reason)
+}
+
+func (e *ValueError) Unwrap() error { return ErrInvalidOptions }
+
 // A Filter selects records. Its conditions (fields) are ANDed; the values
 // of one condition are ORed; a condition with no values selects everything
 // (so Paths and PathPrefixes, both set, must both match). A
@@ -117,8 +135,8 @@ func (f Filter) Compile() (*Matcher, error) {
 	m.paths, m.prefixes, m.methods, m.vhosts = toBytes(f.Paths), toBytes(f.PathPrefixes), toBytes(f.Methods), toBytes(f.VHosts)
 	for _, method := range f.Methods {
 		if !isToken(method) {
-			return nil, fmt.Errorf("%w: method %q: want a token such as GET or PROPFIND: letters, digits and !#$%%&'*+-.^_`|~ (RFC 9110)",
-				ErrInvalidOptions, method)
+			return nil, &ValueError{Field: "method", Value: method,
+				Reason: "want a token such as GET or PROPFIND: letters, digits and !#$%&'*+-.^_`|~ (RFC 9110)"}
 		}
 	}
 	var err error
@@ -154,8 +172,8 @@ func (f Filter) Compile() (*Matcher, error) {
 		m.until, m.hasUntil = instantOf(f.Until), true
 	}
 	if m.hasSince && m.hasUntil && !m.since.before(m.until) {
-		return nil, fmt.Errorf("%w: the time window is empty: until %s is not after since %s",
-			ErrInvalidOptions, f.Until.Format(time.RFC3339), f.Since.Format(time.RFC3339))
+		return nil, &ValueError{Field: "window", Reason: fmt.Sprintf("the time window is empty: until %s is not after since %s",
+			f.Until.Format(time.RFC3339), f.Since.Format(time.RFC3339))}
 	}
 	return m, nil
 }
@@ -180,7 +198,7 @@ func compileRegexps(what string, exprs []string) ([]*textRegexp, error) {
 	for _, e := range exprs {
 		re, err := compileTextRegexp(e)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s %q: %v", ErrInvalidOptions, what, e, err)
+			return nil, &ValueError{Field: what, Value: e, Reason: err.Error()}
 		}
 		res = append(res, re)
 	}
@@ -190,7 +208,7 @@ func compileRegexps(what string, exprs []string) ([]*textRegexp, error) {
 // addStatus marks a code ("404") or a class ("5xx") in set.
 func addStatus(set *[1000]bool, s string) error {
 	bad := func() error {
-		return fmt.Errorf("%w: status %q: want a code from 100 to 599 such as 404, or a class such as 5xx", ErrInvalidOptions, s)
+		return &ValueError{Field: "status", Value: s, Reason: "want a code from 100 to 599 such as 404, or a class such as 5xx"}
 	}
 	if len(s) != 3 || s[0] < '1' || s[0] > '5' {
 		return bad()
@@ -222,7 +240,7 @@ func parseHostPrefix(s string) (netip.Prefix, error) {
 	if addr, ok := logparse.ParseHostAddr([]byte(s)); ok {
 		return netip.PrefixFrom(addr, addr.BitLen()), nil
 	}
-	return netip.Prefix{}, fmt.Errorf("%w: host %q: want an IP address or a CIDR prefix such as 192.0.2.0/24", ErrInvalidOptions, s)
+	return netip.Prefix{}, &ValueError{Field: "host", Value: s, Reason: "want an IP address or a CIDR prefix such as 192.0.2.0/24"}
 }
 
 // The stages of the built-in conditions, in the order Stage tests them

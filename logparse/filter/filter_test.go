@@ -154,3 +154,31 @@ func TestFilterFarTimes(t *testing.T) {
 		t.Errorf("1600..3000 does not hold 2026: %v", err)
 	}
 }
+
+// A refused value comes back as a *ValueError that says which field and
+// which value, so that a caller can name its own flag; it still wraps
+// ErrInvalidOptions.
+func TestValueError(t *testing.T) {
+	since := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		f            Filter
+		field, value string
+	}{
+		{Filter{Methods: []string{"GE T"}}, "method", "GE T"},
+		{Filter{PathRegexps: []string{"("}}, "path regexp", "("},
+		{Filter{UserAgentRegexps: []string{"[a"}}, "user agent regexp", "[a"},
+		{Filter{RefererRegexps: []string{"*"}}, "referer regexp", "*"},
+		{Filter{Statuses: []string{"6xx"}}, "status", "6xx"},
+		{Filter{Hosts: []string{"example.com"}}, "host", "example.com"},
+		{Filter{Since: since, Until: since}, "window", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.field, func(t *testing.T) {
+			err := tc.f.Check()
+			var ve *ValueError
+			if !errors.As(err, &ve) || ve.Field != tc.field || ve.Value != tc.value || ve.Reason == "" || !errors.Is(err, ErrInvalidOptions) {
+				t.Errorf("Check() = %#v, want a *ValueError of %s %q wrapping ErrInvalidOptions", err, tc.field, tc.value)
+			}
+		})
+	}
+}
