@@ -55,7 +55,7 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 // decompressorFlag is the flag of the commands that aggregate (hosts,
 // count): parse writes records as it reads them and keeps Go's inflater.
 func decompressorFlag() cli.Flag {
-	return &cli.StringFlag{Name: "decompressor", Value: logscan.DecompressAuto, Usage: "what inflates gzip files: " +
+	return &cli.StringFlag{Name: "decompressor", Value: string(logscan.DecompressAuto), Usage: "what inflates gzip files: " +
 		"auto (igzip, when on PATH, for files with 3 or more cores each; else go), " +
 		"go (in this process), igzip or pigz (a child process per file); the result is the same with each"}
 }
@@ -160,7 +160,7 @@ func parseQuery(c *cli.Context, env *env) (*query, error) {
 		Workers:      workers,
 	}
 	if choice := c.String("decompressor"); choice != "" { // hosts and count
-		if q.scan.Decompressor, err = logscan.FindDecompressor(choice); err != nil {
+		if q.scan.Decompressor, err = logscan.FindDecompressor(logscan.DecompressorChoice(choice)); err != nil {
 			return nil, err // usageMessage names --decompressor
 		}
 	}
