@@ -125,7 +125,7 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, fil
 	size := e.Size + counter.n
 	out.stats.Stored = size
 	s.store(in, file, out, cache.Entry{Size: size, Resumable: counter.last == '\n', Format: e.Format}, nil, nil, &cs)
-	out, err = s.finishInput(in, out, e.Size, cs, res.inflater, start)
+	out, err = s.finishInput(in, out, e.Size, cs, NotCompressed, start) // only plain text is resumed
 	if err == nil {
 		out.stats.Files[0].Resumed = true
 	}
