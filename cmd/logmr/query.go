@@ -131,6 +131,9 @@ func (q *query) summarize(st logscan.Stats, elapsed time.Duration) {
 			} else if f.FromCache {
 				cached = ", from the cache"
 			}
+			if f.Inflater.Inflated() {
+				cached += ", inflated by " + string(f.Inflater)
+			}
 			q.env.errorf("file %s: %d lines, %d malformed, %d bytes%s, %.2fs", f.Path, f.Lines, f.Malformed, f.Bytes, cached, f.Elapsed.Seconds())
 		}
 		reportSkipped(q.env, st.Skipped)

@@ -47,7 +47,7 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 // decompressorFlag is the flag of the commands that aggregate (hosts,
 // count): parse writes records as it reads them and keeps Go's inflater.
 func decompressorFlag() cli.Flag {
-	return &cli.StringFlag{Name: "decompressor", Value: logscan.DecompressAuto, Usage: "what inflates gzip files: " +
+	return &cli.StringFlag{Name: "decompressor", Value: string(logscan.DecompressAuto), Usage: "what inflates gzip files: " +
 		"auto (igzip, when on PATH, for files with 3 or more cores each; else go), " +
 		"go (in this process), igzip or pigz (a child process per file); the result is the same with each"}
 }
@@ -170,18 +170,18 @@ func checkSelection(sel logscan.Selection, paths []string) error {
 // findDecompressor is logscan.FindDecompressor, its refusal worded for
 // --decompressor.
 func findDecompressor(choice string) (logscan.Decompressor, error) {
-	d, err := logscan.FindDecompressor(choice)
+	d, err := logscan.FindDecompressor(logscan.DecompressorChoice(choice))
 	if err == nil || !errors.Is(err, logscan.ErrInvalidOptions) {
 		return d, err
 	}
-	if pkg, known := decompressorPackages[choice]; known {
+	if pkg, known := decompressorPackages[logscan.DecompressorChoice(choice)]; known {
 		return d, usagef("--decompressor %s: not found on PATH (Debian/Ubuntu package %s)", choice, pkg)
 	}
 	return d, usagef("--decompressor %q: want auto, go, igzip or pigz", choice)
 }
 
 // decompressorPackages name the package of each decompressor command.
-var decompressorPackages = map[string]string{logscan.DecompressIgzip: "isal", logscan.DecompressPigz: "pigz"}
+var decompressorPackages = map[logscan.DecompressorChoice]string{logscan.DecompressIgzip: "isal", logscan.DecompressPigz: "pigz"}
 
 // lockFlags reads --lock and --lock-wait.
 func lockFlags(c *cli.Context) (path string, wait time.Duration, err error) {

@@ -16,7 +16,7 @@ import (
 // partial from its entry when the file has not changed, reads only the
 // appended bytes when it has only grown, and reads it in full otherwise,
 // writing the entry anew.
-func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], error) {
+func (s *logScanner[A]) mapCached(ctx context.Context, in Input, plan readPlan) (scanned[A], error) {
 	start := time.Now()
 	file, err := openFile(ctx, in.Path)
 	if err != nil {
@@ -29,7 +29,7 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], er
 	}
 	id, ok := cache.Identify(info)
 	if !ok { // a FIFO, say: read, never cached
-		return s.readFull(ctx, in, file, start, nil)
+		return s.readFull(ctx, in, plan, file, start, nil)
 	}
 	var cs CacheStats
 	entry, err := s.cache.Load(id)
@@ -48,15 +48,15 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input) (scanned[A], er
 			if err := any(out.agg).(PartialCodec).ReadPartial(entry.Partial); err == nil {
 				out.stats = stats
 				if whole {
-					return s.fromEntry(in, id, out, cs, start)
+					return s.fromEntry(in, plan, id, out, cs, start)
 				}
-				return s.resume(ctx, in, file, id, entry, out, cs, start)
+				return s.resume(ctx, in, plan, file, id, entry, out, cs, start)
 			}
 			cs.Invalid++
 		}
 	}
 	cs.Misses++
-	return s.readFull(ctx, in, file, start, &cs)
+	return s.readFull(ctx, in, plan, file, start, &cs)
 }
 
 // usable says whether entry gives the whole partial of file, or its
@@ -78,41 +78,43 @@ func (s *logScanner[A]) usable(file *os.File, e *cache.Entry, id cache.FileID) (
 }
 
 // fromEntry finishes an input answered from its entry alone.
-func (s *logScanner[A]) fromEntry(in Input, id cache.FileID, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
+func (s *logScanner[A]) fromEntry(in Input, plan readPlan, id cache.FileID, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
 	s.cache.Touch(id)
-	if s.opts.Progress != nil {
-		s.opts.Progress.Add(id.Size)
+	if plan.progress != nil {
+		plan.progress.Add(id.Size)
 	}
 	cs.Hits++
 	out.stats.Stored = id.Size
-	return s.finishInput(in, out, id.Size, cs, start)
+	return s.finishInput(in, out, id.Size, cs, AnsweredByCache, start)
 }
 
 // resume reads the bytes appended to file since entry was written and adds
 // them to out, entry's partial.
-func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id cache.FileID, e *cache.Entry, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
+func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, file *os.File, id cache.FileID, e *cache.Entry, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
 	format := s.opts.Format
 	if format == nil {
 		var err error
 		if format, err = logparse.LookupFormat(e.Format); err != nil || format == nil {
 			cs.Invalid++
 			cs.Misses++
-			return s.readFull(ctx, in, file, start, &cs)
+			return s.readFull(ctx, in, plan, file, start, &cs)
 		}
 	}
 	if _, err := file.Seek(e.Size, io.SeekStart); err != nil {
 		return scanned[A]{}, err
 	}
 	var raw io.Reader = file
-	if s.opts.Progress != nil {
-		s.opts.Progress.Add(e.Size)
-		raw = progressReader{r: file, p: s.opts.Progress}
+	if plan.progress != nil {
+		plan.progress.Add(e.Size)
+		raw = progressReader{r: file, p: plan.progress}
 	}
 	counter := &rawCounter{r: raw, last: '\n'} // the cached part ends with one
 	tail := scanned[A]{agg: s.newAggregate()}
-	res, err := scanText(counter, format, out.stats.Lines, func(lines *lineSource) error {
-		return s.scanLines(ctx, in.Path, lines, &tail)
-	})
+	r, err := openText(counter, format, out.stats.Lines)
+	if err != nil {
+		return scanned[A]{}, err
+	}
+	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &tail))
 	if err != nil {
 		return scanned[A]{}, err
 	}
@@ -123,7 +125,7 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id 
 	size := e.Size + counter.n
 	out.stats.Stored = size
 	s.store(in, file, out, cache.Entry{Size: size, Resumable: counter.last == '\n', Format: e.Format}, nil, nil, &cs)
-	out, err = s.finishInput(in, out, e.Size, cs, start)
+	out, err = s.finishInput(in, out, e.Size, cs, NotCompressed, start) // only plain text is resumed
 	if err == nil {
 		out.stats.Files[0].Resumed = true
 	}
@@ -132,18 +134,20 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, file *os.File, id 
 
 // readFull reads an input in full; with cs (a cacheable file) it writes
 // its entry.
-func (s *logScanner[A]) readFull(ctx context.Context, in Input, file *os.File, start time.Time, cs *CacheStats) (scanned[A], error) {
+func (s *logScanner[A]) readFull(ctx context.Context, in Input, plan readPlan, file *os.File, start time.Time, cs *CacheStats) (scanned[A], error) {
 	out := scanned[A]{agg: s.newAggregate()}
 	before, _ := file.Stat()
-	res, err := readOpened(ctx, file, in, s.opts, s.readAhead, func(lines *lineSource) error {
-		return s.scanLines(ctx, in.Path, lines, &out)
-	})
+	r, err := openReader(ctx, file, in, plan)
+	if err != nil {
+		return out, err
+	}
+	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &out))
 	if err != nil {
 		return out, err
 	}
 	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
 	if cs == nil {
-		return s.finishInput(in, out, 0, CacheStats{}, start)
+		return s.finishInput(in, out, 0, CacheStats{}, res.inflater, start)
 	}
 	e := cache.Entry{}
 	var unchanged *cache.FileID
@@ -157,13 +161,13 @@ func (s *logScanner[A]) readFull(ctx context.Context, in Input, file *os.File, s
 		// if the file did not change meanwhile.
 		e.Size, unchanged = id.Size, &id
 	} else {
-		return s.finishInput(in, out, 0, *cs, start)
+		return s.finishInput(in, out, 0, *cs, res.inflater, start)
 	}
 	if s.opts.Format == nil {
 		e.Format = res.format.Name
 	}
 	s.store(in, file, out, e, unchanged, res.head, cs)
-	return s.finishInput(in, out, 0, *cs, start)
+	return s.finishInput(in, out, 0, *cs, res.inflater, start)
 }
 
 // store writes the entry e describes, for out, the partial of the first
@@ -218,7 +222,7 @@ func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cache.E
 
 // finishInput applies MaxMalformed and fills in the input's own stats;
 // cached is how many of its stored bytes the cache answered for.
-func (s *logScanner[A]) finishInput(in Input, out scanned[A], cached int64, cs CacheStats, start time.Time) (scanned[A], error) {
+func (s *logScanner[A]) finishInput(in Input, out scanned[A], cached int64, cs CacheStats, inflater Inflater, start time.Time) (scanned[A], error) {
 	st := &out.stats
 	for _, ex := range st.Examples {
 		ex.File = in.Path
@@ -232,7 +236,7 @@ func (s *logScanner[A]) finishInput(in Input, out scanned[A], cached int64, cs C
 	st.Inputs = 1
 	st.Cache = cs
 	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: st.Bytes,
-		FromCache: cs.Hits+cs.Resumed > 0, Cached: cached, Elapsed: time.Since(start)}}
+		FromCache: cs.Hits+cs.Resumed > 0, Cached: cached, Inflater: inflater, Elapsed: time.Since(start)}}
 	return out, nil
 }
 

@@ -10,7 +10,7 @@ import (
 // ScanTextForTest returns one worker's per-line work (scan, parse, filter,
 // aggregate) over a text, for the external tests and benchmarks that need
 // jobs' aggregates. With parsers and maxLineBytes 0 it is the path of an
-// input read in Go (scanText, its pooled Scanner); otherwise a Scanner of
+// input read in Go (openText, its pooled Scanner); otherwise a Scanner of
 // its own with that line limit, parsed on that many goroutines. allFields
 // fills in every field, as for an aggregate that does not say.
 func ScanTextForTest[A Aggregate[A]](opts ScanOptions, newAggregate func() A, allFields bool) (func(r io.Reader, name string, parsers, maxLineBytes int) (A, Stats, error), error) {
@@ -26,9 +26,10 @@ func ScanTextForTest[A Aggregate[A]](opts ScanOptions, newAggregate func() A, al
 	return func(r io.Reader, name string, parsers, maxLineBytes int) (A, Stats, error) {
 		out := scanned[A]{agg: newAggregate()}
 		if parsers == 0 && maxLineBytes == 0 {
-			_, err := scanText(r, nil, 0, func(ls *lineSource) error {
-				return s.scanLines(context.Background(), name, ls, &out)
-			})
+			tr, err := openText(r, nil, 0)
+			if err == nil {
+				_, err = tr.close(s.scanLines(context.Background(), name, tr.Lines(), &out))
+			}
 			return out.agg, out.stats, err
 		}
 		sc := logparse.NewScanner(r)

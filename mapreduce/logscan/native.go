@@ -1,24 +1,46 @@
 package logscan
 
 import (
-	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 
 	"github.com/logmr/logmr/subproc"
 )
 
+// A DecompressorChoice names what inflates gzip inputs, for
+// FindDecompressor.
+type DecompressorChoice string
+
 // Decompressor choices for FindDecompressor.
 const (
-	DecompressAuto  = "auto"  // igzip when on PATH, for inputs with 3 cores or more each; else Go
-	DecompressGo    = "go"    // klauspost/compress, in this process
-	DecompressIgzip = "igzip" // Intel ISA-L's igzip (Debian package isal)
-	DecompressPigz  = "pigz"
+	DecompressAuto  DecompressorChoice = "auto"  // igzip when on PATH, for inputs with 3 cores or more each; else Go
+	DecompressGo    DecompressorChoice = "go"    // klauspost/compress, in this process
+	DecompressIgzip DecompressorChoice = "igzip" // Intel ISA-L's igzip (Debian package isal)
+	DecompressPigz  DecompressorChoice = "pigz"
 )
+
+// An Inflater says what turned an input's stored bytes into the log text
+// read (see FileStats.Inflater): NotCompressed, InflatedByGo,
+// AnsweredByCache, or the name of a child decompressor (InflatedByChild).
+type Inflater string
+
+const (
+	NotCompressed   Inflater = "none"   // plain text, read as stored or as an input filter wrote it
+	InflatedByGo    Inflater = "go"     // gzip inflated in this process, also after a child decompressor failed
+	AnsweredByCache Inflater = "cached" // the cache answered for the whole input: nothing was read
+)
+
+// InflatedByChild is the Inflater of an input that the child decompressor
+// command (a path, such as /usr/bin/igzip) inflated: its base name.
+func InflatedByChild(command string) Inflater { return Inflater(filepath.Base(command)) }
+
+// Inflated reports whether the input was gzip, inflated by Go or a child.
+func (i Inflater) Inflated() bool { return i != "" && i != NotCompressed && i != AnsweredByCache }
 
 // A Decompressor is a child process that inflates gzip inputs (see
 // ScanOptions.Decompressor). The zero value inflates in Go.
@@ -39,19 +61,19 @@ type Decompressor struct {
 // SpareCoresOnly), Go otherwise; "igzip" and "pigz" use that child for
 // every gzip file of nativeMinBytes or more; pigz only when asked for, as
 // its single-threaded inflate is slower than Go's.
-func FindDecompressor(choice string) (Decompressor, error) {
+func FindDecompressor(choice DecompressorChoice) (Decompressor, error) {
 	switch choice {
 	case DecompressGo:
 		return Decompressor{}, nil
 	case DecompressAuto:
-		if path, err := exec.LookPath(DecompressIgzip); err == nil {
+		if path, err := exec.LookPath(string(DecompressIgzip)); err == nil {
 			return Decompressor{Command: subproc.Stage{path, "-dc"}, SpareCoresOnly: true}, nil
 		}
 		return Decompressor{}, nil
 	case DecompressIgzip, DecompressPigz:
-		path, err := exec.LookPath(choice)
+		path, err := exec.LookPath(string(choice))
 		if err != nil {
-			return Decompressor{}, fmt.Errorf("%w: decompressor %s: not found on PATH (Debian/Ubuntu package %s)", ErrInvalidOptions, choice, map[string]string{DecompressIgzip: "isal", DecompressPigz: "pigz"}[choice])
+			return Decompressor{}, fmt.Errorf("%w: decompressor %s: not found on PATH (Debian/Ubuntu package %s)", ErrInvalidOptions, choice, map[DecompressorChoice]string{DecompressIgzip: "isal", DecompressPigz: "pigz"}[choice])
 		}
 		return Decompressor{Command: subproc.Stage{path, "-dc"}}, nil
 	}
@@ -66,49 +88,60 @@ var nativeMinBytes int64 = 256 << 10 // a variable for the tests
 
 // errNativeFailed says that the decompressor child did not inflate an
 // input to the end, or that what it wrote could not be vouched for: the
-// input is then read again in Go (see logScanner.mapInput), which gives the
+// input is then read again in Go (see readWithFallback), which gives the
 // same answer as if the child had not been tried, errors included.
 var errNativeFailed = errors.New("native decompressor failed")
 
-// scanNative is scanStream for a gzip file, inflated by the child process
-// opts.Decompressor.Command. Its output is read as plain text: a file that
-// is gzip inside gzip is inflated once, as in Go.
-//
-// A child that fails, output that does not read as a log, or output that
-// does not end where the stream's last gzip trailer says it should, returns
-// errNativeFailed. The trailer check is what keeps the answer Go's: igzip
-// ignores data after the last member, where Go reports ErrTrailingData. It
-// costs a multi-member file (whose last member is not all of the text) a
-// second reading, in Go.
-func scanNative(ctx context.Context, raw io.Reader, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
-	br := bufio.NewReaderSize(raw, 64<<10)
-	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
-		return scanStream(br, opts, readAhead, fn) // not gzip: nothing to inflate
+// readWithFallback reads in once with read, and again if need be. The
+// policy, in one place: a child decompressor (plan.decompressor) is tried
+// only on a regular file of nativeMinBytes or more (Size is -1 for
+// others: a pipe or FIFO would be empty, or block, the second time). If
+// it fails (errNativeFailed, see closeChild) and the run goes on, what it
+// read is dropped and Go reads the input again from the start, giving the
+// answer, or the error, it would have given alone; Progress counts the
+// input's bytes once.
+func readWithFallback[T any](ctx context.Context, in Input, plan readPlan, read func(readPlan) (T, error)) (T, error) {
+	if plan.decompressor == nil {
+		return read(plan)
 	}
-	tail := &gzipTail{r: br}
-	child, err := subproc.Start(ctx, []subproc.Stage{opts.Decompressor.Command}, tail, nil, subproc.Options{})
-	if err != nil {
-		return readResult{}, fmt.Errorf("%w: %v", errNativeFailed, err)
+	inGo := plan
+	inGo.decompressor = nil
+	if in.Size < nativeMinBytes {
+		return read(inGo)
 	}
-	res, err := scanText(child.Stdout(), opts.Format, 0, func(lines *lineSource) error {
-		lines.parsers = opts.parsers
-		return fn(lines)
-	})
-	werr := child.Wait()
-	switch {
-	case ctx.Err() != nil:
-		return readResult{}, ctx.Err()
-	case werr != nil:
-		return readResult{}, fmt.Errorf("%w: %v", errNativeFailed, werr)
-	case err != nil:
-		// Go decides what is wrong with the input, so that the error is
-		// the one it would give alone.
-		return readResult{}, fmt.Errorf("%w: %v", errNativeFailed, err)
-	case !tail.endsWith(res.text):
-		return readResult{}, fmt.Errorf("%w: its output does not end where the input's last gzip trailer says", errNativeFailed)
+	var shown *rereadProgress
+	if plan.progress != nil {
+		shown = &rereadProgress{p: plan.progress}
+		plan.progress = shown
 	}
-	res.compressed = true
-	return res, nil
+	out, err := read(plan)
+	if !errors.Is(err, errNativeFailed) || ctx.Err() != nil {
+		return out, err
+	}
+	if shown != nil { // the progress bar already counts what was read
+		inGo.progress = &rereadProgress{p: inGo.progress, skip: shown.n}
+	}
+	return read(inGo)
+}
+
+// rereadProgress is the Progress of one input that may be read twice (see
+// readWithFallback): it counts what it passes on, n, and does not pass on
+// its first skip bytes, which the first reading reported already.
+type rereadProgress struct {
+	p    Progress
+	n    int64
+	skip int64
+}
+
+func (r *rereadProgress) Start(int64) {} // never called: the run's Progress is started
+
+func (r *rereadProgress) Add(n int64) {
+	skipped := min(n, r.skip)
+	r.skip -= skipped
+	if n -= skipped; n > 0 {
+		r.n += n
+		r.p.Add(n)
+	}
 }
 
 // gzipTail watches a gzip stream go by for what its end must hold: the

@@ -77,8 +77,10 @@ func TestNativeDecompressorAnswersAsGo(t *testing.T) {
 		"cat (lies)":    {"cat"},
 		"missing":       {filepath.Join(t.TempDir(), "no-such-decompressor")},
 	}
-	for _, name := range []string{DecompressIgzip, DecompressPigz, "gzip"} {
+	real := map[string]bool{} // children that inflate the cases Go reads without trouble
+	for _, name := range []string{string(DecompressIgzip), string(DecompressPigz), "gzip"} {
 		if path, err := exec.LookPath(name); err == nil {
+			real[name] = true
 			decompressors[name] = subproc.Stage{path, "-dc"}
 		} else {
 			t.Logf("%s is not installed: not compared (Debian/Ubuntu: apt-get install isal pigz)", name)
@@ -105,9 +107,14 @@ func TestNativeDecompressorAnswersAsGo(t *testing.T) {
 				}
 				continue
 			}
+			if wantInflater, ok := nativeInflater(name, dname, real[dname]); ok {
+				if got := got.Stats.Files[0].Inflater; got != wantInflater {
+					t.Errorf("%s with %s: Files[0].Inflater = %q, want %q", name, dname, got, wantInflater)
+				}
+			}
 			for _, st := range []Stats{got.Stats, want.Stats} {
 				for i := range st.Files {
-					st.Files[i].Elapsed = 0
+					st.Files[i].Elapsed, st.Files[i].Inflater = 0, ""
 				}
 			}
 			if !reflect.DeepEqual(got.Hosts, want.Hosts) || !reflect.DeepEqual(got.Stats, want.Stats) {
@@ -116,6 +123,22 @@ func TestNativeDecompressorAnswersAsGo(t *testing.T) {
 			}
 		}
 	}
+}
+
+// nativeInflater is the Inflater that reading the case name with the child
+// dname must report, if the test knows it: the child's own name for a
+// case it inflates whole (a real one: igzip, pigz, gzip), Go when the
+// child fails or lies on a case Go reads, nothing for plain text.
+func nativeInflater(name, dname string, real bool) (Inflater, bool) {
+	switch {
+	case name == "plain":
+		return NotCompressed, true
+	case name != "one member" && name != "size ends in zeros":
+		return "", false
+	case real:
+		return InflatedByChild(dname), true
+	}
+	return InflatedByGo, true
 }
 
 // TestGzipTail runs gzipTail over many splits of a few streams.
@@ -215,6 +238,15 @@ func TestDecompressorSpareCoresOnly(t *testing.T) {
 		}
 		if _, err := os.Stat(marker); (err == nil) != tc.child {
 			t.Errorf("%d workers, %d inputs: child ran %v, want %v", tc.workers, len(tc.paths), err == nil, tc.child)
+		}
+		want := InflatedByGo
+		if tc.child {
+			want = InflatedByChild("sh")
+		}
+		for _, f := range res.Stats.Files {
+			if f.Inflater != want {
+				t.Errorf("%d workers, %d inputs: %s: Inflater = %q, want %q", tc.workers, len(tc.paths), f.Path, f.Inflater, want)
+			}
 		}
 	}
 }

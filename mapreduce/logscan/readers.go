@@ -21,26 +21,6 @@ func openRaw(ctx context.Context, path string) (io.ReadCloser, error) {
 	return openFile(ctx, path)
 }
 
-// rereadProgress is the Progress of one input that may be read twice (see
-// logScanner.mapInput): it counts what it passes on, n, and does not pass
-// on its first skip bytes, which the first reading reported already.
-type rereadProgress struct {
-	p    Progress
-	n    int64
-	skip int64
-}
-
-func (r *rereadProgress) Start(int64) {} // never called: the run's Progress is started
-
-func (r *rereadProgress) Add(n int64) {
-	skipped := min(n, r.skip)
-	r.skip -= skipped
-	if n -= skipped; n > 0 {
-		r.n += n
-		r.p.Add(n)
-	}
-}
-
 // progressReader reports every read to a Progress.
 type progressReader struct {
 	r io.Reader

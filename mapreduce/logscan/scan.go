@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -94,10 +92,6 @@ type ScanOptions struct {
 	// input order (see mapreduce.Options.AnyOrder): for an Aggregate whose
 	// Merge is commutative, such as a count.
 	AnyOrder bool
-
-	// parsers is how many goroutines parse an input that a Decompressor
-	// inflates (see scanLinesParallel).
-	parsers  int
 	Progress Progress // nil: none
 	// MaxExamples is how many malformed lines are kept, with their place,
 	// for the caller to show: 0 means 10, negative means none.
@@ -157,7 +151,12 @@ type FileStats struct {
 	FromCache bool
 	Resumed   bool
 	Cached    int64 // stored bytes the cache answered for
-	Elapsed   time.Duration
+	// Inflater is what turned the stored bytes into log text: Go, a
+	// child decompressor (which Go replaces if it fails), nothing (plain
+	// text, or what an input filter wrote was), or, for an input the
+	// cache answered for whole, the cache.
+	Inflater Inflater
+	Elapsed  time.Duration
 }
 
 // Rejected returns, per filter condition that dropped any well-formed
@@ -251,7 +250,7 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 // was when listed). opts.Selection is not applied again.
 func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*mapreduce.InputError, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
 	var zero A
-	opts.Workers = openFileWorkers(opts, false) // fdlimit.go
+	workers := openFileWorkers(opts, false) // fdlimit.go
 	match, err := opts.Filter.Compile()
 	if err != nil {
 		return zero, Stats{}, err
@@ -272,22 +271,8 @@ func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*m
 	slices.SortStableFunc(inputs, func(a, b Input) int { return cmp.Compare(b.Size, a.Size) })
 	startProgress(opts.Progress, inputs)
 
-	// With fewer inputs than workers, cores would idle: give each stream a
-	// read-ahead inflater so it uses two (measured on one 268 MB gzip file
-	// on 2 cores: 610 MB/s against 447 MB/s).
-	readAhead := len(inputs) < workerCount(opts.Workers)
-	// Cores, not workers: -j 16 on 2 cores has none to spare.
-	cores := min(workerCount(opts.Workers), runtime.GOMAXPROCS(0))
-	if opts.Decompressor.SpareCoresOnly && cores < 3*len(inputs) {
-		opts.Decompressor = Decompressor{}
-	}
-	if opts.Decompressor.Command != nil {
-		// A child inflates about 2.5 times as fast as one core parses: an
-		// input with cores to spare spreads its parsing over them.
-		opts.parsers = min(max(1, cores/max(len(inputs), 1)), maxParsers)
-	}
-	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, readAhead: readAhead, cache: cq,
-		fields: scanFields(newAggregate, match)}
+	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, cache: cq,
+		fields: scanFields(newAggregate, match), plan: scanPlan(opts, workers, len(inputs))}
 	job := mapreduce.Job[Input, scanned[A]]{
 		Map: func(ctx context.Context, in Input) (scanned[A], error) {
 			defer inputDone(opts.Progress)
@@ -296,7 +281,7 @@ func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*m
 		Reduce: s.reduce,
 		Name:   func(in Input) string { return in.Path },
 	}
-	res, err := mapreduce.Run(ctx, inputs, job, mapreduce.Options{Workers: opts.Workers, FailFast: opts.FailFast, AnyOrder: opts.AnyOrder})
+	res, err := mapreduce.Run(ctx, inputs, job, mapreduce.Options{Workers: workers, FailFast: opts.FailFast, AnyOrder: opts.AnyOrder})
 	var fi *mapreduce.FailedInputs
 	if errors.As(err, &fi) {
 		failed, err = append(failed, fi.Errs...), nil
@@ -321,6 +306,25 @@ func scanFields[A Aggregate[A]](newAggregate func() A, match *filter.Matcher) lo
 		return r.Fields() | match.Fields()
 	}
 	return logparse.AllFields
+}
+
+// scanPlan is how ScanInputs reads each of n inputs with workers workers.
+func scanPlan(opts ScanOptions, workers, n int) readPlan {
+	// With fewer inputs than workers, cores would idle: give each stream a
+	// read-ahead inflater so it uses two (measured on one 268 MB gzip file
+	// on 2 cores: 610 MB/s against 447 MB/s).
+	plan := newReadPlan(opts, n < workerCount(workers))
+	// Cores, not workers: -j 16 on 2 cores has none to spare.
+	cores := min(workerCount(workers), runtime.GOMAXPROCS(0))
+	if opts.Decompressor.SpareCoresOnly && cores < 3*n {
+		plan.decompressor = nil
+	}
+	if plan.decompressor != nil {
+		// A child inflates about 2.5 times as fast as one core parses: an
+		// input with cores to spare spreads its parsing over them.
+		plan.parsers = min(max(1, cores/max(n, 1)), maxParsers)
+	}
+	return plan
 }
 
 func workerCount(workers int) int {
@@ -352,7 +356,7 @@ type logScanner[A Aggregate[A]] struct {
 	opts         ScanOptions
 	filter       *filter.Matcher
 	newAggregate func() A
-	readAhead    bool // inflate on a goroutine of its own (logparse.StreamOptions)
+	plan         readPlan // how each input is read, unless readWithFallback drops the child
 	cache        *cache.Query
 	fields       logparse.Fields // what the filter and the aggregate read
 }
@@ -366,243 +370,34 @@ func (s *logScanner[A]) reduce(acc, next scanned[A]) scanned[A] {
 // scanners keeps line buffers between inputs.
 var scanners = sync.Pool{New: func() any { return logparse.NewScanner(nil) }}
 
-// mapInput reads one input to the end.
+// mapInput reads one input to the end, with the child decompressor if
+// the plan has one and it can (readWithFallback).
 func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], error) {
-	// Only a regular file (Size is -1 for others) can be read again if the
-	// child fails: a pipe or FIFO would be empty, or block, the second time.
-	if s.opts.Decompressor.Command != nil && in.Size < nativeMinBytes {
-		return s.inGo().mapInputOnce(ctx, in)
-	}
-	first := s
-	var shown *rereadProgress
-	if s.opts.Progress != nil && s.opts.Decompressor.Command != nil {
-		first = s.withProgress(&rereadProgress{p: s.opts.Progress})
-		shown = first.opts.Progress.(*rereadProgress)
-	}
-	out, err := first.mapInputOnce(ctx, in)
-	if errors.Is(err, errNativeFailed) && ctx.Err() == nil {
-		// What the child read is dropped: Go reads the input again, and
-		// gives the answer, or the error, it would have given alone.
-		inGo := s.inGo()
-		if shown != nil { // the progress bar already counts what was read
-			inGo = inGo.withProgress(&rereadProgress{p: s.opts.Progress, skip: shown.n})
-		}
-		out, err = inGo.mapInputOnce(ctx, in)
-	}
+	out, err := readWithFallback(ctx, in, s.plan, func(plan readPlan) (scanned[A], error) {
+		return s.mapInputOnce(ctx, in, plan)
+	})
 	if skip, ok := skipped(in, err, len(s.opts.InputFilter) > 0); ok {
 		return scanned[A]{agg: s.newAggregate(), stats: Stats{Skipped: []SkippedInput{skip}}}, nil
 	}
 	return out, err
 }
 
-func (s *logScanner[A]) withProgress(p Progress) *logScanner[A] {
-	c := *s
-	c.opts.Progress = p
-	return &c
-}
-
-// inGo is s without the child decompressor.
-func (s *logScanner[A]) inGo() *logScanner[A] {
-	inGo := *s
-	inGo.opts.Decompressor = Decompressor{}
-	return &inGo
-}
-
-func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input) (scanned[A], error) {
+func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input, plan readPlan) (scanned[A], error) {
 	if s.cache != nil && in.Path != "-" {
-		return s.mapCached(ctx, in)
+		return s.mapCached(ctx, in, plan)
 	}
 	out := scanned[A]{agg: s.newAggregate()}
 	start := time.Now()
-	res, err := readInput(ctx, in, s.opts, s.readAhead, func(lines *lineSource) error {
-		return s.scanLines(ctx, in.Path, lines, &out)
-	})
+	r, err := openInput(ctx, in, plan)
+	if err != nil {
+		return out, err
+	}
+	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &out))
 	if err != nil {
 		return out, err
 	}
 	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
-	return s.finishInput(in, out, 0, CacheStats{}, start)
-}
-
-// readInput opens an input, picks its format (opts.Format, or detected from
-// its first lines) and calls fn with its lines; it returns the bytes of log
-// text read. It opens the file itself so that at most Workers files are
-// open at once.
-func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
-	file, err := openRaw(ctx, in.Path)
-	if err != nil {
-		return readResult{}, err
-	}
-	defer file.Close()
-	return readOpened(ctx, file, in, opts, readAhead, fn)
-}
-
-// readResult says what was read of an input.
-type readResult struct {
-	text       int64            // bytes of log text, after decompression
-	format     *logparse.Format // what the lines were parsed with
-	settled    bool             // the format would be the same were the input longer
-	compressed bool
-	// raw and endsWithNewline describe the stored bytes read, when read
-	// directly (no input filter).
-	raw             int64
-	endsWithNewline bool
-	head            []byte // the first bytes read (headBytes at most)
-}
-
-// stored is the stored bytes read of in (Stats.Stored): what was read
-// directly, or through an input filter the size of a regular file.
-func (r readResult) stored(in Input, opts ScanOptions) int64 {
-	if len(opts.InputFilter) > 0 {
-		return max(in.Size, 0)
-	}
-	return r.raw
-}
-
-// readOpened reads file, the opened in (see readInput), and fails it with
-// ErrChanged if it shrank or was replaced while read. It closes file when
-// ctx is cancelled.
-func readOpened(ctx context.Context, file io.ReadCloser, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
-	watch, err := watchFile(file, in)
-	if err != nil {
-		return readResult{}, err
-	}
-	res, err := readOpenedOnce(ctx, file, in.Path == "-", opts, readAhead, fn)
-	if err == nil {
-		read := res.raw
-		if len(opts.InputFilter) > 0 {
-			read = -1
-		}
-		err = watch.check(read)
-	}
-	return res, err
-}
-
-func readOpenedOnce(ctx context.Context, file io.ReadCloser, stdin bool, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
-	// A read from a pipe or FIFO can block forever; closing the file is what
-	// wakes it when the run is cancelled.
-	defer context.AfterFunc(ctx, func() { file.Close() })()
-	var raw io.Reader = file
-	if opts.Progress != nil {
-		raw = progressReader{r: file, p: opts.Progress}
-	}
-	if len(opts.InputFilter) == 0 {
-		counter := &rawCounter{r: raw, keepHead: opts.Cache != nil}
-		var res readResult
-		var err error
-		if opts.Decompressor.Command != nil && !stdin {
-			res, err = scanNative(ctx, counter, opts, readAhead, fn)
-		} else {
-			res, err = scanStream(counter, opts, readAhead, fn)
-		}
-		res.raw, res.endsWithNewline, res.head = counter.n, counter.last == '\n', counter.head
-		return res, err
-	}
-	// The file (an *os.File, unless progress wraps it) is the first
-	// child's stdin itself; what the last child writes is read as the
-	// input, gzip sniffed as from a file.
-	if f, ok := file.(*os.File); ok && opts.Progress == nil {
-		raw = f
-	} else if stdin && opts.Progress == nil {
-		raw = os.Stdin // handed over too: a copying goroutine could block Wait on a slow producer
-	}
-	filter, err := subproc.Start(ctx, opts.InputFilter, raw, nil, subproc.Options{Timeout: opts.ChildTimeout})
-	if err != nil {
-		return readResult{}, fmt.Errorf("input filter: %w", err)
-	}
-	defer filter.Wait() // on every early return; the result is taken below
-	res, err := scanStream(filter.Stdout(), opts, readAhead, fn)
-	// Whether the child wrote all it had: then its failure is its own,
-	// not a consequence of reading stopping early.
-	ended := err != nil && ctx.Err() == nil && drainEnded(filter.Stdout())
-	ferr := filter.Wait()
-	var ee *subproc.ExitError
-	switch {
-	case ferr == nil:
-	case err == nil, ended:
-		// The child's failure explains a short or garbled stream
-		// (openssl with the wrong key writes garbage, then "bad
-		// decrypt"): what the garbage was taken for says nothing more.
-		return readResult{}, fmt.Errorf("input filter: %w", ferr)
-	case errors.As(ferr, &ee) && ee.BrokenPipe():
-		// Killed by SIGPIPE: it only says that reading stopped.
-	default:
-		// Reading stopped early, and the child failed: maybe for that
-		// reason (openssl: "error writing output"), but a failing
-		// child (openssl: "bad decrypt") is the likelier cause of what
-		// reading found (garbage that is not a log): it comes first,
-		// and only it can be matched with errors.As. A file whose
-		// filter failed is never skipped as not a log.
-		return readResult{}, fmt.Errorf("input filter: %w (and reading its output: %v)", ferr, err)
-	}
-	return res, err
-}
-
-// drainLimit and drainWait bound what drainEnded reads, and how long: a
-// child that has finished left at most a pipe buffer (subproc grows it to
-// 1 MiB) unread, at once.
-const (
-	drainLimit = 2 << 20
-	drainWait  = 250 * time.Millisecond
-)
-
-// drainEnded reads and discards what is left of a filter's output, up to
-// drainLimit and for drainWait at most, and reports whether it ended
-// there: the child closed its output, having written everything it was
-// going to. A slow child (ssh host zcat) still writing is not waited for.
-func drainEnded(r io.Reader) bool {
-	if d, ok := r.(interface{ SetReadDeadline(time.Time) error }); ok {
-		d.SetReadDeadline(time.Now().Add(drainWait))
-	}
-	_, err := io.CopyN(io.Discard, r, drainLimit)
-	return err == io.EOF
-}
-
-// scanStream reads a raw input (a file, or a filter's output): sniffs and
-// inflates it, picks its format and calls fn with its lines.
-func scanStream(raw io.Reader, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
-	stream, err := logparse.NewStreamWith(raw, logparse.StreamOptions{ReadAhead: readAhead})
-	if err != nil {
-		return readResult{}, err
-	}
-	defer stream.Close()
-	res, err := scanText(stream, opts.Format, 0, fn)
-	res.compressed = stream.Compressed()
-	return res, err
-}
-
-// scanText reads lines of log text in format (nil: detected from the
-// first lines) and calls fn with them; the first is numbered firstLine+1.
-func scanText(r io.Reader, format *logparse.Format, firstLine int64, fn func(lines *lineSource) error) (readResult, error) {
-	text := &countingReader{r: r}
-	sc := scanners.Get().(*logparse.Scanner)
-	defer func() {
-		sc.Reset(nil) // drop the stream: a pooled Scanner must not pin an inflater
-		scanners.Put(sc)
-	}()
-	sc.Reset(text)
-
-	lines, err := newLineSource(sc, format, firstLine > 0)
-	if err != nil {
-		return readResult{}, err
-	}
-	lines.base = firstLine
-	if err := fn(lines); err != nil {
-		return readResult{}, err
-	}
-	if err := sc.Err(); err != nil {
-		return readResult{}, readError(sc, firstLine, err)
-	}
-	return readResult{text: text.n, format: lines.format, settled: format != nil || !lines.sampledToEOF}, nil
-}
-
-// readError says where reading an input failed, and that the line the
-// failure cut short was dropped rather than taken as a record.
-func readError(sc *logparse.Scanner, firstLine int64, err error) error {
-	if n := sc.Dropped(); n > 0 {
-		return fmt.Errorf("after line %d: %w (the %d bytes of line %d before it were dropped)", firstLine+sc.Line(), err, n, firstLine+sc.Line()+1)
-	}
-	return fmt.Errorf("after line %d: %w", firstLine+sc.Line(), err)
+	return s.finishInput(in, out, 0, CacheStats{}, res.inflater, start)
 }
 
 // ctxCheckLines is how often a worker looks at ctx: often enough to stop
