@@ -221,43 +221,21 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 		return err
 	}
 	res, err := readInput(ctx, in, rw.opts, rw.readAhead, func(lines *lineSource) error {
-		parser := logparse.NewParser(lines.format)
-		maxExamples := rw.opts.maxExamples()
-		var rec logparse.Record
+		p := newLineParser(ctx, in.Path, lines.format, rw.filter, logparse.AllFields, rw.opts.maxExamples())
+		p.lineErrors = rw.out.Malformed != nil
 		for lines.next() {
-			st.Lines++
-			if st.Lines%ctxCheckLines == 0 && ctx.Err() != nil {
-				return context.Cause(ctx)
-			}
 			line := lines.bytes()
-			err := logparse.ErrLineTooLong // what a cut line's fields say is meaningless
-			if !lines.truncated() {
-				err = parser.Parse(line, &rec)
-			}
-			switch {
-			case err != nil:
-				st.Malformed++
-				if len(st.Examples) < maxExamples || rw.out.Malformed != nil {
-					le := logparse.NewLineError(in.Path, lines.lineNo(), line, err)
-					if len(st.Examples) < maxExamples {
-						st.Examples = append(st.Examples, le)
-					}
-					if rw.out.Malformed != nil {
-						buf = rw.out.Malformed(buf, le, line)
-					}
-				}
-			default:
-				if rec.HasTime() {
-					st.span.add(rec.Time, rec.Offset)
-				}
-				if stage := rw.filter.Stage(&rec); stage != filter.Passed {
-					st.reject(rw.filter, stage)
-					break
-				}
-				st.Matched++
+			switch p.parse(line, lines.truncated(), lines.lineNo(), st) {
+			case linePassed:
 				if rw.out.Record != nil {
-					buf = rw.out.Record(buf, lines.format, &rec)
+					buf = rw.out.Record(buf, lines.format, &p.rec)
 				}
+			case lineMalformed:
+				if rw.out.Malformed != nil {
+					buf = rw.out.Malformed(buf, p.lineErr, line)
+				}
+			case lineStopped:
+				return context.Cause(ctx)
 			}
 			if len(buf) >= chunkBytes {
 				if err := send(); err != nil {
