@@ -139,7 +139,7 @@ type recordWriter struct {
 	filter    *filter.Matcher
 	readAhead bool
 	stats     []Stats   // stats[i]: written by input i's worker, read once Ordered returns
-	buffers   sync.Pool      // of *[]byte with chunkBytes capacity
+	buffers   sync.Pool // of *[]byte with chunkBytes capacity
 	// noSpill is set once a spill failed to write: the disk is full, and
 	// the workers wait for the writer instead of trying again.
 	noSpill atomic.Bool
