@@ -50,7 +50,8 @@ type OrderedOptions[V any] struct {
 // Errors: the context passed to produce is derived from ctx and is
 // cancelled when Ordered returns, on any panic, when consume returns an
 // error, and in fail-fast mode on produce's first error. Values sent
-// before then are still consumed, unless consume failed. Ordered returns
+// before then are still consumed, unless consume failed or a producer
+// panicked (they go to opts.Discard). Ordered returns
 // consume's error if it failed, else what Each would return for produce's
 // errors and ctx under opts.CollectErrors.
 //
