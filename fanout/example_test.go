@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/logmr/logmr/fanout"
@@ -52,4 +53,32 @@ func ExampleEach() {
 		})
 	fmt.Println(total.Load(), err)
 	// Output: 12 <nil>
+}
+
+// Each item's values come out in item order, whichever worker finished
+// first.
+func ExampleOrdered() {
+	words := []string{"one two", "three", "four five six"}
+	err := fanout.Ordered(context.Background(), words, fanout.OrderedOptions[string]{Workers: 3, Queue: 2},
+		func(_ context.Context, _ int, line string, s *fanout.Stream[string]) error {
+			for _, w := range strings.Fields(line) {
+				if err := s.Send(strings.ToUpper(w)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		func(i int, w string) error {
+			fmt.Println(i, w)
+			return nil
+		})
+	fmt.Println(err)
+	// Output:
+	// 0 ONE
+	// 0 TWO
+	// 1 THREE
+	// 2 FOUR
+	// 2 FIVE
+	// 2 SIX
+	// <nil>
 }

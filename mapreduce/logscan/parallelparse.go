@@ -47,9 +47,9 @@ func (s *logScanner[A]) scanLinesParallel(ctx context.Context, name string, line
 	for i := range parts {
 		parts[i].agg = s.newAggregate()
 		wg.Go(func() {
-			p := s.newLineParser(name, lines.format)
+			p := s.newLineParser(ctx, name, lines.format)
 			for c := range work {
-				p.addChunk(c, &parts[i])
+				addChunk(p, c, &parts[i])
 				if cap(c.text) > 4*parseChunkSize {
 					c.text = make([]byte, 0, parseChunkSize) // after a long line
 				}
@@ -117,16 +117,22 @@ func (s *logScanner[A]) chunkLines(ctx context.Context, lines *lineSource, work,
 	return nil
 }
 
-// addChunk adds the lines of c to out.
-func (p *lineParser[A]) addChunk(c *textChunk, out *scanned[A]) {
+// addChunk adds the lines of c to out. A parser that finds ctx done
+// leaves the rest of the chunk: chunkLines stops too, and returns the error.
+func addChunk[A Aggregate[A]](p *lineParser, c *textChunk, out *scanned[A]) {
 	if c.truncated {
-		p.add(c.text, true, c.firstLine, out)
+		p.parse(c.text, true, c.firstLine, &out.stats) // malformed: nothing to add
 		return
 	}
 	text, no := c.text, c.firstLine
 	for len(text) > 0 {
 		i := bytes.IndexByte(text, '\n')
-		p.add(text[:i], false, no, out)
+		switch p.parse(text[:i], false, no, &out.stats) {
+		case linePassed:
+			out.agg.Add(&p.rec)
+		case lineStopped:
+			return
+		}
 		text, no = text[i+1:], no+1
 	}
 }

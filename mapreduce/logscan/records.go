@@ -47,9 +47,10 @@ const (
 // order FindInputs lists them and lines in their order, so the output does
 // not depend on the worker count.
 //
-// Inputs are claimed in order; each worker encodes into chunks, and the
-// calling goroutine writes the first unfinished input's chunks as they come
-// while later inputs' chunks wait, a few at most per input. An input that
+// Inputs are claimed in order (fanout.Ordered); each worker encodes into
+// chunks, and the calling goroutine writes the first unfinished input's
+// chunks as they come while later inputs' chunks wait, a few at most per
+// input, the rest spilled (see chunksAhead). An input that
 // fails part way has its records up to the failure written; the failures
 // come back as a *mapreduce.FailedInputs, as from ScanLogs. With opts.FailFast the
 // first failure stops every worker instead, the output is cut short and
@@ -73,55 +74,31 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	}
 	startProgress(opts.Progress, inputs)
 
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	rw := &recordWriter{opts: opts, out: out, filter: match,
 		readAhead:  len(inputs) < workerCount(opts.Workers),
-		segments:   make([]chan segment, len(inputs)),
 		spillSlots: make(chan struct{}, spillSlots(opts, opts.Workers)), // fdlimit.go
-		ran:        make([]bool, len(inputs)),
 		stats:      make([]Stats, len(inputs)),
 	}
-	for i := range rw.segments {
+	var writeErr error
+	workErr := fanout.Ordered(ctx, inputs, fanout.OrderedOptions[segment]{
+		Workers:       opts.Workers,
+		CollectErrors: !opts.FailFast,
 		// One place more than the chunks may take: a spill's segment,
 		// sent when the input ends, never waits for the writer, and the
 		// worker moves on to the next input.
-		rw.segments[i] = make(chan segment, chunksAhead+1)
-	}
-	done := make(chan error, 1) // the workers' result; sent by the goroutine below
-	var panicked any
-	go func() {
-		defer func() {
-			// Inputs that never started (the run was cancelled) close here:
-			// Each has returned, so no worker is left to do it.
-			for i, ran := range rw.ran {
-				if !ran {
-					close(rw.segments[i])
-				}
-			}
-			if p := recover(); p != nil {
-				panicked = p
-				done <- nil
-			}
-		}()
-		done <- fanout.Each(ctx, inputs, fanout.Options{Workers: opts.Workers, CollectErrors: !opts.FailFast}, rw.mapInput)
-	}()
-
-	var writeErr error
-	var total Stats
-	for i, in := range inputs {
-		rw.head.Store(int64(i))
-		for seg := range rw.segments[i] {
-			if err := rw.write(w, seg, writeErr == nil); err != nil && writeErr == nil {
-				writeErr = fmt.Errorf("writing records of %s: %w", in.Path, err)
-				cancel(writeErr)
-			}
+		Queue:   chunksAhead + 1,
+		Ahead:   -1, // inputs ahead of the writer spill what waits (segmentSender)
+		Discard: func(_ int, seg segment) { rw.write(w, seg, false) },
+	}, rw.mapInput, func(i int, seg segment) error {
+		if err := rw.write(w, seg, true); err != nil {
+			writeErr = fmt.Errorf("writing records of %s: %w", inputs[i].Path, err)
+			return writeErr
 		}
+		return nil
+	})
+	var total Stats
+	for i := range inputs {
 		total.merge(rw.stats[i], opts.maxExamples())
-	}
-	workErr := <-done
-	if panicked != nil {
-		panic(panicked)
 	}
 	if writeErr != nil {
 		return total, writeErr
@@ -161,11 +138,8 @@ type recordWriter struct {
 	out       RecordOutput
 	filter    *filter.Matcher
 	readAhead bool
-	segments  []chan segment // segments[i]: input i's output, in order; closed by its worker
-	head      atomic.Int64   // the input the caller is writing: its worker never spills
-	ran       []bool         // ran[i]: input i's worker started, and closes segments[i]
-	stats     []Stats        // stats[i]: written by input i's worker before it closes segments[i]
-	buffers   sync.Pool      // of *[]byte with chunkBytes capacity
+	stats     []Stats   // stats[i]: written by input i's worker, read once Ordered returns
+	buffers   sync.Pool // of *[]byte with chunkBytes capacity
 	// noSpill is set once a spill failed to write: the disk is full, and
 	// the workers wait for the writer instead of trying again.
 	noSpill atomic.Bool
@@ -206,14 +180,12 @@ func (rw *recordWriter) buffer() []byte {
 }
 
 // mapInput encodes input i into segments and sends them to the writer.
-func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
-	rw.ran[i] = true
+func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input, segs *fanout.Stream[segment]) error {
 	defer inputDone(rw.opts.Progress)
 	start := time.Now()
-	defer close(rw.segments[i])
 	st := &rw.stats[i]
 	buf := rw.buffer()
-	out := &segmentSender{rw: rw, i: i, ctx: ctx}
+	out := &segmentSender{rw: rw, out: segs}
 	defer out.closeSpill() // on every return: the spill, if any, goes before the close
 	send := func() error {
 		var err error
@@ -221,43 +193,21 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 		return err
 	}
 	res, err := readInput(ctx, in, rw.opts, rw.readAhead, func(lines *lineSource) error {
-		parser := logparse.NewParser(lines.format)
-		maxExamples := rw.opts.maxExamples()
-		var rec logparse.Record
+		p := newLineParser(ctx, in.Path, lines.format, rw.filter, logparse.AllFields, rw.opts.maxExamples())
+		p.lineErrors = rw.out.Malformed != nil
 		for lines.next() {
-			st.Lines++
-			if st.Lines%ctxCheckLines == 0 && ctx.Err() != nil {
-				return context.Cause(ctx)
-			}
 			line := lines.bytes()
-			err := logparse.ErrLineTooLong // what a cut line's fields say is meaningless
-			if !lines.truncated() {
-				err = parser.Parse(line, &rec)
-			}
-			switch {
-			case err != nil:
-				st.Malformed++
-				if len(st.Examples) < maxExamples || rw.out.Malformed != nil {
-					le := logparse.NewLineError(in.Path, lines.lineNo(), line, err)
-					if len(st.Examples) < maxExamples {
-						st.Examples = append(st.Examples, le)
-					}
-					if rw.out.Malformed != nil {
-						buf = rw.out.Malformed(buf, le, line)
-					}
-				}
-			default:
-				if rec.HasTime() {
-					st.span.add(rec.Time, rec.Offset)
-				}
-				if stage := rw.filter.Stage(&rec); stage != filter.Passed {
-					st.reject(rw.filter, stage)
-					break
-				}
-				st.Matched++
+			switch p.parse(line, lines.truncated(), lines.lineNo(), st) {
+			case linePassed:
 				if rw.out.Record != nil {
-					buf = rw.out.Record(buf, lines.format, &rec)
+					buf = rw.out.Record(buf, lines.format, &p.rec)
 				}
+			case lineMalformed:
+				if rw.out.Malformed != nil {
+					buf = rw.out.Malformed(buf, p.lineErr, line)
+				}
+			case lineStopped:
+				return context.Cause(ctx)
 			}
 			if len(buf) >= chunkBytes {
 				if err := send(); err != nil {
@@ -298,8 +248,7 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input) error {
 // earlier input and the input's queue is full.
 type segmentSender struct {
 	rw      *recordWriter
-	i       int
-	ctx     context.Context
+	out     *fanout.Stream[segment]
 	spill   *os.File // nil when not spilling
 	spilled int64    // whole chunks written to spill
 }
@@ -307,17 +256,16 @@ type segmentSender struct {
 // send hands buf on and returns an empty buffer to fill next.
 func (s *segmentSender) send(buf []byte) ([]byte, error) {
 	rw := s.rw
-	if s.spill == nil && int64(s.i) != rw.head.Load() && !rw.noSpill.Load() {
+	if s.spill == nil && !s.out.Consuming() && !rw.noSpill.Load() {
 		// Only this worker sends to the queue: with room for a chunk
-		// and the spill's place, the send cannot block.
-		if len(rw.segments[s.i]) < chunksAhead {
-			rw.segments[s.i] <- segment{chunk: buf}
+		// and the spill's place, the send cannot fail.
+		if s.out.Queued() < chunksAhead && s.out.TrySend(segment{chunk: buf}) {
 			return rw.buffer(), nil
 		}
 		s.spill = rw.newSpill() // nil when no temporary file can be made: wait then
 	}
 	if s.spill != nil {
-		if int64(s.i) == rw.head.Load() {
+		if s.out.Consuming() {
 			// The writer has come to this input: what is spilled goes
 			// now, and the rest straight to the writer.
 			if err := s.closeSpill(); err != nil {
@@ -358,14 +306,7 @@ func (s *segmentSender) closeSpill() error {
 }
 
 // put waits for room in the input's queue.
-func (s *segmentSender) put(seg segment) error {
-	select {
-	case s.rw.segments[s.i] <- seg:
-		return nil
-	case <-s.ctx.Done():
-		return context.Cause(s.ctx)
-	}
-}
+func (s *segmentSender) put(seg segment) error { return s.out.Send(seg) }
 
 // spillFailures counts the spills that failed to write, for the tests.
 var spillFailures atomic.Int64

@@ -400,66 +400,25 @@ func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input, plan readPla
 	return s.finishInput(in, out, 0, CacheStats{}, res.inflater, start)
 }
 
-// ctxCheckLines is how often a worker looks at ctx: often enough to stop
-// within milliseconds, rarely enough to cost nothing.
-const ctxCheckLines = 4096
-
 func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineSource, out *scanned[A]) error {
 	if lines.parsers > 1 {
 		return s.scanLinesParallel(ctx, name, lines, out)
 	}
-	p := s.newLineParser(name, lines.format)
+	p := s.newLineParser(ctx, name, lines.format)
 	for lines.next() {
-		if out.stats.Lines%ctxCheckLines == ctxCheckLines-1 && ctx.Err() != nil {
+		switch p.parse(lines.bytes(), lines.truncated(), lines.lineNo(), &out.stats) {
+		case linePassed:
+			out.agg.Add(&p.rec)
+		case lineStopped:
 			return ctx.Err()
 		}
-		p.add(lines.bytes(), lines.truncated(), lines.lineNo(), out)
 	}
 	return nil
 }
 
-// lineParser is the per-line work of a worker: parse, filter, aggregate.
-type lineParser[A Aggregate[A]] struct {
-	s           *logScanner[A]
-	name        string
-	parser      *logparse.Parser
-	rec         logparse.Record
-	maxExamples int
-	spans       bool // the parser fills in the time: Stats.Span is kept
-}
-
-func (s *logScanner[A]) newLineParser(name string, format *logparse.Format) *lineParser[A] {
-	parser := logparse.NewParser(format)
-	parser.Need(s.fields)
-	return &lineParser[A]{s: s, name: name, parser: parser, maxExamples: s.opts.maxExamples(), spans: s.fields&logparse.FieldTime != 0}
-}
-
-// add adds line number lineNo to out.
-func (p *lineParser[A]) add(line []byte, truncated bool, lineNo int64, out *scanned[A]) {
-	st := &out.stats
-	st.Lines++
-	err := logparse.ErrLineTooLong // what a cut line's fields say is meaningless
-	if !truncated {
-		err = p.parser.Parse(line, &p.rec)
-	}
-	if err != nil {
-		st.Malformed++
-		if len(st.Examples) < p.maxExamples {
-			st.Examples = append(st.Examples, logparse.NewLineError(p.name, lineNo, line, err))
-		}
-		return
-	}
-	if p.spans && p.rec.HasTime() {
-		st.span.add(p.rec.Time, p.rec.Offset)
-	}
-	if stage := p.s.filter.Stage(&p.rec); stage == filter.Passed {
-		st.Matched++
-		out.agg.Add(&p.rec)
-	} else if stage < filter.NumStages { // written out: this branch is hot under a selective filter
-		st.rejected[stage]++
-	} else {
-		st.rejectNamed(p.s.filter, stage)
-	}
+// newLineParser returns the per-line work of one of s's workers.
+func (s *logScanner[A]) newLineParser(ctx context.Context, name string, format *logparse.Format) *lineParser {
+	return newLineParser(ctx, name, format, s.filter, s.fields, s.opts.maxExamples())
 }
 
 // checkMalformed applies MaxMalformed to an input's counts.
