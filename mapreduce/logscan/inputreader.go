@@ -329,17 +329,6 @@ func readError(sc *logparse.Scanner, firstLine int64, err error) error {
 	return fmt.Errorf("after line %d: %w", firstLine+sc.Line(), err)
 }
 
-// readInput reads in, as opts ask, calling fn with its lines: openInput,
-// then close with what fn returned. For callers that read lines in one
-// function (WriteRecords).
-func readInput(ctx context.Context, in Input, opts ScanOptions, readAhead bool, fn func(lines *lineSource) error) (readResult, error) {
-	r, err := openInput(ctx, in, newReadPlan(opts, readAhead))
-	if err != nil {
-		return readResult{}, err
-	}
-	return r.close(fn(r.Lines()))
-}
-
 // readResult says what was read of an input.
 type readResult struct {
 	text       int64            // bytes of log text, after decompression

@@ -192,31 +192,11 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input, segs *fan
 		buf, err = out.send(buf)
 		return err
 	}
-	res, err := readInput(ctx, in, rw.opts, rw.readAhead, func(lines *lineSource) error {
-		p := newLineParser(ctx, in.Path, lines.format, rw.filter, logparse.AllFields, rw.opts.maxExamples())
-		p.lineErrors = rw.out.Malformed != nil
-		for lines.next() {
-			line := lines.bytes()
-			switch p.parse(line, lines.truncated(), lines.lineNo(), st) {
-			case linePassed:
-				if rw.out.Record != nil {
-					buf = rw.out.Record(buf, lines.format, &p.rec)
-				}
-			case lineMalformed:
-				if rw.out.Malformed != nil {
-					buf = rw.out.Malformed(buf, p.lineErr, line)
-				}
-			case lineStopped:
-				return context.Cause(ctx)
-			}
-			if len(buf) >= chunkBytes {
-				if err := send(); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	var res readResult
+	r, err := openInput(ctx, in, newReadPlan(rw.opts, rw.readAhead))
+	if err == nil {
+		res, err = r.close(rw.encodeLines(ctx, in, r.Lines(), st, &buf, send))
+	}
 	if len(buf) > 0 {
 		if serr := send(); serr != nil && err == nil {
 			err = serr
@@ -239,7 +219,36 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input, segs *fan
 		return &mapreduce.InputError{Input: in.Path, Err: err}
 	}
 	st.Inputs, st.Bytes, st.Stored = 1, res.text, res.stored(in, rw.opts)
-	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: res.text, Elapsed: time.Since(start)}}
+	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: res.text,
+		Inflater: res.inflater, Elapsed: time.Since(start)}}
+	return nil
+}
+
+// encodeLines encodes each line of lines into *buf, as rw.out says, and
+// hands *buf on with send whenever it holds a chunk.
+func (rw *recordWriter) encodeLines(ctx context.Context, in Input, lines *lineSource, st *Stats, buf *[]byte, send func() error) error {
+	p := newLineParser(ctx, in.Path, lines.format, rw.filter, logparse.AllFields, rw.opts.maxExamples())
+	p.lineErrors = rw.out.Malformed != nil
+	for lines.next() {
+		line := lines.bytes()
+		switch p.parse(line, lines.truncated(), lines.lineNo(), st) {
+		case linePassed:
+			if rw.out.Record != nil {
+				*buf = rw.out.Record(*buf, lines.format, &p.rec)
+			}
+		case lineMalformed:
+			if rw.out.Malformed != nil {
+				*buf = rw.out.Malformed(*buf, p.lineErr, line)
+			}
+		case lineStopped:
+			return context.Cause(ctx)
+		}
+		if len(*buf) >= chunkBytes {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
