@@ -68,7 +68,7 @@ type inputReader struct {
 // most Workers files are open at once. An input that is not an access log
 // fails here (see newLineSource), as does a stage that cannot start.
 func openInput(ctx context.Context, in Input, plan readPlan) (*inputReader, error) {
-	file, err := openRaw(ctx, in.Path)
+	file, err := openRaw(ctx, in)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,10 @@
 package logscan
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,10 +25,18 @@ var ErrInvalidOptions = filter.ErrInvalidOptions
 // ScanOptions.MaxMalformed allows.
 var ErrTooMalformed = errors.New("too many malformed lines")
 
-// An Input is one log stream to read: a file, or "-" for standard input.
+// An Input is one log stream to read: a file, "-" for standard input, or
+// any source an embedder opens itself (an object in a store, an HTTP body).
 type Input struct {
-	Path string
-	Size int64 // bytes on disk, -1 when unknown (stdin, a pipe)
+	Path string // a file; with Open, only the input's name in errors and Stats
+	Size int64  // bytes on disk, -1 when unknown (stdin, a pipe, an Open source)
+	// Open, when set, opens the input instead of Path naming a file. It is
+	// called once per reading, on the worker that reads the input: at
+	// most Workers sources are open at once. Such an input is never
+	// cached, never read by a child decompressor, and never checked for a
+	// change while read (those need a file); a failed Open fails the
+	// input, named by Path. See ScanInputs.
+	Open func(ctx context.Context) (io.ReadCloser, error)
 	// listed is the file as FindInputs found it, to tell when it is
 	// opened whether another file took its name meanwhile; nil: unknown.
 	listed fs.FileInfo

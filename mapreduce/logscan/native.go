@@ -106,7 +106,7 @@ func readWithFallback[T any](ctx context.Context, in Input, plan readPlan, read 
 	}
 	inGo := plan
 	inGo.decompressor = nil
-	if in.Size < nativeMinBytes {
+	if in.Size < nativeMinBytes || in.Open != nil {
 		return read(inGo)
 	}
 	var shown *rereadProgress

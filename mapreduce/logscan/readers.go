@@ -14,11 +14,14 @@ import (
 
 // openRaw opens an input's stored bytes; "-" is standard input, which
 // closing leaves open. Opening a FIFO ends when ctx is done (openFile).
-func openRaw(ctx context.Context, path string) (io.ReadCloser, error) {
-	if path == "-" {
+func openRaw(ctx context.Context, in Input) (io.ReadCloser, error) {
+	switch {
+	case in.Open != nil:
+		return in.Open(ctx)
+	case in.Path == "-":
 		return io.NopCloser(os.Stdin), nil
 	}
-	return openFile(ctx, path)
+	return openFile(ctx, in.Path)
 }
 
 // progressReader reports every read to a Progress.

@@ -383,7 +383,7 @@ func (s *logScanner[A]) mapInput(ctx context.Context, in Input) (scanned[A], err
 }
 
 func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input, plan readPlan) (scanned[A], error) {
-	if s.cache != nil && in.Path != "-" {
+	if s.cache != nil && in.Path != "-" && in.Open == nil {
 		return s.mapCached(ctx, in, plan)
 	}
 	out := scanned[A]{agg: s.newAggregate()}

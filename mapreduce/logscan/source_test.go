@@ -1,0 +1,44 @@
+package logscan
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"testing"
+
+	logcache "github.com/logmr/logmr/mapreduce/cache"
+)
+
+// An input an embedder opens (Input.Open) is read with a cache and a
+// child decompressor configured, and neither applies: no file to key an
+// entry by or to read twice. Open is called once per run.
+func TestOpenSourceNeverCachedOrNative(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/logs/access.log.2.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := logcache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opens := 0
+	in := Input{Path: "mem:access.log.2.gz", Size: 1 << 30, Open: func(context.Context) (io.ReadCloser, error) {
+		opens++
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}}
+	opts := ScanOptions{Cache: c, Decompressor: Decompressor{Command: []string{"false"}}}
+	for run := range 2 {
+		set, st, err := ScanInputs(context.Background(), []Input{in}, nil, newTestHostSet, opts)
+		if err != nil || len(set) == 0 || st.Inputs != 1 {
+			t.Fatalf("run %d: %d hosts, %d inputs, %v; want the hosts of one input", run+1, len(set), st.Inputs, err)
+		}
+		f := st.Files[0]
+		if f.FromCache || f.Inflater != InflatedByGo || st.Cache.Stored != 0 {
+			t.Errorf("run %d: from the cache %v, inflated by %q, %d entries stored; want a fresh read by Go, nothing stored", run+1, f.FromCache, f.Inflater, st.Cache.Stored)
+		}
+	}
+	if opens != 2 {
+		t.Errorf("Open called %d times in 2 runs, want 2", opens)
+	}
+}
