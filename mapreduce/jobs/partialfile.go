@@ -158,20 +158,16 @@ func scanPartial[A PartialAggregate[A]](ctx context.Context, paths []string, new
 	if err != nil {
 		return zero, PartialHeader{}, logscan.Stats{}, err
 	}
-	if opts.FailFast && len(failed) > 0 {
-		return zero, PartialHeader{}, logscan.Stats{}, failed[0]
-	}
 	opts.Selection = logscan.Selection{} // the shard's inputs are taken as found
-	agg, stats, err := logscan.ScanInputs(ctx, mine, nil, newAggregate, opts)
+	agg, stats, err := logscan.ScanInputs(ctx, mine, failed, newAggregate, opts)
 	var fi *mapreduce.FailedInputs
-	if errors.As(err, &fi) {
-		failed, err = append(failed, fi.Errs...), nil
-	}
-	if err != nil {
+	switch {
+	case errors.As(err, &fi):
+		failed = fi.Errs // the listing's failures first, then the reading's
+	case err != nil:
 		return zero, PartialHeader{}, logscan.Stats{}, err
-	}
-	if len(failed) > 0 {
-		err = &mapreduce.FailedInputs{Errs: failed}
+	default:
+		failed = nil
 	}
 	h := PartialHeader{
 		Version:    PartialVersion,

@@ -2,7 +2,6 @@ package logscan
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -60,19 +59,15 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	// Records are written as they are read: a child decompressor's
 	// failure could not take them back (see ScanOptions.Decompressor).
 	opts.Decompressor = Decompressor{}
-	opts.Workers = openFileWorkers(opts, true) // fdlimit.go
-	match, err := opts.Filter.Compile()
-	if err != nil {
-		return Stats{}, err
-	}
 	inputs, failed, err := FindInputs(paths, opts.Selection)
 	if err != nil {
 		return Stats{}, err
 	}
-	if opts.FailFast && len(failed) > 0 {
-		return Stats{}, failed[0]
+	workers, match, err := setUp(opts, inputs, failed, true)
+	if err != nil {
+		return Stats{}, err
 	}
-	startProgress(opts.Progress, inputs)
+	opts.Workers = workers
 
 	rw := &recordWriter{opts: opts, out: out, filter: match,
 		readAhead:  len(inputs) < workerCount(opts.Workers),
@@ -109,27 +104,11 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	if err := ctx.Err(); err != nil {
 		return total, context.Cause(ctx)
 	}
-	for _, e := range unwrapJoined(workErr) {
-		var ie *mapreduce.InputError
-		if !errors.As(e, &ie) {
-			return total, e
-		}
-		failed = append(failed, ie)
-	}
-	if len(failed) > 0 {
-		return total, &mapreduce.FailedInputs{Errs: failed}
-	}
-	return total, nil
-}
-
-func unwrapJoined(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
+	failed, err = addFailed(failed, workErr)
 	if err != nil {
-		return []error{err}
+		return total, err
 	}
-	return nil
+	return total, failedError(failed)
 }
 
 // recordWriter is the state WriteRecords' workers share.

@@ -3,7 +3,6 @@ package logscan
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -250,15 +249,8 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 // was when listed). opts.Selection is not applied again.
 func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*mapreduce.InputError, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
 	var zero A
-	workers := openFileWorkers(opts, false) // fdlimit.go
-	match, err := opts.Filter.Compile()
-	if err != nil {
-		return zero, Stats{}, err
-	}
-	if opts.FailFast && len(failed) > 0 {
-		return zero, Stats{}, failed[0]
-	}
 	var cq *cache.Query
+	var err error
 	if opts.Cache != nil {
 		codec, ok := any(newAggregate()).(PartialCodec)
 		if !ok {
@@ -268,8 +260,12 @@ func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*m
 			return zero, Stats{}, err
 		}
 	}
+	inputs = slices.Clone(inputs) // the caller's stays in its order
 	slices.SortStableFunc(inputs, func(a, b Input) int { return cmp.Compare(b.Size, a.Size) })
-	startProgress(opts.Progress, inputs)
+	workers, match, err := setUp(opts, inputs, failed, false)
+	if err != nil {
+		return zero, Stats{}, err
+	}
 
 	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, cache: cq,
 		fields: scanFields(newAggregate, match), plan: scanPlan(opts, workers, len(inputs))}
@@ -282,20 +278,16 @@ func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*m
 		Name:   func(in Input) string { return in.Path },
 	}
 	res, err := mapreduce.Run(ctx, inputs, job, mapreduce.Options{Workers: workers, FailFast: opts.FailFast, AnyOrder: opts.AnyOrder})
-	var fi *mapreduce.FailedInputs
-	if errors.As(err, &fi) {
-		failed, err = append(failed, fi.Errs...), nil
+	if opts.FailFast && err != nil {
+		return zero, Stats{}, err // the first failing input's *InputError
 	}
-	if err != nil {
+	if failed, err = addFailed(failed, err); err != nil {
 		return zero, Stats{}, err // cancelled, or fail-fast
 	}
 	if res.stats.Inputs == 0 { // no input read: Run's result is the zero value
 		res.agg = newAggregate()
 	}
-	if len(failed) > 0 {
-		err = &mapreduce.FailedInputs{Errs: failed}
-	}
-	return res.agg, res.stats, err
+	return res.agg, res.stats, failedError(failed)
 }
 
 // scanFields is what the parser fills in for filter and the aggregates
