@@ -59,6 +59,9 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	// Records are written as they are read: a child decompressor's
 	// failure could not take them back (see ScanOptions.Decompressor).
 	opts.Decompressor = Decompressor{}
+	if err := opts.Filter.Check(); err != nil {
+		return Stats{}, err // before walking any directory
+	}
 	inputs, failed, err := FindInputs(paths, opts.Selection)
 	if err != nil {
 		return Stats{}, err
@@ -72,6 +75,7 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	rw := &recordWriter{opts: opts, out: out, filter: match,
 		readAhead:  len(inputs) < workerCount(opts.Workers),
 		spillSlots: make(chan struct{}, spillSlots(opts, opts.Workers)), // fdlimit.go
+		waitingMax: int64(opts.Workers * chunksAhead),
 		stats:      make([]Stats, len(inputs)),
 	}
 	var writeErr error
@@ -127,18 +131,29 @@ type recordWriter struct {
 	// small inputs they would take the descriptors the inputs need. Past
 	// that, inputs wait for the writer.
 	spillSlots chan struct{}
+	// waiting counts the chunks held in memory by inputs the writer has
+	// not come to, across all of them; past waitingMax an input spills
+	// instead. Without it, inputs too small to fill their own queue would
+	// each keep theirs in memory while the writer is held on an earlier
+	// one: memory would grow with the inputs ahead, not the workers.
+	waiting    atomic.Int64
+	waitingMax int64
 }
 
 // A segment is a piece of one input's output: a chunk in memory, or the
 // first n bytes of a spill file, which the writer copies and closes.
 type segment struct {
-	chunk []byte
-	spill *os.File
-	n     int64
+	chunk   []byte
+	spill   *os.File
+	n       int64
+	waiting bool // the chunk counts in recordWriter.waiting
 }
 
 // write writes seg to w when writeOK, and releases it either way.
 func (rw *recordWriter) write(w io.Writer, seg segment, writeOK bool) error {
+	if seg.waiting {
+		rw.waiting.Add(-1)
+	}
 	if seg.spill != nil {
 		return rw.copySpill(w, seg.spill, seg.n, writeOK)
 	}
@@ -247,8 +262,11 @@ func (s *segmentSender) send(buf []byte) ([]byte, error) {
 	if s.spill == nil && !s.out.Consuming() && !rw.noSpill.Load() {
 		// Only this worker sends to the queue: with room for a chunk
 		// and the spill's place, the send cannot fail.
-		if s.out.Queued() < chunksAhead && s.out.TrySend(segment{chunk: buf}) {
-			return rw.buffer(), nil
+		if s.out.Queued() < chunksAhead {
+			if rw.waiting.Add(1) <= rw.waitingMax && s.out.TrySend(segment{chunk: buf, waiting: true}) {
+				return rw.buffer(), nil
+			}
+			rw.waiting.Add(-1) // over the limit (or no room after all): not held
 		}
 		s.spill = rw.newSpill() // nil when no temporary file can be made: wait then
 	}

@@ -251,3 +251,49 @@ func TestWriteRecordsSpillingWorkersMoveOn(t *testing.T) {
 		t.Errorf("output differs from the -j 1 run's")
 	}
 }
+
+// With the writer held on input 0, inputs too small to fill their own
+// queue must not each keep it in memory: memory is bounded by the
+// workers, whatever the number of inputs ahead (found in review; it grew
+// by 46 MiB here before).
+func TestWriteRecordsMemoryBoundedByWorkers(t *testing.T) {
+	dir := t.TempDir()
+	const files = 48
+	if _, err := loggen.Generate(loggen.Config{Dir: dir, Files: files, BytesPerFile: 300 << 10, Seed: 3, GzipLevel: 0}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	var want bytes.Buffer
+	if _, err := WriteRecords(context.Background(), []string{dir}, &want, jsonOutput, ScanOptions{Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	g := &gatedWriter{w: &got, gate: make(chan struct{})}
+	p := &inputsDone{}
+	var before, held runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	done := make(chan error, 1)
+	go func() {
+		_, err := WriteRecords(context.Background(), []string{dir}, g, jsonOutput, ScanOptions{Workers: 2, Progress: p})
+		done <- err
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for p.done.Load() < files-1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&held)
+	close(g.gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	grew := int64(held.HeapInuse) - int64(before.HeapInuse)
+	bound := int64(2 * (chunksAhead + 1) * (chunkBytes + chunkBytes/4)) // workers * (chunksAhead+1) * a buffer's capacity
+	if grew > 3*bound {
+		t.Errorf("with the writer held, the heap grew %d MiB over %d inputs: over 3 times the bound of %d MiB", grew>>20, files, bound>>20)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("output differs from the -j 1 run's")
+	}
+}

@@ -235,9 +235,12 @@ type scanned[A Aggregate[A]] struct {
 // merged aggregate with a *mapreduce.FailedInputs naming each failure. A cancelled ctx
 // stops the workers within a few thousand lines and returns ctx's error.
 func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
+	var zero A
+	if err := opts.Filter.Check(); err != nil {
+		return zero, Stats{}, err // before walking any directory
+	}
 	inputs, failed, err := FindInputs(paths, opts.Selection)
 	if err != nil {
-		var zero A
 		return zero, Stats{}, err
 	}
 	return ScanInputs(ctx, inputs, failed, newAggregate, opts)
@@ -249,8 +252,13 @@ func ScanLogs[A Aggregate[A]](ctx context.Context, paths []string, newAggregate 
 // was when listed). opts.Selection is not applied again.
 func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*mapreduce.InputError, newAggregate func() A, opts ScanOptions) (A, Stats, error) {
 	var zero A
-	var cq *cache.Query
-	var err error
+	inputs = slices.Clone(inputs) // the caller's stays in its order
+	slices.SortStableFunc(inputs, func(a, b Input) int { return cmp.Compare(b.Size, a.Size) })
+	workers, match, err := setUp(opts, inputs, failed, false)
+	if err != nil {
+		return zero, Stats{}, err
+	}
+	var cq *cache.Query // made once nothing is left to refuse
 	if opts.Cache != nil {
 		codec, ok := any(newAggregate()).(PartialCodec)
 		if !ok {
@@ -259,12 +267,6 @@ func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*m
 		if cq, err = opts.Cache.Query("build " + strconv.Quote(BuildID()) + "\n" + QueryDescription(codec.PartialKind(), opts)); err != nil {
 			return zero, Stats{}, err
 		}
-	}
-	inputs = slices.Clone(inputs) // the caller's stays in its order
-	slices.SortStableFunc(inputs, func(a, b Input) int { return cmp.Compare(b.Size, a.Size) })
-	workers, match, err := setUp(opts, inputs, failed, false)
-	if err != nil {
-		return zero, Stats{}, err
 	}
 
 	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, cache: cq,

@@ -3,10 +3,15 @@ package logscan
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/logmr/logmr/logparse/filter"
 	logcache "github.com/logmr/logmr/mapreduce/cache"
 )
 
@@ -40,5 +45,30 @@ func TestOpenSourceNeverCachedOrNative(t *testing.T) {
 	}
 	if opens != 2 {
 		t.Errorf("Open called %d times in 2 runs, want 2", opens)
+	}
+}
+
+// A filter that cannot be used is refused before anything is done: no
+// directory walked, no cache query directory left behind (found in
+// review).
+func TestBadFilterRefusedFirst(t *testing.T) {
+	dir := t.TempDir()
+	c, err := logcache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func() []string {
+		var names []string
+		filepath.WalkDir(dir, func(p string, _ fs.DirEntry, _ error) error { names = append(names, p); return nil })
+		return names
+	}
+	before := list()
+	_, _, err = ScanLogs(context.Background(), []string{"../../testdata/logs"}, newTestHostSet,
+		ScanOptions{Cache: c, Filter: filter.Filter{Statuses: []string{"6xx"}}})
+	if !errors.Is(err, ErrInvalidOptions) {
+		t.Fatalf("ScanLogs with --status 6xx: %v, want ErrInvalidOptions", err)
+	}
+	if after := list(); !slices.Equal(before, after) {
+		t.Errorf("the cache directory changed: %q, was %q", after, before)
 	}
 }
