@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/logmr/logmr/mapreduce/internal/binenc"
 )
 
 // A Cache keeps an entry per input file read, so that a later run of the
@@ -167,10 +169,10 @@ func (q *Query) encode(e *Entry) []byte {
 		flags |= 2
 	}
 	b = append(b, flags)
-	b = appendString(b, e.Path)
-	b = appendString(b, e.Format)
-	b = appendString(b, string(e.Stats))
-	b = appendString(b, string(e.Partial))
+	b = binenc.AppendString(b, e.Path)
+	b = binenc.AppendString(b, e.Format)
+	b = binenc.AppendString(b, string(e.Stats))
+	b = binenc.AppendString(b, string(e.Partial))
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
@@ -184,22 +186,22 @@ func (q *Query) decode(data []byte) (*Entry, error) {
 	if crc32.Checksum(body, castagnoli) != sum {
 		return nil, errors.New("checksum mismatch")
 	}
-	d := decoder{buf: body[len(cacheMagic):]}
+	d := binenc.NewDecoder(body[len(cacheMagic):], errBadEntry)
 	var id [32]byte
-	d.fixed(id[:])
-	if d.err == nil && id != q.id {
+	d.Fixed(id[:])
+	if d.Err() == nil && id != q.id {
 		return nil, errors.New("entry of another query")
 	}
 	e := &Entry{}
-	e.Dev, e.Ino = d.uint(), d.uint()
-	e.Size, e.Mtime = d.int(), d.varint()
-	d.fixed(e.Sample[:])
+	e.Dev, e.Ino = d.Uint(), d.Uint()
+	e.Size, e.Mtime = d.Int(), d.Varint()
+	d.Fixed(e.Sample[:])
 	var flags [1]byte
-	d.fixed(flags[:])
+	d.Fixed(flags[:])
 	e.Resumable, e.HasMtime = flags[0]&1 != 0, flags[0]&2 != 0
-	e.Path, e.Format = d.string(), d.string()
-	e.Stats, e.Partial = d.bytes(), d.bytes()
-	if err := d.finish(); err != nil {
+	e.Path, e.Format = d.String(), d.String()
+	e.Stats, e.Partial = d.Bytes(), d.Bytes()
+	if err := d.Finish(); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -414,14 +416,14 @@ func inputPresent(entryPath string, dirs dirIdentities) bool {
 	if len(head) < len(cacheMagic)+32 || !strings.HasPrefix(string(head), cacheMagic) {
 		return false
 	}
-	d := decoder{buf: head[len(cacheMagic)+32:]}
-	dev, ino := d.uint(), d.uint()
-	d.uint()          // size
-	d.varint()        // mtime
+	d := binenc.NewDecoder(head[len(cacheMagic)+32:], errBadEntry)
+	dev, ino := d.Uint(), d.Uint()
+	d.Uint()          // size
+	d.Varint()        // mtime
 	var skip [33]byte // sample and flags
-	d.fixed(skip[:])
-	path := d.string()
-	if d.err != nil {
+	d.Fixed(skip[:])
+	path := d.String()
+	if d.Err() != nil {
 		return false
 	}
 	if info, err := os.Stat(path); err == nil {
@@ -446,83 +448,4 @@ func IsCacheDir(dir string) bool {
 	sig := make([]byte, len(cacheTagSignature))
 	_, err = io.ReadFull(f, sig)
 	return err == nil && string(sig) == cacheTagSignature
-}
-
-func appendString(dst []byte, s string) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(s)))
-	return append(dst, s...)
-}
-
-// A decoder reads what the append functions wrote; the first error sticks
-// and later reads return zero values.
-type decoder struct {
-	buf []byte
-	err error
-}
-
-func (d *decoder) fail() {
-	if d.err == nil {
-		d.err = errBadEntry
-	}
-	d.buf = nil
-}
-
-func (d *decoder) uint() uint64 {
-	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-// int reads a non-negative int64.
-func (d *decoder) int() int64 {
-	v := d.uint()
-	if v > 1<<63-1 {
-		d.fail()
-		return 0
-	}
-	return int64(v)
-}
-
-func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.buf)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-func (d *decoder) bytes() []byte {
-	n := d.uint()
-	if n > uint64(len(d.buf)) {
-		d.fail()
-		return nil
-	}
-	b := d.buf[:n]
-	d.buf = d.buf[n:]
-	return b
-}
-
-func (d *decoder) string() string { return string(d.bytes()) }
-
-func (d *decoder) fixed(dst []byte) {
-	if len(d.buf) < len(dst) {
-		d.fail()
-		return
-	}
-	copy(dst, d.buf)
-	d.buf = d.buf[len(dst):]
-}
-
-// finish fails if anything is left over.
-func (d *decoder) finish() error {
-	if d.err == nil && len(d.buf) > 0 {
-		d.err = fmt.Errorf("%w: %d bytes left over", errBadEntry, len(d.buf))
-	}
-	return d.err
 }

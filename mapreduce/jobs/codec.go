@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/logmr/logmr/mapreduce/internal/binenc"
 )
 
 var errBadPartial = errors.New("malformed partial result")
@@ -21,22 +23,22 @@ func (s *HostSet) AppendPartial(dst []byte) ([]byte, bool) {
 	hosts := slices.Sorted(maps.Keys(s.hosts))
 	dst = binary.AppendUvarint(dst, uint64(len(hosts)))
 	for _, h := range hosts {
-		dst = appendString(dst, h)
+		dst = binenc.AppendString(dst, h)
 	}
 	return dst, true
 }
 
 // ReadPartial adds the hosts AppendPartial wrote.
 func (s *HostSet) ReadPartial(data []byte) error {
-	d := decoder{buf: data}
-	n := d.count()
+	d := binenc.NewDecoder(data, errBadPartial)
+	n := d.Count()
 	if len(s.hosts) == 0 {
 		s.hosts = make(map[string]struct{}, n)
 	}
 	for range n {
-		s.hosts[d.string()] = struct{}{}
+		s.hosts[d.String()] = struct{}{}
 	}
-	return d.finish()
+	return d.Finish()
 }
 
 // PartialKind names the fields and, when a time bucket is one of them, the
@@ -67,7 +69,7 @@ func (c *Counter) AppendPartial(dst []byte) ([]byte, bool) {
 	dst = binary.AppendUvarint(dst, uint64(len(keys)))
 	for _, k := range keys {
 		t := c.counts[k]
-		dst = appendString(dst, k)
+		dst = binenc.AppendString(dst, k)
 		dst = binary.AppendUvarint(dst, uint64(t.requests))
 		dst = binary.AppendUvarint(dst, uint64(t.bytes))
 	}
@@ -76,16 +78,16 @@ func (c *Counter) AppendPartial(dst []byte) ([]byte, bool) {
 
 // ReadPartial adds the counts AppendPartial wrote.
 func (c *Counter) ReadPartial(data []byte) error {
-	d := decoder{buf: data}
-	n := d.count()
+	d := binenc.NewDecoder(data, errBadPartial)
+	n := d.Count()
 	if len(c.counts) == 0 && (c.budget == 0 || n <= c.budget) {
 		c.counts = make(map[string]*tally, n) // sized once: growing it cost a third of a cached run
 	}
 	tallies := make([]tally, min(n, 1<<16)) // allocated in blocks, not one by one
 	for range n {
-		key := d.string()
-		requests, bytes := d.int(), d.int()
-		if d.err != nil {
+		key := d.String()
+		requests, bytes := d.Int(), d.Int()
+		if d.Err() != nil {
 			break
 		}
 		if !validKey(key, len(c.by)) {
@@ -107,7 +109,7 @@ func (c *Counter) ReadPartial(data []byte) error {
 			c.spillOut()
 		}
 	}
-	return d.finish()
+	return d.Finish()
 }
 
 // validKey reports whether key is fields values as appendKey writes them,
@@ -160,93 +162,4 @@ func zoneFingerprint(loc *time.Location) string {
 		t = next
 	}
 	return fmt.Sprintf("%x", h.Sum(nil)[:12])
-}
-
-func appendString(dst []byte, s string) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(s)))
-	return append(dst, s...)
-}
-
-// A decoder reads what the append functions wrote; the first error sticks
-// and later reads return zero values.
-type decoder struct {
-	buf []byte
-	err error
-}
-
-func (d *decoder) fail() {
-	if d.err == nil {
-		d.err = errBadPartial
-	}
-	d.buf = nil
-}
-
-func (d *decoder) uint() uint64 {
-	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-// int reads a non-negative int64.
-func (d *decoder) int() int64 {
-	v := d.uint()
-	if v > 1<<63-1 {
-		d.fail()
-		return 0
-	}
-	return int64(v)
-}
-
-func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.buf)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-// count reads a number of items, each at least one byte long.
-func (d *decoder) count() int {
-	v := d.uint()
-	if v > uint64(len(d.buf)) {
-		d.fail()
-		return 0
-	}
-	return int(v)
-}
-
-func (d *decoder) bytes() []byte {
-	n := d.uint()
-	if n > uint64(len(d.buf)) {
-		d.fail()
-		return nil
-	}
-	b := d.buf[:n]
-	d.buf = d.buf[n:]
-	return b
-}
-
-func (d *decoder) string() string { return string(d.bytes()) }
-
-func (d *decoder) fixed(dst []byte) {
-	if len(d.buf) < len(dst) {
-		d.fail()
-		return
-	}
-	copy(dst, d.buf)
-	d.buf = d.buf[len(dst):]
-}
-
-// finish fails if anything is left over.
-func (d *decoder) finish() error {
-	if d.err == nil && len(d.buf) > 0 {
-		d.err = fmt.Errorf("%w: %d bytes left over", errBadPartial, len(d.buf))
-	}
-	return d.err
 }

@@ -2,7 +2,6 @@ package logscan
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -107,93 +106,4 @@ func instantText(t time.Time) string {
 		return ""
 	}
 	return strconv.FormatInt(t.UnixNano(), 10)
-}
-
-func appendString(dst []byte, s string) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(s)))
-	return append(dst, s...)
-}
-
-// A decoder reads what the append functions wrote; the first error sticks
-// and later reads return zero values.
-type decoder struct {
-	buf []byte
-	err error
-}
-
-func (d *decoder) fail() {
-	if d.err == nil {
-		d.err = errBadStats
-	}
-	d.buf = nil
-}
-
-func (d *decoder) uint() uint64 {
-	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-// int reads a non-negative int64.
-func (d *decoder) int() int64 {
-	v := d.uint()
-	if v > 1<<63-1 {
-		d.fail()
-		return 0
-	}
-	return int64(v)
-}
-
-func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.buf)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
-
-// count reads a number of items, each at least one byte long.
-func (d *decoder) count() int {
-	v := d.uint()
-	if v > uint64(len(d.buf)) {
-		d.fail()
-		return 0
-	}
-	return int(v)
-}
-
-func (d *decoder) bytes() []byte {
-	n := d.uint()
-	if n > uint64(len(d.buf)) {
-		d.fail()
-		return nil
-	}
-	b := d.buf[:n]
-	d.buf = d.buf[n:]
-	return b
-}
-
-func (d *decoder) string() string { return string(d.bytes()) }
-
-func (d *decoder) fixed(dst []byte) {
-	if len(d.buf) < len(dst) {
-		d.fail()
-		return
-	}
-	copy(dst, d.buf)
-	d.buf = d.buf[len(dst):]
-}
-
-// finish fails if anything is left over.
-func (d *decoder) finish() error {
-	if d.err == nil && len(d.buf) > 0 {
-		d.err = fmt.Errorf("%w: %d bytes left over", errBadStats, len(d.buf))
-	}
-	return d.err
 }

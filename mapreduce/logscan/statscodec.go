@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/mapreduce/internal/binenc"
 )
 
 // encodeStats encodes what a cache entry keeps of an input's stats: its
@@ -33,14 +34,14 @@ func encodeStats(st *Stats) []byte {
 	names := slices.Sorted(maps.Keys(st.named))
 	b = binary.AppendUvarint(b, uint64(len(names)))
 	for _, name := range names {
-		b = appendString(b, name)
+		b = binenc.AppendString(b, name)
 		b = binary.AppendUvarint(b, uint64(st.named[name]))
 	}
 	b = binary.AppendUvarint(b, uint64(len(st.Examples)))
 	for _, ex := range st.Examples {
 		b = binary.AppendUvarint(b, uint64(ex.Line))
-		b = appendString(b, ex.Excerpt)
-		b = appendString(b, ex.Err.Error())
+		b = binenc.AppendString(b, ex.Excerpt)
+		b = binenc.AppendString(b, ex.Err.Error())
 	}
 	return b
 }
@@ -49,39 +50,39 @@ func encodeStats(st *Stats) []byte {
 // error, never a panic. file names the input in the examples.
 func decodeStats(data []byte, file string) (Stats, error) {
 	var st Stats
-	d := decoder{buf: data}
-	st.Lines, st.Matched, st.Malformed, st.Bytes = d.int(), d.int(), d.int(), d.int()
-	if n := d.uint(); n != uint64(len(st.rejected)) {
-		d.fail()
+	d := binenc.NewDecoder(data, errBadStats)
+	st.Lines, st.Matched, st.Malformed, st.Bytes = d.Int(), d.Int(), d.Int(), d.Int()
+	if n := d.Uint(); n != uint64(len(st.rejected)) {
+		d.Fail()
 	}
 	for i := range st.rejected {
-		st.rejected[i] = d.int()
+		st.rejected[i] = d.Int()
 	}
 	var hasSpan [1]byte
-	switch d.fixed(hasSpan[:]); hasSpan[0] {
+	switch d.Fixed(hasSpan[:]); hasSpan[0] {
 	case 1:
 		sp := &st.span
-		sp.first, sp.last = d.varint(), d.varint()
-		sp.firstOff, sp.lastOff = int32(d.varint()), int32(d.varint())
+		sp.first, sp.last = d.Varint(), d.Varint()
+		sp.firstOff, sp.lastOff = int32(d.Varint()), int32(d.Varint())
 		if sp.ok = sp.first <= sp.last; !sp.ok {
-			d.fail()
+			d.Fail()
 		}
 	case 0:
 	default:
-		d.fail()
+		d.Fail()
 	}
-	for range d.count() {
-		name, n := d.string(), d.int()
-		if d.err == nil {
+	for range d.Count() {
+		name, n := d.String(), d.Int()
+		if d.Err() == nil {
 			st.addNamed(name, n)
 		}
 	}
-	n := d.count()
+	n := d.Count()
 	for range n {
-		line, excerpt, msg := d.int(), d.string(), d.string()
+		line, excerpt, msg := d.Int(), d.String(), d.String()
 		st.Examples = append(st.Examples, &logparse.LineError{File: file, Line: line, Excerpt: excerpt, Err: errors.New(msg)})
 	}
-	if err := d.finish(); err != nil {
+	if err := d.Finish(); err != nil {
 		return Stats{}, err
 	}
 	return st, nil
