@@ -135,17 +135,15 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, fil
 // readFull reads an input in full; with cs (a cacheable file) it writes
 // its entry.
 func (s *logScanner[A]) readFull(ctx context.Context, in Input, plan readPlan, file *os.File, start time.Time, cs *CacheStats) (scanned[A], error) {
-	out := scanned[A]{agg: s.newAggregate()}
 	before, _ := file.Stat()
 	r, err := openReader(ctx, file, in, plan)
 	if err != nil {
-		return out, err
+		return scanned[A]{}, err
 	}
-	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &out))
+	out, res, err := s.scanAll(ctx, in, r)
 	if err != nil {
 		return out, err
 	}
-	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
 	if cs == nil {
 		return s.finishInput(in, out, 0, CacheStats{}, res.inflater, start)
 	}

@@ -32,15 +32,6 @@ func waitForGoroutines(t *testing.T, before int) {
 	}
 }
 
-func parseLine(t *testing.T, f *logparse.Format, line string) *logparse.Record {
-	t.Helper()
-	var rec logparse.Record
-	if err := logparse.NewParser(f).Parse([]byte(line), &rec); err != nil {
-		t.Fatalf("Parse(%q): %v", line, err)
-	}
-	return &rec
-}
-
 // testHostSet is jobs.HostSet in short, for the internal tests that need
 // an aggregate with known answers (jobs imports this package: its tests
 // have the real one).

@@ -203,15 +203,6 @@ func (s *Stats) rejectNamed(m *filter.Matcher, stage int) {
 	s.addNamed(m.StageName(stage), 1)
 }
 
-// reject counts a well-formed line that m's stage dropped.
-func (s *Stats) reject(m *filter.Matcher, stage int) {
-	if stage < filter.NumStages {
-		s.rejected[stage]++
-		return
-	}
-	s.addNamed(m.StageName(stage), 1)
-}
-
 func (s *Stats) addNamed(name string, n int64) {
 	if s.named == nil {
 		s.named = map[string]int64{}
@@ -380,18 +371,25 @@ func (s *logScanner[A]) mapInputOnce(ctx context.Context, in Input, plan readPla
 	if s.cache != nil && in.Path != "-" && in.Open == nil {
 		return s.mapCached(ctx, in, plan)
 	}
-	out := scanned[A]{agg: s.newAggregate()}
 	start := time.Now()
 	r, err := openInput(ctx, in, plan)
 	if err != nil {
-		return out, err
+		return scanned[A]{}, err
 	}
-	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &out))
+	out, res, err := s.scanAll(ctx, in, r)
 	if err != nil {
 		return out, err
 	}
-	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
 	return s.finishInput(in, out, 0, CacheStats{}, res.inflater, start)
+}
+
+// scanAll reads every line of r, opened on in, into a new aggregate, and
+// closes r.
+func (s *logScanner[A]) scanAll(ctx context.Context, in Input, r *inputReader) (scanned[A], readResult, error) {
+	out := scanned[A]{agg: s.newAggregate()}
+	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &out))
+	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
+	return out, res, err
 }
 
 func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineSource, out *scanned[A]) error {
