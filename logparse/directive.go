@@ -16,7 +16,7 @@ const (
 )
 
 // A Field is one value a Format yields per line, named as `logmr parse`
-// writes it (DESIGN.md: host, ident, user, time, request, method, target,
+// writes it (docs/guide.md: host, ident, user, time, request, method, target,
 // protocol, status, bytes, referer, user_agent, vhost, port, and snake_case
 // names for the other directives).
 type Field struct {

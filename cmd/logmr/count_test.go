@@ -57,7 +57,7 @@ func refCount(t *testing.T, files []string, key func(host string, at time.Time, 
 	return rows
 }
 
-// refHostOrder is DESIGN.md's host order: IPv4 numerically, IPv6, names.
+// refHostOrder is the documented host order (docs/guide.md): IPv4 numerically, IPv6, names.
 func refHostOrder(a, b string) int {
 	class := func(h string) (int, netip.Addr) {
 		addr, err := netip.ParseAddr(h)

@@ -22,7 +22,7 @@ import (
 // with the production parser.
 var refLineRE = regexp.MustCompile(`^(\S+) \S+ .*? \[([^\]]+)\] "(?:[^"\\]|\\.)*" (\d{3}|-) (\d+|-)`)
 
-// refCanonicalHost is the canonical form DESIGN.md defines, computed with
+// refCanonicalHost is the canonical form docs/guide.md defines, computed with
 // net/netip and strconv.
 func refCanonicalHost(h string) string {
 	s := strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")

@@ -9,7 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// filterFlags select records; every query command has them (DESIGN.md).
+// filterFlags select records; every query command has them (docs/reference.md).
 // Flags are ANDed; the values of one flag, repeated or comma-separated,
 // are ORed. Path and regexp values are never split on commas: URLs and
 // expressions hold commas.

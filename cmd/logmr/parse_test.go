@@ -58,7 +58,7 @@ func TestParseCSVRealLog(t *testing.T) {
 	}
 }
 
-// parse --format with a LogFormat string: JSON members named as DESIGN.md
+// parse --format with a LogFormat string: JSON members named as docs/guide.md
 // says, numbers as numbers, "-" as null, escapes decoded, times RFC 3339.
 func TestParseLogFormatJSON(t *testing.T) {
 	dir := t.TempDir()

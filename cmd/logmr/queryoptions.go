@@ -13,7 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// queryFlags are the flags every query command shares (DESIGN.md);
+// queryFlags are the flags every query command shares (docs/reference.md);
 // outputs lists the output formats the command writes, the first the default.
 func queryFlags(outputs ...outputFormat) []cli.Flag {
 	names := make([]string, len(outputs))
