@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/logmr/logmr/scripts/genlogs/loggen"
@@ -27,9 +29,10 @@ flags:
 
 // options are the parsed flags.
 type options struct {
-	cfg   loggen.Config
-	mib   float64
-	truth string
+	cfg         loggen.Config
+	mib         float64
+	truth       string
+	statusTruth string
 }
 
 func main() {
@@ -63,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.cfg.RobotsFraction, "robots", 0.001, "fraction of well-formed lines requesting /robots.txt")
 	fs.IntVar(&o.cfg.GzipLevel, "gzip", 6, "gzip `level` for access.log.2 and older; 0 writes plain text")
 	fs.StringVar(&o.truth, "truth", "", "write the expected robots.txt hosts, sorted as logmr prints them, to `file`")
+	fs.StringVar(&o.statusTruth, "status-truth", "", "write to `file` what logmr count -O csv --by status --sort key must print")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -86,7 +90,12 @@ func run(o *options, stderr io.Writer) error {
 	}
 	elapsed := time.Since(start)
 	if o.truth != "" {
-		if err := writeTruth(o.truth, t.SortedRobotsHosts()); err != nil {
+		if err := writeLines(o.truth, t.SortedRobotsHosts()); err != nil {
+			return err
+		}
+	}
+	if o.statusTruth != "" {
+		if err := writeLines(o.statusTruth, statusCSV(t.Statuses)); err != nil {
 			return err
 		}
 	}
@@ -96,14 +105,26 @@ func run(o *options, stderr io.Writer) error {
 	return nil
 }
 
-func writeTruth(path string, hosts []string) error {
+// statusCSV is what `logmr count -O csv --by status --sort key` prints for these tallies:
+// a header, then one row per status, numerically (every status is three digits).
+func statusCSV(tallies map[string]loggen.Tally) []string {
+	rows := []string{"status,requests,bytes"}
+	for _, code := range slices.Sorted(maps.Keys(tallies)) {
+		n := tallies[code]
+		rows = append(rows, fmt.Sprintf("%s,%d,%d", code, n.Requests, n.Bytes))
+	}
+	return rows
+}
+
+// writeLines writes each of lines, and a newline, to the file at path.
+func writeLines(path string, lines []string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	for _, h := range hosts {
-		w.WriteString(h)
+	for _, l := range lines {
+		w.WriteString(l)
 		w.WriteByte('\n')
 	}
 	err = w.Flush() // bufio keeps the first write error, so Flush reports it

@@ -27,11 +27,18 @@ type Config struct {
 
 // Truth is what a correct reader of the corpus must find.
 type Truth struct {
-	Files             []string        // paths written, newest first: access.log, access.log.1, access.log.2.gz, ...
-	Lines             int64           // every line, malformed ones included
-	Malformed         int64           // lines a combined-format parser must reject
-	UncompressedBytes int64           // total size of the text, before compression
-	RobotsHosts       map[string]bool // canonical host of every well-formed line whose request path is exactly /robots.txt
+	Files             []string         // paths written, newest first: access.log, access.log.1, access.log.2.gz, ...
+	Lines             int64            // every line, malformed ones included
+	Malformed         int64            // lines a combined-format parser must reject
+	UncompressedBytes int64            // total size of the text, before compression
+	RobotsHosts       map[string]bool  // canonical host of every well-formed line whose request path is exactly /robots.txt
+	Statuses          map[string]Tally // per status code as written, the well-formed lines that have it
+}
+
+// Tally is what `logmr count` reports for one key: the requests and the bytes sent, "-"
+// counting as 0.
+type Tally struct {
+	Requests, Bytes int64
 }
 
 func (c *Config) validate() error {

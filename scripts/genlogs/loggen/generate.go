@@ -54,11 +54,12 @@ type fileResult struct {
 	lines, malformed int64
 	bytes            int64
 	robotsHosts      map[string]bool
+	statuses         map[string]Tally
 	err              error
 }
 
 func merge(results []fileResult) (*Truth, error) {
-	t := &Truth{RobotsHosts: make(map[string]bool)}
+	t := &Truth{RobotsHosts: make(map[string]bool), Statuses: make(map[string]Tally)}
 	var errs []error
 	for _, r := range results {
 		if r.err != nil {
@@ -71,6 +72,12 @@ func merge(results []fileResult) (*Truth, error) {
 		t.UncompressedBytes += r.bytes
 		for h := range r.robotsHosts {
 			t.RobotsHosts[h] = true
+		}
+		for code, n := range r.statuses {
+			sum := t.Statuses[code]
+			sum.Requests += n.Requests
+			sum.Bytes += n.Bytes
+			t.Statuses[code] = sum
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -110,7 +117,7 @@ func writeFile(cfg *Config, pool *hostPool, index int) fileResult {
 		res.err = fmt.Errorf("loggen: %s: %w", res.path, err)
 		return res
 	}
-	res.lines, res.malformed, res.bytes, res.robotsHosts = g.lines, g.broken, g.written, g.robotsHosts
+	res.lines, res.malformed, res.bytes, res.robotsHosts, res.statuses = g.lines, g.broken, g.written, g.robotsHosts, g.statuses
 	return res
 }
 

@@ -31,6 +31,7 @@ type lineGen struct {
 	written       int64 // bytes of text so far
 	lines, broken int64
 	robotsHosts   map[string]bool
+	statuses      map[string]Tally
 	scratch       marks
 }
 
@@ -48,6 +49,7 @@ func newLineGen(cfg *Config, pool *hostPool, index int) *lineGen {
 		malformed:   cfg.MalformedFraction,
 		robots:      cfg.robotsFraction(),
 		robotsHosts: make(map[string]bool),
+		statuses:    make(map[string]Tally),
 	}
 }
 
@@ -121,6 +123,10 @@ func (g *lineGen) appendWellFormed(b []byte) []byte {
 		e.form, e.extra = formExtra, g.r.Int64N(5000000)
 	}
 	e.crlf = g.r.Float64() < crlfRate
+	n := g.statuses[e.status]
+	n.Requests++
+	n.Bytes += max(e.bytes, 0)
+	g.statuses[e.status] = n
 	return g.appendEntry(b, &e, &g.scratch)
 }
 

@@ -5,8 +5,10 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -113,18 +115,30 @@ func TestSizesAndGzip(t *testing.T) {
 }
 
 // TestTruthMatchesReference reads the corpus with the reference parser and checks that it
-// finds exactly the lines, malformed lines and robots.txt hosts that Generate reported.
+// finds exactly the lines, malformed lines, robots.txt hosts and status tallies that
+// Generate reported.
 func TestTruthMatchesReference(t *testing.T) {
 	truth := generate(t, edgeConfig)
 	lines := corpusLines(t, truth)
 	var malformed int64
 	robots := map[string]bool{}
+	statuses := map[string]Tally{}
 	for _, line := range lines {
 		r := parseRef(line)
 		if r == nil {
 			malformed++
 			continue
 		}
+		n := statuses[r.status]
+		n.Requests++
+		if r.bytes != "-" {
+			b, err := strconv.ParseInt(r.bytes, 10, 64)
+			if err != nil {
+				t.Fatalf("bytes %q: %v", r.bytes, err)
+			}
+			n.Bytes += b
+		}
+		statuses[r.status] = n
 		if r.path() == "/robots.txt" {
 			robots[canonicalHost(r.host)] = true
 		}
@@ -147,6 +161,12 @@ func TestTruthMatchesReference(t *testing.T) {
 		if !robots[h] {
 			t.Errorf("Truth.RobotsHosts has %q, reference parser did not find it", h)
 		}
+	}
+	if len(statuses) < 5 {
+		t.Errorf("reference parser found %d status codes, want several", len(statuses))
+	}
+	if !maps.Equal(statuses, truth.Statuses) {
+		t.Errorf("reference parser's status tallies %v, Truth.Statuses %v", statuses, truth.Statuses)
 	}
 }
 
