@@ -473,3 +473,148 @@ type progressFunc func(int64)
 
 func (progressFunc) Start(int64)   {}
 func (f progressFunc) Add(n int64) { f(n) }
+
+// rotatedDay is the file of a rotated directory holding day d (Nov d+1).
+var rotatedDay = []string{"access.log.5.gz", "access.log.4.gz", "access.log.3.gz", "access.log.2", "access.log.1", "access.log"}
+
+// writeRotated writes a directory of logs rotated daily, one file a day
+// from Nov 1 to Nov 6 2026 (+0100), the oldest gzipped. Times within a
+// file are out of order (cacheLine's hour is i%24), every file has
+// malformed lines, and day 3's file ends with a line of Nov 3, 23:00 (Apache
+// logs a request's start when it ends).
+func writeRotated(t *testing.T, dir string) {
+	t.Helper()
+	for d, name := range rotatedDay {
+		text := cacheLines(d*50, d*50+120, d)
+		if d == 3 {
+			text += cacheLine(23, 2)
+		}
+		if strings.HasSuffix(name, ".gz") {
+			writeGzip(t, filepath.Join(dir, name), text)
+		} else if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// nov is a time of November 2026 in the logs' zone.
+func nov(day, hour int) time.Time {
+	return time.Date(2026, 11, day, hour, 0, 0, 0, time.FixedZone("", 3600))
+}
+
+// windowBoth runs Hosts and Count with the window since..until, without
+// and with the cache, and fails unless answers and stats are the same
+// (counts, rejections, examples, span, stored bytes). It returns the
+// files each cached run read (not answered by the cache) and how many it
+// ruled out by their time range.
+func windowBoth(t *testing.T, cache *logcache.Cache, dir string, since, until time.Time) (read []string, outside int) {
+	t.Helper()
+	opts := logscan.ScanOptions{Filter: filter.Filter{Since: since, Until: until, Statuses: []string{"2xx", "4xx"}}}
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByPath, jobs.ByDay}}
+	ctx := context.Background()
+	freshH, err := jobs.Hosts(ctx, []string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	freshC, err := jobs.Count(ctx, []string{dir}, co, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Cache = cache
+	cachedH, err := jobs.Hosts(ctx, []string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cachedC, err := jobs.Count(ctx, []string{dir}, co, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(cachedH.Hosts), fmt.Sprint(freshH.Hosts); got != want {
+		t.Errorf("window %v..%v: cached hosts %s, want %s", since, until, got, want)
+	}
+	if got, want := fmt.Sprint(cachedC.Rows()), fmt.Sprint(freshC.Rows()); got != want {
+		t.Errorf("window %v..%v: cached count %s, want %s", since, until, got, want)
+	}
+	readBy := map[string][]string{}
+	for _, pair := range [][2]logscan.Stats{{cachedH.Stats, freshH.Stats}, {cachedC.Stats, freshC.Stats}} {
+		cached, fresh := pair[0], pair[1]
+		if got, want := windowSummary(cached), windowSummary(fresh); got != want {
+			t.Errorf("window %v..%v: cached stats differ from a fresh run's:\n got %s\nwant %s", since, until, got, want)
+		}
+		var names []string
+		for _, f := range cached.Files {
+			if !f.FromCache {
+				names = append(names, filepath.Base(f.Path))
+			}
+		}
+		slices.Sort(names)
+		readBy[fmt.Sprint(names)] = names
+		outside = cached.Cache.OutsideWindow
+	}
+	if len(readBy) != 1 {
+		t.Errorf("window %v..%v: hosts and count read different files: %v", since, until, readBy)
+	}
+	for _, names := range readBy {
+		read = names
+	}
+	return read, outside
+}
+
+// windowSummary is summarize with the span, the bytes stored and the lines
+// parsed.
+func windowSummary(st logscan.Stats) string {
+	first, last, ok := st.Span()
+	return fmt.Sprintf("%sstored %d parsed %d span %v %v %v", summarize(st), st.Stored, st.Parsed, first, last, ok)
+}
+
+// A time-filtered query with a cache reads only the files its window
+// overlaps once the cache knows their time ranges, whatever the window:
+// a file wholly outside is never read, one wholly inside is read once
+// more, under the query without the window, then answered from the cache.
+// Answers and stats are those of a run without the cache.
+func TestCacheWindowSkipsFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeRotated(t, dir)
+	cache := openTestCache(t)
+	all := slices.Sorted(slices.Values(rotatedDay))
+	steps := []struct {
+		name         string
+		since, until time.Time
+		change       func()
+		read         []string
+		outside      int
+	}{
+		{name: "first run reads every file", since: nov(3, 0), until: nov(5, 0), read: all},
+		{name: "same window", since: nov(3, 0), until: nov(5, 0), read: nil, outside: 4},
+		{name: "since mid-day", since: nov(3, 12), until: nov(5, 0),
+			read: []string{"access.log.2", "access.log.3.gz"}, outside: 4},
+		{name: "next day: a late line straddles", since: nov(4, 0), until: nov(6, 0),
+			read: []string{"access.log.1", "access.log.2"}, outside: 4},
+		{name: "every day inside", since: nov(1, 0), until: nov(7, 0),
+			read: []string{"access.log", "access.log.3.gz", "access.log.4.gz", "access.log.5.gz"}},
+		{name: "every day inside, again", since: nov(1, 0), until: nov(8, 0), read: nil},
+		{name: "before", since: nov(-30, 0), until: nov(1, 0), read: nil, outside: 6},
+		{name: "after", since: nov(7, 0), read: nil, outside: 6},
+		{name: "until only", until: nov(3, 0), read: nil, outside: 4},
+		{name: "appended file resumed", since: nov(6, 0), until: nov(9, 0), read: nil, outside: 5,
+			change: func() { appendFile(t, filepath.Join(dir, "access.log"), cacheLines(400, 450, 6)) }},
+		{name: "appended line out of range", since: nov(2, 0), until: nov(3, 0),
+			read: []string{"access.log"}, outside: 4,
+			change: func() { appendFile(t, filepath.Join(dir, "access.log"), cacheLine(7, 1)) }},
+		{name: "file rewritten", since: nov(5, 0), until: nov(6, 0), read: []string{"access.log", "access.log.1"}, outside: 4,
+			change: func() {
+				if err := os.WriteFile(filepath.Join(dir, "access.log.1"), []byte(cacheLines(0, 130, 0)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}},
+	}
+	for _, step := range steps {
+		if step.change != nil {
+			step.change()
+		}
+		read, outside := windowBoth(t, cache, dir, step.since, step.until)
+		if fmt.Sprint(read) != fmt.Sprint(step.read) || outside != step.outside {
+			t.Errorf("%s: read %v, %d outside the window; want read %v, %d outside", step.name, read, outside, step.read, step.outside)
+		}
+	}
+}
