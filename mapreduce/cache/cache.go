@@ -31,7 +31,11 @@ import (
 // filter, the input filter). An entry holds the input's identity (device,
 // inode, size, modification time, a hash of its first and last 64 KiB),
 // the caller's bytes (for logscan, the input's stats and encoded partial),
-// and a checksum of all of it.
+// the range of the times its lines logged when known (Times), and a
+// checksum of all of it. An entry may hold no partial (NoPartial): logscan
+// keeps there, for the query without a time window, what a windowed query
+// learnt of a file (its range and stats), so that the next window rules
+// the file out without reading it.
 //
 // logscan uses an entry whole when the file still has its device, inode,
 // size, modification time and sampled bytes, and resumes a plain-text file

@@ -504,19 +504,18 @@ func nov(day, hour int) time.Time {
 
 // windowBoth runs Hosts and Count with the window since..until, without
 // and with the cache, and fails unless answers and stats are the same
-// (counts, rejections, examples, span, stored bytes). It returns the
-// files each cached run read (not answered by the cache) and how many it
-// ruled out by their time range.
-func windowBoth(t *testing.T, cache *logcache.Cache, dir string, since, until time.Time) (read []string, outside int) {
+// (counts, rejections, examples, span, stored bytes). It returns, for
+// "hosts" and "count", the files the cached run read (not answered by the
+// cache) and how many it ruled out by their time range.
+func windowBoth(t *testing.T, cache *logcache.Cache, dir string, since, until time.Time) (read map[string][]string, outside map[string]int) {
 	t.Helper()
-	opts := logscan.ScanOptions{Filter: filter.Filter{Since: since, Until: until, Statuses: []string{"2xx", "4xx"}}}
-	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByPath, jobs.ByDay}}
+	opts := windowOptions(since, until)
 	ctx := context.Background()
 	freshH, err := jobs.Hosts(ctx, []string{dir}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	freshC, err := jobs.Count(ctx, []string{dir}, co, opts)
+	freshC, err := jobs.Count(ctx, []string{dir}, windowCount, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -525,7 +524,7 @@ func windowBoth(t *testing.T, cache *logcache.Cache, dir string, since, until ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	cachedC, err := jobs.Count(ctx, []string{dir}, co, opts)
+	cachedC, err := jobs.Count(ctx, []string{dir}, windowCount, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -535,11 +534,11 @@ func windowBoth(t *testing.T, cache *logcache.Cache, dir string, since, until ti
 	if got, want := fmt.Sprint(cachedC.Rows()), fmt.Sprint(freshC.Rows()); got != want {
 		t.Errorf("window %v..%v: cached count %s, want %s", since, until, got, want)
 	}
-	readBy := map[string][]string{}
-	for _, pair := range [][2]logscan.Stats{{cachedH.Stats, freshH.Stats}, {cachedC.Stats, freshC.Stats}} {
+	read, outside = map[string][]string{}, map[string]int{}
+	for kind, pair := range map[string][2]logscan.Stats{"hosts": {cachedH.Stats, freshH.Stats}, "count": {cachedC.Stats, freshC.Stats}} {
 		cached, fresh := pair[0], pair[1]
 		if got, want := windowSummary(cached), windowSummary(fresh); got != want {
-			t.Errorf("window %v..%v: cached stats differ from a fresh run's:\n got %s\nwant %s", since, until, got, want)
+			t.Errorf("window %v..%v: cached %s stats differ from a fresh run's:\n got %s\nwant %s", since, until, kind, got, want)
 		}
 		var names []string
 		for _, f := range cached.Files {
@@ -548,16 +547,18 @@ func windowBoth(t *testing.T, cache *logcache.Cache, dir string, since, until ti
 			}
 		}
 		slices.Sort(names)
-		readBy[fmt.Sprint(names)] = names
-		outside = cached.Cache.OutsideWindow
-	}
-	if len(readBy) != 1 {
-		t.Errorf("window %v..%v: hosts and count read different files: %v", since, until, readBy)
-	}
-	for _, names := range readBy {
-		read = names
+		read[kind], outside[kind] = names, cached.Cache.OutsideWindow
 	}
 	return read, outside
+}
+
+// windowCount is the count windowBoth runs.
+var windowCount = jobs.CountOptions{By: []jobs.CountField{jobs.ByPath, jobs.ByDay}}
+
+// windowOptions filter on a status (a stage tested before the time) and
+// the window since..until.
+func windowOptions(since, until time.Time) logscan.ScanOptions {
+	return logscan.ScanOptions{Filter: filter.Filter{Since: since, Until: until, Statuses: []string{"2xx", "4xx"}}}
 }
 
 // windowSummary is summarize with the span, the bytes stored and the lines
@@ -613,8 +614,37 @@ func TestCacheWindowSkipsFiles(t *testing.T) {
 			step.change()
 		}
 		read, outside := windowBoth(t, cache, dir, step.since, step.until)
-		if fmt.Sprint(read) != fmt.Sprint(step.read) || outside != step.outside {
-			t.Errorf("%s: read %v, %d outside the window; want read %v, %d outside", step.name, read, outside, step.read, step.outside)
+		for _, kind := range []string{"hosts", "count"} {
+			if fmt.Sprint(read[kind]) != fmt.Sprint(step.read) || outside[kind] != step.outside {
+				t.Errorf("%s: %s read %v, %d outside the window; want read %v, %d outside", step.name, kind, read[kind], outside[kind], step.read, step.outside)
+			}
 		}
+	}
+}
+
+// A window-free query's entries, written with no time range (Hosts does
+// not parse times), gain it when a windowed query reads the files; from
+// then on windows are answered from them without reading.
+func TestCacheWindowAfterPlainQuery(t *testing.T) {
+	dir := t.TempDir()
+	writeRotated(t, dir)
+	cache := openTestCache(t)
+	opts := windowOptions(time.Time{}, time.Time{})
+	opts.Cache = cache
+	if _, err := jobs.Hosts(context.Background(), []string{dir}, opts); err != nil {
+		t.Fatal(err)
+	}
+	all := slices.Sorted(slices.Values(rotatedDay))
+	read, _ := windowBoth(t, cache, dir, nov(3, 0), nov(5, 0))
+	if fmt.Sprint(read["hosts"]) != fmt.Sprint(all) {
+		t.Errorf("first window: hosts read %v, want %v (no time range known)", read["hosts"], all)
+	}
+	read, outside := windowBoth(t, cache, dir, nov(2, 0), nov(4, 0))
+	// access.log.2 straddles the window's end with its late line.
+	if want := []string{"access.log.2"}; fmt.Sprint(read["hosts"]) != fmt.Sprint(want) || outside["hosts"] != 3 {
+		t.Errorf("second window: hosts read %v, %d outside; want %v read, 3 outside", read["hosts"], outside["hosts"], want)
+	}
+	if want := []string{"access.log.2", "access.log.3.gz", "access.log.4.gz"}; fmt.Sprint(read["count"]) != fmt.Sprint(want) {
+		t.Errorf("second window: count read %v, want %v (its window-free partials)", read["count"], want)
 	}
 }

@@ -137,6 +137,7 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, fil
 	if err != nil {
 		return scanned[A]{}, nil, err
 	}
+	r.plan.everyLine = plan.everyLine
 	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &tail))
 	if err != nil {
 		return scanned[A]{}, nil, err

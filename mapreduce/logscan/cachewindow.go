@@ -52,7 +52,6 @@ func newWindowCache[A Aggregate[A]](s *logScanner[A]) (*windowCache[A], error) {
 	}
 	free := &logScanner[A]{opts: opts, filter: match, newAggregate: s.newAggregate, cache: cq,
 		fields: s.fields | match.Fields() | logparse.FieldTime, plan: s.plan}
-	free.plan.everyLine = true // its entries' ranges must be known
 	w := &windowCache[A]{own: s, free: free, since: f.Since, until: f.Until, timeStage: -1}
 	for i := range filter.NumStages {
 		if (*filter.Matcher)(nil).StageName(i) == "time" {
@@ -148,7 +147,11 @@ func (w *windowCache[A]) answer(ctx context.Context, in Input, plan *readPlan, f
 			plan.everyLine = true
 			return out, false, side, nil
 		}
-		if out, times, err = q.resume(ctx, in, q.plan, file, id, e, base, CacheStats{}, start); err != nil {
+		// Progress is told once it is known whether the file is read
+		// again under the window.
+		rp := *plan
+		rp.everyLine, rp.progress = true, nil
+		if out, times, err = q.resume(ctx, in, rp, file, id, e, base, CacheStats{}, start); err != nil {
 			return out, true, side, err
 		}
 		side = out.stats.Cache
@@ -158,12 +161,20 @@ func (w *windowCache[A]) answer(ctx context.Context, in Input, plan *readPlan, f
 		return out, false, side, nil
 	}
 	out.stats.Parsed = out.stats.Lines // known times: every line was parsed
-	switch w.place(times) {
+	place := w.place(times)
+	if resume && place != straddles && plan.progress != nil {
+		plan.progress.Add(out.stats.Stored)
+	}
+	switch place {
 	case outside:
 		if whole {
 			q.cache.Touch(id)
 		}
-		out, err := w.outside(in, *plan, id, out.stats, side, start)
+		op := *plan
+		if resume {
+			op.progress = nil // told above
+		}
+		out, err := w.outside(in, op, id, out.stats, side, start)
 		return out, true, side, err
 	case inside:
 		if resume {
@@ -182,7 +193,9 @@ func (w *windowCache[A]) answer(ctx context.Context, in Input, plan *readPlan, f
 		// Read it once under the free query: it costs what reading it
 		// under the window would, and from then on any window holding
 		// the file is answered from the cache.
-		out, err := q.readFull(ctx, in, q.plan, file, start, &CacheStats{Misses: 1})
+		rp := *plan
+		rp.everyLine = true
+		out, err := q.readFull(ctx, in, rp, file, start, &CacheStats{Misses: 1})
 		return out, true, side, err
 	}
 	return out, false, side, nil
@@ -230,9 +243,15 @@ func (w *windowCache[A]) storeFacts(read *cache.Entry, st *Stats, cs *CacheStats
 		return // nothing a later window could use
 	}
 	e, err := q.cache.Load(cache.FileID{Dev: read.Dev, Ino: read.Ino})
+	var old Stats
+	if err == nil && e != nil {
+		old, err = decodeStats(e.Stats, "")
+	}
 	if err == nil && e != nil && !e.NoPartial && e.Times == nil && e.HasMtime && read.HasMtime &&
 		e.Size == read.Size && e.Mtime == read.Mtime && e.Sample == read.Sample {
-		e.Times = read.Times
+		// The same bytes: its stats gain the span it did not read.
+		old.span = st.span
+		e.Times, e.Stats = read.Times, encodeStats(&old)
 	} else {
 		facts := Stats{Lines: st.Lines, Parsed: st.Parsed, Malformed: st.Malformed, Bytes: st.Bytes,
 			Examples: st.Examples, span: st.span}
