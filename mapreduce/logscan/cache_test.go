@@ -648,3 +648,40 @@ func TestCacheWindowAfterPlainQuery(t *testing.T) {
 		t.Errorf("second window: count read %v, want %v (its window-free partials)", read["count"], want)
 	}
 }
+
+// A format that logs no time gives no range: a windowed query keeps
+// reading its files, and answers as a run without the cache does.
+func TestCacheWindowNoTimes(t *testing.T) {
+	dir := t.TempDir()
+	format, err := logparse.Compile(`%h "%r" %>s`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"a.log", "b.log"} {
+		text := fmt.Sprintf("192.0.2.%d \"GET / HTTP/1.1\" 200\nnot a line\n", i)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := openTestCache(t)
+	for _, since := range []time.Time{nov(1, 0), nov(2, 0), nov(2, 0)} {
+		opts := logscan.ScanOptions{Format: format, Filter: filter.Filter{Since: since}}
+		fresh, err := jobs.Hosts(context.Background(), []string{dir}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Cache = cache
+		cached, err := jobs.Hosts(context.Background(), []string{dir}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Stats.Parsed is not kept by an entry with no range: left out.
+		cached.Stats.Parsed, fresh.Stats.Parsed = 0, 0
+		if got, want := windowSummary(cached.Stats), windowSummary(fresh.Stats); got != want {
+			t.Errorf("since %v: cached stats differ from a fresh run's:\n got %s\nwant %s", since, got, want)
+		}
+		if n := cached.Stats.Cache.OutsideWindow; n != 0 {
+			t.Errorf("since %v: %d files ruled out by a time range they do not have", since, n)
+		}
+	}
+}
