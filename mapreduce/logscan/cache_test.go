@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -520,10 +521,16 @@ func windowBoth(t *testing.T, cache *logcache.Cache, dir string, since, until ti
 		t.Fatal(err)
 	}
 	opts.Cache = cache
+	var progress atomic.Int64
+	opts.Progress = progressFunc(func(n int64) { progress.Add(n) })
 	cachedH, err := jobs.Hosts(ctx, []string{dir}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got, want := progress.Load(), cachedH.Stats.Stored; got != want {
+		t.Errorf("window %v..%v: progress told %d bytes, want %d", since, until, got, want)
+	}
+	opts.Progress = nil
 	cachedC, err := jobs.Count(ctx, []string{dir}, windowCount, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -602,6 +609,8 @@ func TestCacheWindowSkipsFiles(t *testing.T) {
 		{name: "appended line out of range", since: nov(2, 0), until: nov(3, 0),
 			read: []string{"access.log"}, outside: 4,
 			change: func() { appendFile(t, filepath.Join(dir, "access.log"), cacheLine(7, 1)) }},
+		{name: "appended file resumed, then outside", since: nov(1, 0), until: nov(2, 0), read: nil, outside: 5,
+			change: func() { appendFile(t, filepath.Join(dir, "access.log"), cacheLines(450, 470, 6)) }},
 		{name: "file rewritten", since: nov(5, 0), until: nov(6, 0), read: []string{"access.log", "access.log.1"}, outside: 4,
 			change: func() {
 				if err := os.WriteFile(filepath.Join(dir, "access.log.1"), []byte(cacheLines(0, 130, 0)), 0o644); err != nil {

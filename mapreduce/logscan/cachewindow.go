@@ -124,81 +124,102 @@ func (w *windowCache[A]) place(t *cache.Times) placement {
 // plan.everyLine set when its range is not known. side is what using the
 // cache did meanwhile (an entry resumed), for the caller's stats.
 func (w *windowCache[A]) answer(ctx context.Context, in Input, plan *readPlan, file *os.File, id cache.FileID, start time.Time) (out scanned[A], done bool, side CacheStats, err error) {
-	q := w.free
-	e, err := q.cache.Load(id)
-	var stats Stats
-	if err == nil && e != nil {
-		stats, err = decodeStats(e.Stats, in.Path)
+	k, err := w.known(ctx, in, *plan, file, id, start)
+	if err != nil {
+		return out, true, side, err
 	}
-	if err != nil || e == nil {
+	if k.times == nil {
 		plan.everyLine = true
 		return out, false, side, nil
 	}
-	whole, resume := q.usable(file, e, id)
-	times := e.Times
+	if k.resumed {
+		side = k.out.stats.Cache
+		side.Resumed, side.Misses, side.Hits = 0, 0, 0
+	}
+	place := w.place(k.times)
+	if k.resumed && place != straddles && plan.progress != nil {
+		plan.progress.Add(k.out.stats.Stored) // read, with none, in case it was read again
+	}
 	switch {
-	case whole && times != nil:
-		out.stats = stats
-	case resume && times != nil && !e.NoPartial:
-		// The appended lines may log any time: read them, under the
-		// free query, and the range grows with them.
-		base := scanned[A]{agg: q.newAggregate(), stats: stats}
-		if err := any(base.agg).(PartialCodec).ReadPartial(e.Partial); err != nil {
-			plan.everyLine = true
-			return out, false, side, nil
+	case place == outside:
+		op := *plan
+		if k.resumed {
+			op.progress = nil // told above
+		} else {
+			w.free.cache.Touch(id)
+		}
+		out, err := w.outside(in, op, id, k.out.stats, side, start)
+		return out, true, side, err
+	case place == inside && k.resumed:
+		return k.out, true, side, nil // the free query's answer is the window's
+	case place == inside:
+		return w.inside(ctx, in, *plan, file, id, k, start)
+	}
+	return out, false, side, nil
+}
+
+// knownFile is what the window-free query's entry knows of a file.
+type knownFile[A Aggregate[A]] struct {
+	entry   *cache.Entry
+	times   *cache.Times // nil: not known
+	out     scanned[A]   // the entry's stats; resumed: the free query's answer
+	resumed bool         // the entry was resumed: out is finished
+}
+
+// known loads the window-free query's entry of file, and resumes it when
+// file has grown since: the appended lines may log any time, so they are
+// read, under the free query, and the range grows with them.
+func (w *windowCache[A]) known(ctx context.Context, in Input, plan readPlan, file *os.File, id cache.FileID, start time.Time) (knownFile[A], error) {
+	q := w.free
+	var k knownFile[A]
+	e, err := q.cache.Load(id)
+	if err == nil && e != nil {
+		k.out.stats, err = decodeStats(e.Stats, in.Path)
+	}
+	if err != nil || e == nil || e.Times == nil {
+		return knownFile[A]{}, nil
+	}
+	k.entry = e
+	switch whole, resume := q.usable(file, e, id); {
+	case whole:
+		k.times = e.Times
+	case resume && !e.NoPartial:
+		k.out.agg = q.newAggregate()
+		if any(k.out.agg).(PartialCodec).ReadPartial(e.Partial) != nil {
+			return knownFile[A]{}, nil
 		}
 		// Progress is told once it is known whether the file is read
 		// again under the window.
-		rp := *plan
-		rp.everyLine, rp.progress = true, nil
-		if out, times, err = q.resume(ctx, in, rp, file, id, e, base, CacheStats{}, start); err != nil {
-			return out, true, side, err
-		}
-		side = out.stats.Cache
-		side.Resumed, side.Misses, side.Hits = 0, 0, 0
-	default:
-		plan.everyLine = true
-		return out, false, side, nil
+		plan.everyLine, plan.progress = true, nil
+		k.out, k.times, err = q.resume(ctx, in, plan, file, id, e, k.out, CacheStats{}, start)
+		k.resumed = true
 	}
-	out.stats.Parsed = out.stats.Lines // known times: every line was parsed
-	place := w.place(times)
-	if resume && place != straddles && plan.progress != nil {
-		plan.progress.Add(out.stats.Stored)
+	if k.times != nil {
+		k.out.stats.Parsed = k.out.stats.Lines // known times: every line was parsed
 	}
-	switch place {
-	case outside:
-		if whole {
-			q.cache.Touch(id)
-		}
-		op := *plan
-		if resume {
-			op.progress = nil // told above
-		}
-		out, err := w.outside(in, op, id, out.stats, side, start)
-		return out, true, side, err
-	case inside:
-		if resume {
-			return out, true, side, nil // the free query's answer is the window's
-		}
-		if e.NoPartial && w.ownHit(file, id) {
-			return out, false, side, nil // this very window's entry answers
-		}
-		if !e.NoPartial {
-			out.agg = q.newAggregate()
-			if err := any(out.agg).(PartialCodec).ReadPartial(e.Partial); err == nil {
-				out, err := q.fromEntry(in, *plan, id, out, CacheStats{}, start)
-				return out, true, side, err
-			}
-		}
-		// Read it once under the free query: it costs what reading it
-		// under the window would, and from then on any window holding
-		// the file is answered from the cache.
-		rp := *plan
-		rp.everyLine = true
-		out, err := q.readFull(ctx, in, rp, file, start, &CacheStats{Misses: 1})
-		return out, true, side, err
+	return k, err
+}
+
+// inside is the answer for an input wholly inside the window, whose
+// window-free entry k is whole: its partial, when it has one.
+func (w *windowCache[A]) inside(ctx context.Context, in Input, plan readPlan, file *os.File, id cache.FileID, k knownFile[A], start time.Time) (scanned[A], bool, CacheStats, error) {
+	q := w.free
+	if k.entry.NoPartial && w.ownHit(file, id) {
+		return scanned[A]{}, false, CacheStats{}, nil // this very window's entry answers
 	}
-	return out, false, side, nil
+	if !k.entry.NoPartial {
+		k.out.agg = q.newAggregate()
+		if any(k.out.agg).(PartialCodec).ReadPartial(k.entry.Partial) == nil {
+			out, err := q.fromEntry(in, plan, id, k.out, CacheStats{}, start)
+			return out, true, CacheStats{}, err
+		}
+	}
+	// Read it once under the free query: it costs what reading it under
+	// the window would, and from then on any window holding the file is
+	// answered from the cache.
+	plan.everyLine = true
+	out, err := q.readFull(ctx, in, plan, file, start, &CacheStats{Misses: 1})
+	return out, true, CacheStats{}, err
 }
 
 // ownHit says whether the window's own query has an entry for the whole
@@ -218,7 +239,7 @@ func (w *windowCache[A]) ownHit(file *os.File, id cache.FileID) bool {
 // malformed lines count as they did, and nothing matches.
 func (w *windowCache[A]) outside(in Input, plan readPlan, id cache.FileID, free Stats, side CacheStats, start time.Time) (scanned[A], error) {
 	st := Stats{Lines: free.Lines, Parsed: free.Parsed, Malformed: free.Malformed, Bytes: free.Bytes,
-		Stored: id.Size, Examples: free.Examples, span: free.span}
+		Stored: max(id.Size, free.Stored), Examples: free.Examples, span: free.span}
 	early := int64(0)
 	for i := range w.timeStage {
 		st.rejected[i] = free.rejected[i]
