@@ -93,6 +93,7 @@ func FuzzCacheDecode(f *testing.F) {
 	hostsPartial := []byte("\x02\x09192.0.2.1\x0bexample.org") // two hosts, as jobs.HostSet encodes them
 	f.Add(q.encode(&Entry{Path: "/x", Stats: []byte{0, 0, 0, 0}, Partial: hostsPartial}))
 	f.Add(hostsPartial)
+	f.Add(q.encode(&Entry{Path: "/y", Stats: []byte{0, 0, 0, 0}, NoPartial: true, Times: &Times{First: 1764543600, Last: 1764629999}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		q.decode(data)
 	})

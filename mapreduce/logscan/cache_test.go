@@ -694,3 +694,56 @@ func TestCacheWindowNoTimes(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCacheWindow is the nightly query: a window of one day over 16
+// files rotated daily, run without the cache, and with it the night after
+// a run over the day before (every file but the one inside the new window
+// skipped; that one read once under the window-free query).
+func BenchmarkCacheWindow(b *testing.B) {
+	dir := b.TempDir()
+	var stored int64
+	for d := range 16 {
+		var text strings.Builder
+		for i := range 10000 {
+			text.WriteString(fmt.Sprintf("192.0.2.%d - - [%02d/Nov/2026:%02d:%02d:00 +0100] \"GET /p%d HTTP/1.1\" %d 100 \"-\" \"agent\"\n",
+				i%250, d+1, i*24/10000, i%60, i%97, []int{200, 404, 500}[i%3]))
+		}
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write([]byte(text.String()))
+		zw.Close()
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("access.log.%d.gz", 16-d)), buf.Bytes(), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		stored += int64(buf.Len())
+	}
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByHour, jobs.ByPath}, Top: 10, Per: []jobs.CountField{jobs.ByHour}}
+	night := func(b *testing.B, cache *logcache.Cache, day int) {
+		opts := windowOptions(nov(day, 0), nov(day+1, 0))
+		opts.Filter.Statuses, opts.Cache = []string{"500"}, cache
+		if _, err := jobs.Count(context.Background(), []string{dir}, co, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("uncached", func(b *testing.B) {
+		b.SetBytes(stored)
+		b.ReportAllocs()
+		for b.Loop() {
+			night(b, nil, 15)
+		}
+	})
+	b.Run("next-night", func(b *testing.B) {
+		b.SetBytes(stored)
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			cache, err := logcache.Open(filepath.Join(b.TempDir(), "cache"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			night(b, cache, 14)
+			b.StartTimer()
+			night(b, cache, 15)
+		}
+	})
+}
