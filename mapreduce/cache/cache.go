@@ -31,7 +31,11 @@ import (
 // filter, the input filter). An entry holds the input's identity (device,
 // inode, size, modification time, a hash of its first and last 64 KiB),
 // the caller's bytes (for logscan, the input's stats and encoded partial),
-// and a checksum of all of it.
+// the range of the times its lines logged when known (Times), and a
+// checksum of all of it. An entry may hold no partial (NoPartial): logscan
+// keeps there, for the query without a time window, what a windowed query
+// learnt of a file (its range and stats), so that the next window rules
+// the file out without reading it.
 //
 // logscan uses an entry whole when the file still has its device, inode,
 // size, modification time and sampled bytes, and resumes a plain-text file
@@ -145,6 +149,23 @@ type Entry struct {
 	Format    string // the detected format's name; "" when one was given
 	Stats     []byte // opaque: logscan's encoding of the input's Stats
 	Partial   []byte // opaque: the aggregate's encoded partial
+	// NoPartial: the entry holds the input's Stats and Times but no
+	// partial (they were learnt by a query that differs from this one
+	// only in its time window). It is never used as a partial.
+	NoPartial bool
+	// Times is the range of the times logged by the well-formed lines of
+	// the first Size bytes, when known for every one of them; nil when
+	// not known.
+	Times *Times
+}
+
+// Times is the range of the times logged by the well-formed lines of a
+// file. It is a fact about the file, not about a query: a time window
+// rules out, or in, a file whose range is wholly outside, or inside, it.
+type Times struct {
+	First, Last int64 // Unix seconds, First <= Last
+	// None: the file has no well-formed line; First and Last are 0.
+	None bool
 }
 
 func (q *Query) entryPath(dev, ino uint64) string {
@@ -168,11 +189,24 @@ func (q *Query) encode(e *Entry) []byte {
 	if e.HasMtime {
 		flags |= 2
 	}
+	if e.NoPartial {
+		flags |= 4
+	}
+	if e.Times != nil {
+		flags |= 8
+		if e.Times.None {
+			flags |= 16
+		}
+	}
 	b = append(b, flags)
 	b = binenc.AppendString(b, e.Path)
 	b = binenc.AppendString(b, e.Format)
 	b = binenc.AppendString(b, string(e.Stats))
 	b = binenc.AppendString(b, string(e.Partial))
+	if e.Times != nil {
+		b = binary.AppendVarint(b, e.Times.First)
+		b = binary.AppendVarint(b, e.Times.Last)
+	}
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
@@ -198,9 +232,18 @@ func (q *Query) decode(data []byte) (*Entry, error) {
 	d.Fixed(e.Sample[:])
 	var flags [1]byte
 	d.Fixed(flags[:])
-	e.Resumable, e.HasMtime = flags[0]&1 != 0, flags[0]&2 != 0
+	e.Resumable, e.HasMtime, e.NoPartial = flags[0]&1 != 0, flags[0]&2 != 0, flags[0]&4 != 0
 	e.Path, e.Format = d.String(), d.String()
 	e.Stats, e.Partial = d.Bytes(), d.Bytes()
+	if flags[0]&8 != 0 {
+		e.Times = &Times{First: d.Varint(), Last: d.Varint(), None: flags[0]&16 != 0}
+		if e.Times.First > e.Times.Last || e.Times.None && (e.Times.First != 0 || e.Times.Last != 0) {
+			d.Fail()
+		}
+	}
+	if flags[0]&^31 != 0 {
+		d.Fail()
+	}
 	if err := d.Finish(); err != nil {
 		return nil, err
 	}

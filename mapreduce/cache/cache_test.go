@@ -9,19 +9,26 @@ import (
 	"time"
 )
 
-// An entry decodes to what was encoded; its query must match.
+// An entry decodes to what was encoded, with or without a time range or
+// a partial; its query must match.
 func TestEntryRoundTrip(t *testing.T) {
 	q := &Query{id: [32]byte{1}}
 	e := &Entry{Dev: 3, Ino: 1 << 40, Size: 12345, Mtime: -time.Now().UnixNano(), HasMtime: true, Sample: [32]byte{9},
 		Resumable: true, Path: "/var/log/a", Format: "combined", Stats: []byte("stats"), Partial: []byte("\x01\x02ab")}
+	for _, times := range []*Times{{First: 1764543600, Last: 1764629999}, {None: true}, nil} {
+		e := *e
+		e.Times, e.NoPartial = times, times != nil && times.None
+		got, err := q.decode(q.encode(&e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotTimes := got.Times
+		got.Times, e.Times = nil, nil
+		if g, w := fmt.Sprintf("%+v %+v", *got, gotTimes), fmt.Sprintf("%+v %+v", e, times); g != w {
+			t.Errorf("round trip:\n got %s\nwant %s", g, w)
+		}
+	}
 	data := q.encode(e)
-	got, err := q.decode(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprintf("%+v", *got) != fmt.Sprintf("%+v", *e) {
-		t.Errorf("round trip:\n got %+v\nwant %+v", *got, *e)
-	}
 	if _, err := (&Query{id: [32]byte{2}}).decode(data); err == nil {
 		t.Error("an entry of another query decoded")
 	}
@@ -86,6 +93,7 @@ func FuzzCacheDecode(f *testing.F) {
 	hostsPartial := []byte("\x02\x09192.0.2.1\x0bexample.org") // two hosts, as jobs.HostSet encodes them
 	f.Add(q.encode(&Entry{Path: "/x", Stats: []byte{0, 0, 0, 0}, Partial: hostsPartial}))
 	f.Add(hostsPartial)
+	f.Add(q.encode(&Entry{Path: "/y", Stats: []byte{0, 0, 0, 0}, NoPartial: true, Times: &Times{First: 1764543600, Last: 1764629999}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		q.decode(data)
 	})

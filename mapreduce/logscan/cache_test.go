@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -473,3 +474,276 @@ type progressFunc func(int64)
 
 func (progressFunc) Start(int64)   {}
 func (f progressFunc) Add(n int64) { f(n) }
+
+// rotatedDay is the file of a rotated directory holding day d (Nov d+1).
+var rotatedDay = []string{"access.log.5.gz", "access.log.4.gz", "access.log.3.gz", "access.log.2", "access.log.1", "access.log"}
+
+// writeRotated writes a directory of logs rotated daily, one file a day
+// from Nov 1 to Nov 6 2026 (+0100), the oldest gzipped. Times within a
+// file are out of order (cacheLine's hour is i%24), every file has
+// malformed lines, and day 3's file ends with a line of Nov 3, 23:00 (Apache
+// logs a request's start when it ends).
+func writeRotated(t *testing.T, dir string) {
+	t.Helper()
+	for d, name := range rotatedDay {
+		text := cacheLines(d*50, d*50+120, d)
+		if d == 3 {
+			text += cacheLine(23, 2)
+		}
+		if strings.HasSuffix(name, ".gz") {
+			writeGzip(t, filepath.Join(dir, name), text)
+		} else if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// nov is a time of November 2026 in the logs' zone.
+func nov(day, hour int) time.Time {
+	return time.Date(2026, 11, day, hour, 0, 0, 0, time.FixedZone("", 3600))
+}
+
+// windowBoth runs Hosts and Count with the window since..until, without
+// and with the cache, and fails unless answers and stats are the same
+// (counts, rejections, examples, span, stored bytes). It returns, for
+// "hosts" and "count", the files the cached run read (not answered by the
+// cache) and how many it ruled out by their time range.
+func windowBoth(t *testing.T, cache *logcache.Cache, dir string, since, until time.Time) (read map[string][]string, outside map[string]int) {
+	t.Helper()
+	opts := windowOptions(since, until)
+	ctx := context.Background()
+	freshH, err := jobs.Hosts(ctx, []string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	freshC, err := jobs.Count(ctx, []string{dir}, windowCount, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Cache = cache
+	var progress atomic.Int64
+	opts.Progress = progressFunc(func(n int64) { progress.Add(n) })
+	cachedH, err := jobs.Hosts(ctx, []string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := progress.Load(), cachedH.Stats.Stored; got != want {
+		t.Errorf("window %v..%v: progress told %d bytes, want %d", since, until, got, want)
+	}
+	opts.Progress = nil
+	cachedC, err := jobs.Count(ctx, []string{dir}, windowCount, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(cachedH.Hosts), fmt.Sprint(freshH.Hosts); got != want {
+		t.Errorf("window %v..%v: cached hosts %s, want %s", since, until, got, want)
+	}
+	if got, want := fmt.Sprint(cachedC.Rows()), fmt.Sprint(freshC.Rows()); got != want {
+		t.Errorf("window %v..%v: cached count %s, want %s", since, until, got, want)
+	}
+	read, outside = map[string][]string{}, map[string]int{}
+	for kind, pair := range map[string][2]logscan.Stats{"hosts": {cachedH.Stats, freshH.Stats}, "count": {cachedC.Stats, freshC.Stats}} {
+		cached, fresh := pair[0], pair[1]
+		if got, want := windowSummary(cached), windowSummary(fresh); got != want {
+			t.Errorf("window %v..%v: cached %s stats differ from a fresh run's:\n got %s\nwant %s", since, until, kind, got, want)
+		}
+		var names []string
+		for _, f := range cached.Files {
+			if !f.FromCache {
+				names = append(names, filepath.Base(f.Path))
+			}
+		}
+		slices.Sort(names)
+		read[kind], outside[kind] = names, cached.Cache.OutsideWindow
+	}
+	return read, outside
+}
+
+// windowCount is the count windowBoth runs.
+var windowCount = jobs.CountOptions{By: []jobs.CountField{jobs.ByPath, jobs.ByDay}}
+
+// windowOptions filter on a status (a stage tested before the time) and
+// the window since..until.
+func windowOptions(since, until time.Time) logscan.ScanOptions {
+	return logscan.ScanOptions{Filter: filter.Filter{Since: since, Until: until, Statuses: []string{"2xx", "4xx"}}}
+}
+
+// windowSummary is summarize with the span, the bytes stored and the lines
+// parsed.
+func windowSummary(st logscan.Stats) string {
+	first, last, ok := st.Span()
+	return fmt.Sprintf("%sstored %d parsed %d span %v %v %v", summarize(st), st.Stored, st.Parsed, first, last, ok)
+}
+
+// A time-filtered query with a cache reads only the files its window
+// overlaps once the cache knows their time ranges, whatever the window:
+// a file wholly outside is never read, one wholly inside is read once
+// more, under the query without the window, then answered from the cache.
+// Answers and stats are those of a run without the cache.
+func TestCacheWindowSkipsFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeRotated(t, dir)
+	cache := openTestCache(t)
+	all := slices.Sorted(slices.Values(rotatedDay))
+	steps := []struct {
+		name         string
+		since, until time.Time
+		change       func()
+		read         []string
+		outside      int
+	}{
+		{name: "first run reads every file", since: nov(3, 0), until: nov(5, 0), read: all},
+		{name: "same window", since: nov(3, 0), until: nov(5, 0), read: nil, outside: 4},
+		{name: "since mid-day", since: nov(3, 12), until: nov(5, 0),
+			read: []string{"access.log.2", "access.log.3.gz"}, outside: 4},
+		{name: "next day: a late line straddles", since: nov(4, 0), until: nov(6, 0),
+			read: []string{"access.log.1", "access.log.2"}, outside: 4},
+		{name: "every day inside", since: nov(1, 0), until: nov(7, 0),
+			read: []string{"access.log", "access.log.3.gz", "access.log.4.gz", "access.log.5.gz"}},
+		{name: "every day inside, again", since: nov(1, 0), until: nov(8, 0), read: nil},
+		{name: "before", since: nov(-30, 0), until: nov(1, 0), read: nil, outside: 6},
+		{name: "after", since: nov(7, 0), read: nil, outside: 6},
+		{name: "until only", until: nov(3, 0), read: nil, outside: 4},
+		{name: "appended file resumed", since: nov(6, 0), until: nov(9, 0), read: nil, outside: 5,
+			change: func() { appendFile(t, filepath.Join(dir, "access.log"), cacheLines(400, 450, 6)) }},
+		{name: "appended line out of range", since: nov(2, 0), until: nov(3, 0),
+			read: []string{"access.log"}, outside: 4,
+			change: func() { appendFile(t, filepath.Join(dir, "access.log"), cacheLine(7, 1)) }},
+		{name: "appended file resumed, then outside", since: nov(1, 0), until: nov(2, 0), read: nil, outside: 5,
+			change: func() { appendFile(t, filepath.Join(dir, "access.log"), cacheLines(450, 470, 6)) }},
+		{name: "file rewritten", since: nov(5, 0), until: nov(6, 0), read: []string{"access.log", "access.log.1"}, outside: 4,
+			change: func() {
+				if err := os.WriteFile(filepath.Join(dir, "access.log.1"), []byte(cacheLines(0, 130, 0)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}},
+	}
+	for _, step := range steps {
+		if step.change != nil {
+			step.change()
+		}
+		read, outside := windowBoth(t, cache, dir, step.since, step.until)
+		for _, kind := range []string{"hosts", "count"} {
+			if fmt.Sprint(read[kind]) != fmt.Sprint(step.read) || outside[kind] != step.outside {
+				t.Errorf("%s: %s read %v, %d outside the window; want read %v, %d outside", step.name, kind, read[kind], outside[kind], step.read, step.outside)
+			}
+		}
+	}
+}
+
+// A window-free query's entries, written with no time range (Hosts does
+// not parse times), gain it when a windowed query reads the files; from
+// then on windows are answered from them without reading.
+func TestCacheWindowAfterPlainQuery(t *testing.T) {
+	dir := t.TempDir()
+	writeRotated(t, dir)
+	cache := openTestCache(t)
+	opts := windowOptions(time.Time{}, time.Time{})
+	opts.Cache = cache
+	if _, err := jobs.Hosts(context.Background(), []string{dir}, opts); err != nil {
+		t.Fatal(err)
+	}
+	all := slices.Sorted(slices.Values(rotatedDay))
+	read, _ := windowBoth(t, cache, dir, nov(3, 0), nov(5, 0))
+	if fmt.Sprint(read["hosts"]) != fmt.Sprint(all) {
+		t.Errorf("first window: hosts read %v, want %v (no time range known)", read["hosts"], all)
+	}
+	read, outside := windowBoth(t, cache, dir, nov(2, 0), nov(4, 0))
+	// access.log.2 straddles the window's end with its late line.
+	if want := []string{"access.log.2"}; fmt.Sprint(read["hosts"]) != fmt.Sprint(want) || outside["hosts"] != 3 {
+		t.Errorf("second window: hosts read %v, %d outside; want %v read, 3 outside", read["hosts"], outside["hosts"], want)
+	}
+	if want := []string{"access.log.2", "access.log.3.gz", "access.log.4.gz"}; fmt.Sprint(read["count"]) != fmt.Sprint(want) {
+		t.Errorf("second window: count read %v, want %v (its window-free partials)", read["count"], want)
+	}
+}
+
+// A format that logs no time gives no range: a windowed query keeps
+// reading its files, and answers as a run without the cache does.
+func TestCacheWindowNoTimes(t *testing.T) {
+	dir := t.TempDir()
+	format, err := logparse.Compile(`%h "%r" %>s`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"a.log", "b.log"} {
+		text := fmt.Sprintf("192.0.2.%d \"GET / HTTP/1.1\" 200\nnot a line\n", i)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := openTestCache(t)
+	for _, since := range []time.Time{nov(1, 0), nov(2, 0), nov(2, 0)} {
+		opts := logscan.ScanOptions{Format: format, Filter: filter.Filter{Since: since}}
+		fresh, err := jobs.Hosts(context.Background(), []string{dir}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Cache = cache
+		cached, err := jobs.Hosts(context.Background(), []string{dir}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Stats.Parsed is not kept by an entry with no range: left out.
+		cached.Stats.Parsed, fresh.Stats.Parsed = 0, 0
+		if got, want := windowSummary(cached.Stats), windowSummary(fresh.Stats); got != want {
+			t.Errorf("since %v: cached stats differ from a fresh run's:\n got %s\nwant %s", since, got, want)
+		}
+		if n := cached.Stats.Cache.OutsideWindow; n != 0 {
+			t.Errorf("since %v: %d files ruled out by a time range they do not have", since, n)
+		}
+	}
+}
+
+// BenchmarkCacheWindow is the nightly query: a window of one day over 16
+// files rotated daily, run without the cache, and with it the night after
+// a run over the day before (every file but the one inside the new window
+// skipped; that one read once under the window-free query).
+func BenchmarkCacheWindow(b *testing.B) {
+	dir := b.TempDir()
+	var stored int64
+	for d := range 16 {
+		var text strings.Builder
+		for i := range 10000 {
+			text.WriteString(fmt.Sprintf("192.0.2.%d - - [%02d/Nov/2026:%02d:%02d:00 +0100] \"GET /p%d HTTP/1.1\" %d 100 \"-\" \"agent\"\n",
+				i%250, d+1, i*24/10000, i%60, i%97, []int{200, 404, 500}[i%3]))
+		}
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write([]byte(text.String()))
+		zw.Close()
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("access.log.%d.gz", 16-d)), buf.Bytes(), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		stored += int64(buf.Len())
+	}
+	co := jobs.CountOptions{By: []jobs.CountField{jobs.ByHour, jobs.ByPath}, Top: 10, Per: []jobs.CountField{jobs.ByHour}}
+	night := func(b *testing.B, cache *logcache.Cache, day int) {
+		opts := windowOptions(nov(day, 0), nov(day+1, 0))
+		opts.Filter.Statuses, opts.Cache = []string{"500"}, cache
+		if _, err := jobs.Count(context.Background(), []string{dir}, co, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("uncached", func(b *testing.B) {
+		b.SetBytes(stored)
+		b.ReportAllocs()
+		for b.Loop() {
+			night(b, nil, 15)
+		}
+	})
+	b.Run("next-night", func(b *testing.B) {
+		b.SetBytes(stored)
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			cache, err := logcache.Open(filepath.Join(b.TempDir(), "cache"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			night(b, cache, 14)
+			b.StartTimer()
+			night(b, cache, 15)
+		}
+	})
+}

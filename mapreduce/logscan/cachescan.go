@@ -31,6 +31,23 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input, plan readPlan) 
 	if !ok { // a FIFO, say: read, never cached
 		return s.readFull(ctx, in, plan, file, start, nil)
 	}
+	if s.window == nil {
+		return s.mapIdentified(ctx, in, plan, file, id, start)
+	}
+	out, done, side, err := s.window.answer(ctx, in, &plan, file, id, start)
+	if done || err != nil {
+		return out, err
+	}
+	if _, err := file.Seek(0, io.SeekStart); err != nil { // answer may have read the appended part
+		return scanned[A]{}, err
+	}
+	out, err = s.mapIdentified(ctx, in, plan, file, id, start)
+	out.stats.Cache.merge(side)
+	return out, err
+}
+
+// mapIdentified is mapCached for file, a regular file with identity id.
+func (s *logScanner[A]) mapIdentified(ctx context.Context, in Input, plan readPlan, file *os.File, id cache.FileID, start time.Time) (scanned[A], error) {
 	var cs CacheStats
 	entry, err := s.cache.Load(id)
 	var stats Stats
@@ -41,16 +58,20 @@ func (s *logScanner[A]) mapCached(ctx context.Context, in Input, plan readPlan) 
 		cs.Invalid++
 		entry = nil
 	}
-	if entry != nil {
+	if entry != nil && !entry.NoPartial { // one with no partial only knows the file's times (see windowCache)
 		whole, resume := s.usable(file, entry, id)
 		if whole || resume {
 			out := scanned[A]{agg: s.newAggregate()}
 			if err := any(out.agg).(PartialCodec).ReadPartial(entry.Partial); err == nil {
 				out.stats = stats
+				if entry.Times != nil { // known only when every line was parsed
+					out.stats.Parsed = out.stats.Lines
+				}
 				if whole {
 					return s.fromEntry(in, plan, id, out, cs, start)
 				}
-				return s.resume(ctx, in, plan, file, id, entry, out, cs, start)
+				out, _, err := s.resume(ctx, in, plan, file, id, entry, out, cs, start)
+				return out, err
 			}
 			cs.Invalid++
 		}
@@ -89,19 +110,21 @@ func (s *logScanner[A]) fromEntry(in Input, plan readPlan, id cache.FileID, out 
 }
 
 // resume reads the bytes appended to file since entry was written and adds
-// them to out, entry's partial.
-func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, file *os.File, id cache.FileID, e *cache.Entry, out scanned[A], cs CacheStats, start time.Time) (scanned[A], error) {
+// them to out, entry's partial. It returns the time range of the whole
+// file, nil if not known.
+func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, file *os.File, id cache.FileID, e *cache.Entry, out scanned[A], cs CacheStats, start time.Time) (scanned[A], *cache.Times, error) {
 	format := s.opts.Format
 	if format == nil {
 		var err error
 		if format, err = logparse.LookupFormat(e.Format); err != nil || format == nil {
 			cs.Invalid++
 			cs.Misses++
-			return s.readFull(ctx, in, plan, file, start, &cs)
+			out, err := s.readFull(ctx, in, plan, file, start, &cs)
+			return out, knownTimes(&out.stats), err
 		}
 	}
 	if _, err := file.Seek(e.Size, io.SeekStart); err != nil {
-		return scanned[A]{}, err
+		return scanned[A]{}, nil, err
 	}
 	var raw io.Reader = file
 	if plan.progress != nil {
@@ -112,24 +135,26 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, fil
 	tail := scanned[A]{agg: s.newAggregate()}
 	r, err := openText(counter, format, out.stats.Lines)
 	if err != nil {
-		return scanned[A]{}, err
+		return scanned[A]{}, nil, err
 	}
+	r.plan.everyLine = plan.everyLine
 	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &tail))
 	if err != nil {
-		return scanned[A]{}, err
+		return scanned[A]{}, nil, err
 	}
+	times := joinTimes(e.Times, knownTimes(&tail.stats))
 	out.agg.Merge(tail.agg)
 	out.stats.merge(tail.stats, s.opts.maxExamples())
 	out.stats.Bytes += res.text
 	cs.Resumed++
 	size := e.Size + counter.n
 	out.stats.Stored = size
-	s.store(in, file, out, cache.Entry{Size: size, Resumable: counter.last == '\n', Format: e.Format}, nil, nil, &cs)
+	s.store(in, file, out, cache.Entry{Size: size, Resumable: counter.last == '\n', Format: e.Format, Times: times}, nil, nil, &cs)
 	out, err = s.finishInput(in, out, e.Size, cs, NotCompressed, start) // only plain text is resumed
 	if err == nil {
 		out.stats.Files[0].Resumed = true
 	}
-	return out, err
+	return out, times, err
 }
 
 // readFull reads an input in full; with cs (a cacheable file) it writes
@@ -164,7 +189,10 @@ func (s *logScanner[A]) readFull(ctx context.Context, in Input, plan readPlan, f
 	if s.opts.Format == nil {
 		e.Format = res.format.Name
 	}
-	s.store(in, file, out, e, unchanged, res.head, cs)
+	e.Times = knownTimes(&out.stats)
+	if stored := s.store(in, file, out, e, unchanged, res.head, cs); stored != nil && plan.everyLine && s.window != nil {
+		s.window.storeFacts(stored, &out.stats, cs)
+	}
 	return s.finishInput(in, out, 0, *cs, res.inflater, start)
 }
 
@@ -173,22 +201,23 @@ func (s *logScanner[A]) readFull(ctx context.Context, in Input, plan readPlan, f
 // it writes nothing if the file has changed since.
 //
 // With head, the first bytes of the file as they were read, it writes
-// nothing if they are not the file's first bytes now.
-func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cache.Entry, unchanged *cache.FileID, head []byte, cs *CacheStats) {
+// nothing if they are not the file's first bytes now. It returns the
+// entry written, nil if none.
+func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cache.Entry, unchanged *cache.FileID, head []byte, cs *CacheStats) *cache.Entry {
 	after, err := file.Stat()
 	if err != nil {
-		return
+		return nil
 	}
 	id, ok := cache.Identify(after)
 	if !ok || unchanged != nil && id != *unchanged {
-		return
+		return nil
 	}
 	e.Dev, e.Ino = id.Dev, id.Ino
 	if id.Size == e.Size {
 		e.Mtime, e.HasMtime = id.Mtime, true
 	}
 	if !e.HasMtime && !e.Resumable {
-		return // it grew as it was read: nothing to trust next time
+		return nil // it grew as it was read: nothing to trust next time
 	}
 	if head != nil {
 		// Read directly, the file's size and time were not checked
@@ -197,14 +226,14 @@ func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cache.E
 		// and new) and nothing is stored.
 		now := make([]byte, len(head))
 		if n, _ := file.ReadAt(now, 0); n != len(head) || !bytes.Equal(now, head) {
-			return
+			return nil
 		}
 	}
 	if e.Partial, ok = any(out.agg).(PartialCodec).AppendPartial(nil); !ok {
-		return
+		return nil
 	}
 	if e.Sample, err = cache.SampleHash(file, e.Size); err != nil {
-		return
+		return nil
 	}
 	e.Path, _ = filepath.Abs(in.Path)
 	e.Stats = encodeStats(&out.stats)
@@ -213,9 +242,10 @@ func (s *logScanner[A]) store(in Input, file *os.File, out scanned[A], e cache.E
 		if cs.FirstError == nil {
 			cs.FirstError = err
 		}
-		return
+		return nil
 	}
 	cs.Stored++
+	return &e
 }
 
 // finishInput applies MaxMalformed and fills in the input's own stats;
@@ -245,6 +275,9 @@ type CacheStats struct {
 	Misses  int // inputs read in full: new, changed, or no usable entry
 	Invalid int // entries ignored because they did not decode (also Misses)
 	Stored  int // entries written
+	// OutsideWindow counts the Hits of inputs that the time window rules
+	// out by their time range (see windowCache): never read.
+	OutsideWindow int
 	// WriteErrors counts entries that could not be written (a full disk);
 	// the run is still right, the next one reads those inputs again.
 	WriteErrors int
@@ -257,6 +290,7 @@ func (s *CacheStats) merge(o CacheStats) {
 	s.Misses += o.Misses
 	s.Invalid += o.Invalid
 	s.Stored += o.Stored
+	s.OutsideWindow += o.OutsideWindow
 	s.WriteErrors += o.WriteErrors
 	if s.FirstError == nil {
 		s.FirstError = o.FirstError

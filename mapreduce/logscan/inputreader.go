@@ -25,6 +25,9 @@ type readPlan struct {
 	decompressor subproc.Stage    // nil: gzip is inflated in Go
 	parsers      int              // goroutines that may parse what decompressor inflates
 	readAhead    bool             // Go inflates on a goroutine of its own (logparse.StreamOptions)
+	// everyLine: parse every line in full, skipping none by a literal
+	// search, so that the input's time range is known (see cachewindow.go).
+	everyLine bool
 }
 
 // newReadPlan is the plan opts ask for.

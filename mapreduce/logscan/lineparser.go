@@ -62,6 +62,7 @@ func (p *lineParser) parse(line []byte, truncated bool, lineNo int64, st *Stats)
 		return lineStopped
 	}
 	st.Lines++
+	st.Parsed++
 	err := logparse.ErrLineTooLong // what a cut line's fields say is meaningless
 	if !truncated {
 		err = p.parser.Parse(line, &p.rec)

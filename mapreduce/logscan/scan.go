@@ -110,6 +110,7 @@ type Stats struct {
 	Lines     int64 // lines read
 	Matched   int64 // well-formed lines that passed the filter
 	Malformed int64 // lines that did not parse
+	Parsed    int64 // lines parsed in full (the others were ruled out by a literal search)
 	Bytes     int64 // bytes of log text, after decompression
 	// Stored is the bytes of the inputs as stored, before decompression
 	// or InputFilter: what Progress counts (a cached input counts its
@@ -177,6 +178,7 @@ func (s Stats) Rejected() map[string]int64 {
 func (s *Stats) merge(o Stats, maxExamples int) {
 	s.Inputs += o.Inputs
 	s.Lines += o.Lines
+	s.Parsed += o.Parsed
 	s.Matched += o.Matched
 	s.Malformed += o.Malformed
 	s.Bytes += o.Bytes
@@ -262,6 +264,11 @@ func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*m
 
 	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, cache: cq,
 		fields: scanFields(newAggregate, match), plan: scanPlan(opts, workers, len(inputs))}
+	if cq != nil {
+		if s.window, err = newWindowCache(s); err != nil {
+			return zero, Stats{}, err
+		}
+	}
 	job := mapreduce.Job[Input, scanned[A]]{
 		Map: func(ctx context.Context, in Input) (scanned[A], error) {
 			defer inputDone(opts.Progress)
@@ -343,6 +350,7 @@ type logScanner[A Aggregate[A]] struct {
 	newAggregate func() A
 	plan         readPlan // how each input is read, unless readWithFallback drops the child
 	cache        *cache.Query
+	window       *windowCache[A] // nil: no cache, or no time window
 	fields       logparse.Fields // what the filter and the aggregate read
 }
 

@@ -8,12 +8,14 @@ type timeSpan struct {
 	first, last       int64 // Unix seconds
 	firstOff, lastOff int32 // their lines' UTC offsets, in seconds
 	ok                bool  // a time was added
+	n                 int64 // how many times were added: a cache entry's range is known when every well-formed line's was
 }
 
 func (s *timeSpan) add(t int64, off int32) {
+	s.n++
 	switch {
 	case !s.ok:
-		*s = timeSpan{first: t, last: t, firstOff: off, lastOff: off, ok: true}
+		*s = timeSpan{first: t, last: t, firstOff: off, lastOff: off, ok: true, n: s.n}
 	case t < s.first:
 		s.first, s.firstOff = t, off
 	case t > s.last:
@@ -25,8 +27,10 @@ func (s *timeSpan) merge(o timeSpan) {
 	if !o.ok {
 		return
 	}
+	n := s.n + o.n
 	s.add(o.first, o.firstOff)
 	s.add(o.last, o.lastOff)
+	s.n = n
 }
 
 // Span returns the earliest and latest time logged by the well-formed
