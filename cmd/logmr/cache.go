@@ -100,5 +100,8 @@ func (q *query) reportCache(cs logscan.CacheStats) {
 	if q.verbose {
 		q.env.errorf("cache: %d files from the cache, %d resumed where they ended, %d read in full (%d unusable entries), %d entries saved",
 			cs.Hits, cs.Resumed, cs.Misses, cs.Invalid, cs.Stored)
+		if cs.OutsideWindow > 0 {
+			q.env.errorf("cache: %d of those files lie wholly outside the time window: not read", cs.OutsideWindow)
+		}
 	}
 }
