@@ -109,14 +109,24 @@ func BenchmarkStreamGzipCopy(b *testing.B) {
 // would measure the error path: it fails instead.
 func benchParse(b *testing.B, f *Format, edit func(line []byte) []byte, each func(rec *Record)) {
 	lines := readLines(b, realLogs)
-	var total int64
 	for i, l := range lines {
 		if edit != nil {
 			lines[i] = edit(l)
 		}
-		total += int64(len(lines[i])) + 1
+	}
+	// Line 8899 of the real log is malformed.
+	benchParseLines(b, f, lines, AllFields, 1, each)
+}
+
+// benchParseLines parses lines with f, needing need, and fails when more
+// than maxBad of them are malformed.
+func benchParseLines(b *testing.B, f *Format, lines [][]byte, need Fields, maxBad int, each func(rec *Record)) {
+	var total int64
+	for _, l := range lines {
+		total += int64(len(l)) + 1
 	}
 	p := NewParser(f)
+	p.Need(need)
 	var rec Record
 	b.SetBytes(total)
 	b.ReportAllocs()
@@ -131,9 +141,38 @@ func benchParse(b *testing.B, f *Format, edit func(line []byte) []byte, each fun
 			}
 		}
 	}
-	if bad > 1 { // line 8899 of the real log is malformed
+	if bad > maxBad {
 		b.Fatalf("%d of %d lines malformed", bad, len(lines))
 	}
+}
+
+// benchLines are 4 MiB of lines made as scripts/bench makes its corpus
+// (the generator, 0.2 % malformed lines): what a worker parses.
+var benchLines = sync.OnceValue(func() [][]byte {
+	dir, err := os.MkdirTemp("", "logparse-bench")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	truth, err := loggen.Generate(loggen.Config{Dir: dir, Files: 1, BytesPerFile: 4 << 20, Seed: 1, MalformedFraction: 0.002})
+	if err != nil {
+		panic(err)
+	}
+	text, err := os.ReadFile(truth.Files[0])
+	if err != nil {
+		panic(err)
+	}
+	return splitLines(text)
+})
+
+// The parse of `logmr count --by status` (no field needed but the status)
+// and of `logmr parse` (every field), on the bench corpus' lines.
+func BenchmarkParseBenchLinesStatus(b *testing.B) {
+	benchParseLines(b, Combined, benchLines(), 0, len(benchLines())/100, nil)
+}
+
+func BenchmarkParseBenchLinesAll(b *testing.B) {
+	benchParseLines(b, Combined, benchLines(), AllFields, len(benchLines())/100, nil)
 }
 
 // The fast path against the compiled parser of the same LogFormat string:
