@@ -57,8 +57,14 @@ func (p *Parser) Parse(line []byte, rec *Record) error {
 }
 
 // parseCLF parses "%h %l %u %t \"%r\" %>s %b" and, when combined is set,
-// the optional " \"%{Referer}i\" \"%{User-Agent}i\"" after it. It scans with
-// bytes.IndexByte, which is vectorised: the line is read about once.
+// the optional " \"%{Referer}i\" \"%{User-Agent}i\"" after it, in one pass
+// from left to right. The fields that may be long and hold anything (host,
+// request, referer, agent) end where bytes.IndexByte, which is vectorised,
+// finds their delimiter; what is short or fixed is checked in place: "- - ["
+// (no ident, no user) on most lines, and the time stamp (checkCLFStamp).
+// A field the caller does not need (Need) is checked as much as a needed
+// one, so that a line is malformed or not whatever is needed, but not
+// converted, split or decoded.
 func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 	i := bytes.IndexByte(line, ' ')
 	if i <= 0 {
@@ -66,25 +72,16 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 	}
 	rec.Host = dash(line[:i])
 	rest := line[i+1:]
-	if i = bytes.IndexByte(rest, ' '); i < 0 {
-		return errIdent
+	if len(rest) >= 5 && rest[0] == '-' && rest[1] == ' ' && rest[2] == '-' && rest[3] == ' ' && rest[4] == '[' {
+		rest = rest[5:] // Ident and User stay nil
+	} else {
+		var err error
+		if rest, err = p.identUser(rest, rec); err != nil {
+			return err
+		}
 	}
-	rec.Ident = dash(rest[:i])
-	rest = rest[i+1:]
-	// %u may contain spaces: it runs up to the first '[', which opens the
-	// time and must follow a space (a user with a '[' is not supported).
-	if i = bytes.IndexByte(rest, '['); i < 0 {
-		return errTime
-	}
-	if i == 0 || rest[i-1] != ' ' {
-		return errUser
-	}
-	if !plausibleUser(rest[:i-1]) {
-		return errUser
-	}
-	rec.User = p.user(rest[:i-1])
-	t, n, ok := checkCLFStamp(rest[i+1:])
-	rest = rest[i+1+n:]
+	t, n, ok := checkCLFStamp(rest)
+	rest = rest[n:]
 	if !ok || len(rest) < 3 || rest[0] != ']' || rest[1] != ' ' {
 		return errTime
 	}
@@ -119,6 +116,30 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 		return trailing(rest)
 	}
 	return p.parseRefererAgent(rest, rec)
+}
+
+// identUser parses "%l %u [" from the start of rest, the general case of
+// parseCLF's "- - [", and returns what follows the '['.
+func (p *Parser) identUser(rest []byte, rec *Record) ([]byte, error) {
+	i := bytes.IndexByte(rest, ' ')
+	if i < 0 {
+		return nil, errIdent
+	}
+	rec.Ident = dash(rest[:i])
+	rest = rest[i+1:]
+	// %u may contain spaces: it runs up to the first '[', which opens the
+	// time and must follow a space (a user with a '[' is not supported).
+	if i = bytes.IndexByte(rest, '['); i < 0 {
+		return nil, errTime
+	}
+	if i == 0 || rest[i-1] != ' ' {
+		return nil, errUser
+	}
+	if !plausibleUser(rest[:i-1]) {
+		return nil, errUser
+	}
+	rec.User = p.user(rest[:i-1])
+	return rest[i+1:], nil
 }
 
 // parseRefererAgent parses " \"referer\" \"agent\"" and what may follow.
@@ -162,17 +183,18 @@ func trailing(rest []byte) error {
 // Apache writes a quote inside a field as \" and a backslash as \\, so the
 // closing quote is the first one preceded by an even run of backslashes.
 func (p *Parser) quoted(s []byte, unterminated error, decode bool) (field, rest []byte, err error) {
-	end := 0
-	for {
-		q := bytes.IndexByte(s[end:], '"')
-		if q < 0 {
+	var end int
+	switch {
+	case len(s) >= 2 && s[0] == '-' && s[1] == '"':
+		end = 1 // "-", as referers mostly are
+	default:
+		end = bytes.IndexByte(s, '"')
+		if end > 0 && s[end-1] == '\\' {
+			end = closingQuote(s) // an escaped quote: count backslashes
+		}
+		if end < 0 {
 			return nil, nil, unterminated
 		}
-		end += q
-		if !escapedAt(s, end) {
-			break
-		}
-		end++
 	}
 	field, rest = s[:end], s[end+1:]
 	if len(rest) > 0 && rest[0] != ' ' {
