@@ -102,6 +102,7 @@ func benchHotPath[A logscan.Aggregate[A]](b *testing.B, f filter.Filter, newAggr
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	var lines int64
+	reportCPU := reportCPUThroughput(b, int64(len(text)))
 	for b.Loop() {
 		_, st, err := scan(bytes.NewReader(text), "bench", 0, 0)
 		if err != nil {
@@ -109,7 +110,23 @@ func benchHotPath[A logscan.Aggregate[A]](b *testing.B, f filter.Filter, newAggr
 		}
 		lines = st.Lines
 	}
+	reportCPU()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*lines), "ns/line")
+}
+
+// reportCPUThroughput returns a function that reports, as cpu-MB/s, the
+// bytes per op over the CPU time the process spent since the call: call
+// it just before b.Loop and the function after it. On a machine shared
+// with other work wall-clock MB/s move with the load; this much less.
+// Where process CPU time is not measured it reports nothing.
+func reportCPUThroughput(b *testing.B, bytesPerOp int64) func() {
+	start, ok := processCPUTime()
+	return func() {
+		end, _ := processCPUTime()
+		if ok && end > start {
+			b.ReportMetric(float64(bytesPerOp)*float64(b.N)/1e6/(end-start).Seconds(), "cpu-MB/s")
+		}
+	}
 }
 
 func BenchmarkHotPathHostsPath(b *testing.B) {
