@@ -2,10 +2,12 @@ package logparse
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -237,4 +239,47 @@ func BenchmarkParseStrftime(b *testing.B) {
 		}
 		return append(append(append([]byte(nil), l[:i+21]...), ".123"...), l[i+21:]...)
 	}, nil)
+}
+
+// BenchmarkParseVsOld parses the bench lines with the old parser
+// (oldparse_test.go) and with Parse in turn, many times over, and reports
+// each one's throughput per CPU second and the ratio: on a loaded machine
+// the two see the same load, so the ratio holds where separate runs vary.
+func BenchmarkParseVsOld(b *testing.B) {
+	for _, need := range []Fields{0, AllFields} {
+		b.Run(fmt.Sprintf("need=%04b", need), func(b *testing.B) {
+			lines := benchLines()
+			var total int64
+			for _, l := range lines {
+				total += int64(len(l)) + 1
+			}
+			p := NewParser(Combined)
+			p.Need(need)
+			old := &oldParser{skip: AllFields &^ need}
+			var rec Record
+			clock := func() time.Duration {
+				if d, ok := processCPUTime(); ok {
+					return d
+				}
+				return time.Duration(time.Now().UnixNano())
+			}
+			var tOld, tNew time.Duration
+			b.SetBytes(total)
+			for b.Loop() {
+				t0 := clock()
+				for _, l := range lines {
+					_ = oldParse(old, l, &rec, true)
+				}
+				t1 := clock()
+				for _, l := range lines {
+					_ = p.Parse(l, &rec)
+				}
+				tOld, tNew = tOld+t1-t0, tNew+clock()-t1
+			}
+			mb := float64(total) * float64(b.N) / 1e6
+			b.ReportMetric(mb/tOld.Seconds(), "old-MB/s")
+			b.ReportMetric(mb/tNew.Seconds(), "new-MB/s")
+			b.ReportMetric(tOld.Seconds()/tNew.Seconds(), "speedup")
+		})
+	}
 }

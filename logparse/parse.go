@@ -65,7 +65,7 @@ func (p *Parser) Parse(line []byte, rec *Record) error {
 // function: the fields that may be long and hold anything (host, request,
 // referer, agent) end where bytes.IndexByte, which is vectorised, finds
 // their delimiter; what is short or fixed is checked in place: "- - [" (no
-// ident, no user) on most lines, the time stamp (checkCLFStamp), the
+// ident, no user) on most lines, the time stamp (validCLFStamp), the
 // status and the size. A field the caller does not need (Need) is checked
 // as much as a needed one, so that a line is malformed or not whatever is
 // needed, but it is not converted, split or decoded.
@@ -85,13 +85,16 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 		}
 	}
 
-	t, n, ok := checkCLFStamp(rest)
-	rest = rest[n:]
-	if !ok || len(rest) < 3 || rest[0] != ']' || rest[1] != ' ' {
+	if !validCLFStamp(rest) {
+		return errTime
+	}
+	stamp := rest
+	rest = rest[clfStampLen:]
+	if len(rest) < 3 || rest[0] != ']' || rest[1] != ' ' {
 		return errTime
 	}
 	if p.skip&FieldTime == 0 {
-		rec.Time, rec.Offset = t.unix(), t.offset
+		rec.Time, rec.Offset = clfStampTime(stamp)
 	}
 	rec.hasTime = true
 	if rest[2] != '"' {

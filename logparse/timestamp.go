@@ -7,67 +7,64 @@ import "encoding/binary"
 // offset in seconds east of UTC and the bytes used. A hand-written parser:
 // time.Parse per line would cost more than the rest of the line together.
 func parseCLFTime(b []byte) (unix int64, offset int32, n int, ok bool) {
-	t, n, ok := checkCLFStamp(b)
-	if !ok {
+	if !validCLFStamp(b) {
 		return 0, 0, 0, false
 	}
-	return t.unix(), t.offset, n, true
-}
-
-// clfStamp is a checked %t, not yet converted to Unix time: a caller that
-// does not read the time (Parser.Need) skips the conversion.
-type clfStamp struct {
-	year, month, day, hour, minute, sec int
-	offset                              int32
-}
-
-func (t clfStamp) unix() int64 {
-	days := daysFromCivil(t.year, t.month, t.day)
-	return days*86400 + int64(t.hour*3600+t.minute*60+t.sec) - int64(t.offset)
+	unix, offset = clfStampTime(b)
+	return unix, offset, clfStampLen, true
 }
 
 // clfStampLen is the length of %t's stamp inside its brackets.
 const clfStampLen = len(clfStampShape)
 
-// clfStampShape is what checkCLFStamp checks byte by byte: a '0' is any
+// clfStampShape is what validCLFStamp checks byte by byte: a '0' is any
 // digit, the letters are the month (monthNumber) and '+' the sign; every
 // other byte stands for itself.
 const clfStampShape = "00/Jan/0000:00:00:00 +0000"
 
-// checkCLFStamp is parseCLFTime without the conversion. It runs on every
-// line, so it checks the first 24 bytes 8 at a time: each word against a
-// table made from clfStampShape (stampWords); only the ranges and the
-// month are checked byte by byte.
-func checkCLFStamp(b []byte) (t clfStamp, n int, ok bool) {
+// validCLFStamp reports whether b starts with a valid %t stamp (without
+// its brackets): the shape of clfStampShape, a real date, a time of day
+// (second 60 allowed) and an offset within ±23:59. It runs on every line,
+// so it checks the first 24 bytes 8 at a time against a table made from
+// clfStampShape (stampWords), and only the ranges and the month byte by
+// byte. It does not convert: a caller that does not read the time
+// (Parser.Need) never pays for clfStampTime.
+func validCLFStamp(b []byte) bool {
 	if len(b) < clfStampLen {
-		return t, 0, false
+		return false
 	}
 	bad := stampWords[0].bad(binary.LittleEndian.Uint64(b[0:])) |
 		stampWords[1].bad(binary.LittleEndian.Uint64(b[8:])) |
 		stampWords[2].bad(binary.LittleEndian.Uint64(b[16:]))
-	offM, okM := digits2(b[24], b[25])
+	if bad != 0 || !isDigit(b[24]) || !isDigit(b[25]) || b[21] != '+' && b[21] != '-' {
+		return false
+	}
+	// Every digit is one: minutes are in range when their tens are.
+	if twoDigits(b[12:]) > 23 || b[15] > '5' || twoDigits(b[18:]) > 60 ||
+		twoDigits(b[22:]) > 23 || b[24] > '5' {
+		return false
+	}
 	month := monthNumber(b[3], b[4], b[5])
-	sign := b[21]
-	if bad != 0 || !okM || month == 0 || (sign != '+' && sign != '-') {
-		return t, 0, false
-	}
-	// Every digit is checked: the values need no more checks of their own.
-	day := int(b[0]-'0')*10 + int(b[1]-'0')
-	hour := int(b[12]-'0')*10 + int(b[13]-'0')
-	minute := int(b[15]-'0')*10 + int(b[16]-'0')
-	sec := int(b[18]-'0')*10 + int(b[19]-'0')
-	offH := int(b[22]-'0')*10 + int(b[23]-'0')
-	year := int(b[7]-'0')*1000 + int(b[8]-'0')*100 + int(b[9]-'0')*10 + int(b[10]-'0')
-	if day < 1 || day > 28 && day > daysIn(month, year) ||
-		hour > 23 || minute > 59 || sec > 60 || offH > 23 || offM > 59 {
-		return t, 0, false
-	}
-	offset := int32(offH*3600 + offM*60)
-	if sign == '-' {
+	day := twoDigits(b)
+	return month != 0 && day >= 1 && (day <= 28 || day <= daysIn(month, stampYear(b)))
+}
+
+// clfStampTime converts a stamp validCLFStamp accepted to the Unix time
+// and the offset in seconds east of UTC.
+func clfStampTime(b []byte) (unix int64, offset int32) {
+	offset = int32(twoDigits(b[22:])*3600 + twoDigits(b[24:])*60)
+	if b[21] == '-' {
 		offset = -offset
 	}
-	return clfStamp{year, month, day, hour, minute, sec, offset}, clfStampLen, true
+	days := daysFromCivil(stampYear(b), monthNumber(b[3], b[4], b[5]), twoDigits(b))
+	secs := twoDigits(b[12:])*3600 + twoDigits(b[15:])*60 + twoDigits(b[18:])
+	return days*86400 + int64(secs) - int64(offset), offset
 }
+
+// twoDigits is the value of b[0:2], two checked digits.
+func twoDigits(b []byte) int { return int(b[0]-'0')*10 + int(b[1]-'0') }
+
+func stampYear(b []byte) int { return twoDigits(b[7:])*100 + twoDigits(b[9:]) }
 
 // A stampWord checks 8 bytes of a stamp at once: bad is not zero when a
 // byte that must be a digit is not one, or a fixed byte is not itself.
