@@ -10,8 +10,9 @@ import (
 // A Parser is not safe for concurrent use: use one per goroutine.
 type Parser struct {
 	format  *Format
-	scratch []byte // unescaped quoted fields; reset by every Parse
-	skip    Fields // fields the caller does not read (see Need)
+	scratch []byte   // unescaped quoted fields; reset by every Parse
+	skip    Fields   // fields the caller does not read (see Need)
+	days    dayCache // the date of the last %t converted
 
 	// The pieces of %{format}t a line has given, resolved after the line.
 	clock, clockEnd       timeParts
@@ -94,7 +95,7 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 		return errTime
 	}
 	if p.skip&FieldTime == 0 {
-		rec.Time, rec.Offset = clfStampTime(stamp)
+		rec.Time, rec.Offset = clfStampTime(stamp, &p.days)
 	}
 	rec.hasTime = true
 	if rest[2] != '"' {

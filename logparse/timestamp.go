@@ -10,7 +10,8 @@ func parseCLFTime(b []byte) (unix int64, offset int32, n int, ok bool) {
 	if !validCLFStamp(b) {
 		return 0, 0, 0, false
 	}
-	unix, offset = clfStampTime(b)
+	var days dayCache
+	unix, offset = clfStampTime(b, &days)
 	return unix, offset, clfStampLen, true
 }
 
@@ -50,15 +51,33 @@ func validCLFStamp(b []byte) bool {
 }
 
 // clfStampTime converts a stamp validCLFStamp accepted to the Unix time
-// and the offset in seconds east of UTC.
-func clfStampTime(b []byte) (unix int64, offset int32) {
+// and the offset in seconds east of UTC. days remembers the last date
+// converted: the lines of a log come in time order, so most share it.
+func clfStampTime(b []byte, days *dayCache) (unix int64, offset int32) {
 	offset = int32(twoDigits(b[22:])*3600 + twoDigits(b[24:])*60)
 	if b[21] == '-' {
 		offset = -offset
 	}
-	days := daysFromCivil(stampYear(b), monthNumber(b[3], b[4], b[5]), twoDigits(b))
 	secs := twoDigits(b[12:])*3600 + twoDigits(b[15:])*60 + twoDigits(b[18:])
-	return days*86400 + int64(secs) - int64(offset), offset
+	return days.of(b)*86400 + int64(secs) - int64(offset), offset
+}
+
+// A dayCache holds the day number of the last "dd/Mon/yyyy" converted. Its
+// zero value holds none: no valid stamp has zero bytes.
+type dayCache struct {
+	date uint64 // the stamp's bytes 0 to 7, "dd/Mon/y"
+	year uint32 // its bytes 7 to 10, "yyyy"
+	days int64  // since 1970-01-01
+}
+
+// of returns the days since 1970-01-01 of the valid stamp b's date.
+func (c *dayCache) of(b []byte) int64 {
+	date, year := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint32(b[7:])
+	if date != c.date || year != c.year {
+		c.date, c.year = date, year
+		c.days = daysFromCivil(stampYear(b), monthNumber(b[3], b[4], b[5]), twoDigits(b))
+	}
+	return c.days
 }
 
 // twoDigits is the value of b[0:2], two checked digits.
