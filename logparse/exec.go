@@ -92,11 +92,12 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 				}
 				return s.errValue
 			}
-			t, off, n, ok := parseCLFTime(rest[1:])
-			if !ok || len(rest) < n+2 || rest[n+1] != ']' {
+			stamp := rest[1:]
+			if !validCLFStamp(stamp) || len(stamp) <= clfStampLen || stamp[clfStampLen] != ']' {
 				return s.errValue
 			}
-			rest = rest[n+2:]
+			rest = stamp[clfStampLen+1:]
+			t, off := clfStampTime(stamp, &p.days)
 			if f.pieces {
 				p.clockFor(s).setInstant(t, off)
 			} else {
