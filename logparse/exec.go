@@ -124,8 +124,11 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		}
 		if s.plain && len(v) > 0 && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
 			// The common case, inline: text with nothing to check or decode.
-			if m := rec.textMember(s.slot); m != nil && !s.request {
+			if m := rec.textMember(s.slot); m != nil {
 				*m = v
+				if s.request {
+					splitRequest(rec)
+				}
 				continue
 			}
 		}
