@@ -139,16 +139,40 @@ func diffSources(t *testing.T) map[string][][]byte {
 	return src
 }
 
-// TestParseMatchesOldParser holds the single-pass parser to the old one on
+// TestParseMatchesOldParser holds the single-pass parser (and the compiled
+// one) to the old one on
 // every line of diffSources and on lines mutated from them: cut short,
 // with bytes replaced, deleted and inserted, and every byte value at every
 // place of the time stamp.
 func TestParseMatchesOldParser(t *testing.T) {
 	ds := newOldDiffs()
+	// The compiled parsers of the same LogFormat strings share the time
+	// stamp and the quoted-field scan: they are held to the old parser too,
+	// by verdict and exported fields (their errors name fields their way).
+	type compiledDiff struct {
+		p        *Parser
+		old      oldParser
+		combined bool
+		rec, ref Record
+	}
+	var cs []*compiledDiff
+	for _, f := range []*Format{Common, Combined} {
+		cs = append(cs, &compiledDiff{p: NewParser(mustCompile(t, f.LogFormat)), combined: f == Combined})
+	}
 	checkAll := func(where string, line []byte) bool {
 		ok := true
 		for _, d := range ds {
 			ok = d.check(t, where, line) && ok
+		}
+		for _, c := range cs {
+			err, want := c.p.Parse(line, &c.rec), oldParse(&c.old, line, &c.ref, c.combined)
+			if (err == nil) != (want == nil) {
+				t.Errorf("%s: compiled %q Parse(%q) = %v, old parser: %v", where, c.p.Format().LogFormat, line, err, want)
+				ok = false
+			} else if diff := diffRecord(&c.rec, &c.ref); err == nil && diff != nil {
+				t.Errorf("%s: compiled %q Parse(%q): %s", where, c.p.Format().LogFormat, line, diff)
+				ok = false
+			}
 		}
 		return ok
 	}
