@@ -178,7 +178,7 @@ func TestParseMatchesOldParser(t *testing.T) {
 	}
 	src := diffSources(t)
 	rng := rand.New(rand.NewPCG(1, 2))
-	perSource := 200
+	perSource := 100
 	if testing.Short() {
 		perSource = 20
 	}
