@@ -225,7 +225,8 @@ func trailing(rest []byte) error {
 }
 
 // closingQuoteFast is closingQuote for the common case of a field with no
-// escaped quote, small enough to be inlined: one IndexByte.
+// escaped quote: one IndexByte. (Writing it out at its callers, so that
+// there is no call, measured no faster.)
 func closingQuoteFast(s []byte) int {
 	end := bytes.IndexByte(s, '"')
 	if end > 0 && s[end-1] == '\\' {
