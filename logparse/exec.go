@@ -48,16 +48,19 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		var v []byte
 		switch s.scan {
 		case scanQuoted:
-			end := bytes.IndexByte(rest, '"')
-			if end > 0 && rest[end-1] == '\\' {
-				end = closingQuote(rest) // an escaped quote: count backslashes
+			end := 1 // "-", as referers mostly are: no scan
+			if len(rest) < 2 || rest[0] != '-' || rest[1] != '"' {
+				end = closingQuoteFast(rest)
 			}
 			if end < 0 {
 				return s.errValue
 			}
 			v, rest = rest[:end], rest[end:]
 		case scanSpace: // a token ends at the first space
-			end := bytes.IndexByte(rest, ' ')
+			end := 1 // "-", as %l mostly is: no scan
+			if len(rest) < 2 || rest[0] != '-' || rest[1] != ' ' {
+				end = bytes.IndexByte(rest, ' ')
+			}
 			if end < 0 {
 				return s.errValue
 			}
@@ -92,11 +95,12 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 				}
 				return s.errValue
 			}
-			t, off, n, ok := parseCLFTime(rest[1:])
-			if !ok || len(rest) < n+2 || rest[n+1] != ']' {
+			stamp := rest[1:]
+			if !validCLFStamp(stamp) || len(stamp) <= clfStampLen || stamp[clfStampLen] != ']' {
 				return s.errValue
 			}
-			rest = rest[n+2:]
+			rest = stamp[clfStampLen+1:]
+			t, off := clfStampTime(stamp, &p.days)
 			if f.pieces {
 				p.clockFor(s).setInstant(t, off)
 			} else {
@@ -123,8 +127,11 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		}
 		if s.plain && len(v) > 0 && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
 			// The common case, inline: text with nothing to check or decode.
-			if m := rec.textMember(s.slot); m != nil && !s.request {
+			if m := rec.textMember(s.slot); m != nil {
 				*m = v
+				if s.request {
+					splitRequest(rec)
+				}
 				continue
 			}
 		}

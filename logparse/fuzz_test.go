@@ -70,8 +70,14 @@ func FuzzParse(f *testing.F) {
 		f.Add(line)
 	}
 	compiled := []*Parser{NewParser(mustCompile(f, Common.LogFormat)), NewParser(mustCompile(f, Combined.LogFormat))}
+	olds := newOldDiffs()
 	f.Fuzz(func(t *testing.T, line []byte) {
 		orig := bytes.Clone(line)
+		for _, d := range olds { // the parser before its rewrite, every Need
+			if !d.check(t, "fuzz", line) {
+				t.FailNow()
+			}
+		}
 		for i, p := range []*Parser{NewParser(Common), NewParser(Combined)} {
 			rec, err := checkAgainstRef(t, p, "fuzz", line)
 			checkCompiled(t, compiled[i], "fuzz", line, &rec, err)

@@ -1,14 +1,18 @@
 package logparse
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // A Parser parses lines of one Format. It owns the scratch buffer that
 // unescaped fields live in, so it allocates nothing per line once warm.
 // A Parser is not safe for concurrent use: use one per goroutine.
 type Parser struct {
 	format  *Format
-	scratch []byte // unescaped quoted fields; reset by every Parse
-	skip    Fields // fields the caller does not read (see Need)
+	scratch []byte   // unescaped quoted fields; reset by every Parse
+	skip    Fields   // fields the caller does not read (see Need)
+	days    dayCache // the date of the last %t converted
 
 	// The pieces of %{format}t a line has given, resolved after the line.
 	clock, clockEnd       timeParts
@@ -57,8 +61,15 @@ func (p *Parser) Parse(line []byte, rec *Record) error {
 }
 
 // parseCLF parses "%h %l %u %t \"%r\" %>s %b" and, when combined is set,
-// the optional " \"%{Referer}i\" \"%{User-Agent}i\"" after it. It scans with
-// bytes.IndexByte, which is vectorised: the line is read about once.
+// the optional " \"%{Referer}i\" \"%{User-Agent}i\"" after it, in one pass
+// from left to right. It runs on every line of most inputs, so it is one
+// function: the fields that may be long and hold anything (host, request,
+// referer, agent) end where bytes.IndexByte, which is vectorised, finds
+// their delimiter; what is short or fixed is checked in place: "- - [" (no
+// ident, no user) on most lines, the time stamp (validCLFStamp), the
+// status and the size. A field the caller does not need (Need) is checked
+// as much as a needed one, so that a line is malformed or not whatever is
+// needed, but it is not converted, split or decoded.
 func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 	i := bytes.IndexByte(line, ' ')
 	if i <= 0 {
@@ -66,85 +77,142 @@ func parseCLF(p *Parser, line []byte, rec *Record, combined bool) error {
 	}
 	rec.Host = dash(line[:i])
 	rest := line[i+1:]
-	if i = bytes.IndexByte(rest, ' '); i < 0 {
-		return errIdent
+	if len(rest) >= 5 && binary.LittleEndian.Uint32(rest) == noIdentNoUser && rest[4] == '[' {
+		rest = rest[5:] // Ident and User stay nil
+	} else {
+		var err error
+		if rest, err = p.identUser(rest, rec); err != nil {
+			return err
+		}
+	}
+
+	if !validCLFStamp(rest) {
+		return errTime
+	}
+	stamp := rest
+	rest = rest[clfStampLen:]
+	if len(rest) < 3 || rest[0] != ']' || rest[1] != ' ' {
+		return errTime
+	}
+	if p.skip&FieldTime == 0 {
+		rec.Time, rec.Offset = clfStampTime(stamp, &p.days)
+	}
+	rec.hasTime = true
+	if rest[2] != '"' {
+		return errRequest
+	}
+
+	s := rest[3:]
+	end := closingQuoteFast(s)
+	if end < 0 {
+		return errRequestQuote
+	}
+	if end+1 < len(s) && s[end+1] != ' ' {
+		return errAfterQuote
+	}
+	if p.skip&FieldRequest == 0 {
+		rec.Request = dash(p.unescaped(s[:end]))
+		splitRequest(rec)
+	}
+	rest = s[end+1:]
+
+	// %>s: three digits or "-", then a space or the end.
+	if len(rest) < 4 || rest[0] != ' ' {
+		return errStatus
+	}
+	switch {
+	case rest[1] == '-' && rest[2] == ' ':
+		rest = rest[2:]
+	case isDigit(rest[1]) && isDigit(rest[2]) && isDigit(rest[3]) && (len(rest) == 4 || rest[4] == ' '):
+		rec.Status = int(rest[1]-'0')*100 + int(rest[2]-'0')*10 + int(rest[3]-'0')
+		rest = rest[4:]
+	default:
+		return errStatus
+	}
+
+	// %b: up to maxBytesDigits digits or "-", then a space or the end.
+	if len(rest) < 2 || rest[0] != ' ' {
+		return errBytes
+	}
+	if rest[1] == '-' && (len(rest) == 2 || rest[2] == ' ') {
+		rest = rest[2:]
+	} else {
+		var size int64
+		i = 1
+		for ; i < len(rest) && i <= maxBytesDigits+1 && isDigit(rest[i]); i++ {
+			size = size*10 + int64(rest[i]-'0')
+		}
+		if i == 1 || i > maxBytesDigits+1 || i < len(rest) && rest[i] != ' ' {
+			return errBytes
+		}
+		rec.Bytes = size
+		rest = rest[i:]
+	}
+
+	if !combined || len(rest) == 0 {
+		return trailing(rest)
+	}
+	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
+		return errReferer
+	}
+	s = rest[2:]
+	if len(s) >= 2 && s[0] == '-' && s[1] == '"' {
+		end = 1 // "-", as referers mostly are
+	} else if end = closingQuoteFast(s); end < 0 {
+		return errRefererQuote
+	}
+	if end+1 < len(s) && s[end+1] != ' ' {
+		return errAfterQuote
+	}
+	if p.skip&FieldReferer == 0 {
+		rec.Referer = dash(p.unescaped(s[:end]))
+	}
+	rest = s[end+1:]
+
+	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
+		return errAgent
+	}
+	s = rest[2:]
+	if end = closingQuoteFast(s); end < 0 {
+		return errAgentQuote
+	}
+	if end+1 < len(s) && s[end+1] != ' ' {
+		return errAfterQuote
+	}
+	if p.skip&FieldUserAgent == 0 {
+		rec.UserAgent = dash(p.unescaped(s[:end]))
+	}
+	rec.hasAgent = true
+	return trailing(s[end+1:])
+}
+
+// noIdentNoUser is "- - " as a little-endian word: no ident and no user.
+const noIdentNoUser = '-' | ' '<<8 | '-'<<16 | ' '<<24
+
+func isDigit(c byte) bool { return c-'0' <= 9 }
+
+// identUser parses "%l %u [" from the start of rest, the general case of
+// parseCLF's "- - [", and returns what follows the '['.
+func (p *Parser) identUser(rest []byte, rec *Record) ([]byte, error) {
+	i := bytes.IndexByte(rest, ' ')
+	if i < 0 {
+		return nil, errIdent
 	}
 	rec.Ident = dash(rest[:i])
 	rest = rest[i+1:]
 	// %u may contain spaces: it runs up to the first '[', which opens the
 	// time and must follow a space (a user with a '[' is not supported).
 	if i = bytes.IndexByte(rest, '['); i < 0 {
-		return errTime
+		return nil, errTime
 	}
 	if i == 0 || rest[i-1] != ' ' {
-		return errUser
+		return nil, errUser
 	}
 	if !plausibleUser(rest[:i-1]) {
-		return errUser
+		return nil, errUser
 	}
 	rec.User = p.user(rest[:i-1])
-	t, n, ok := checkCLFStamp(rest[i+1:])
-	rest = rest[i+1+n:]
-	if !ok || len(rest) < 3 || rest[0] != ']' || rest[1] != ' ' {
-		return errTime
-	}
-	if p.skip&FieldTime == 0 {
-		rec.Time, rec.Offset = t.unix(), t.offset
-	}
-	rec.hasTime = true
-	if rest[2] != '"' {
-		return errRequest
-	}
-	req, rest, err := p.quoted(rest[3:], errRequestQuote, p.skip&FieldRequest == 0)
-	if err != nil {
-		return err
-	}
-	if p.skip&FieldRequest == 0 {
-		rec.Request = dash(req)
-		splitRequest(rec)
-	}
-	if len(rest) < 4 || rest[0] != ' ' {
-		return errStatus
-	}
-	if rest, err = parseStatus(rest[1:], rec); err != nil {
-		return err
-	}
-	if len(rest) < 2 || rest[0] != ' ' {
-		return errBytes
-	}
-	if rest, err = parseBytes(rest[1:], rec); err != nil {
-		return err
-	}
-	if !combined || len(rest) == 0 {
-		return trailing(rest)
-	}
-	return p.parseRefererAgent(rest, rec)
-}
-
-// parseRefererAgent parses " \"referer\" \"agent\"" and what may follow.
-func (p *Parser) parseRefererAgent(rest []byte, rec *Record) error {
-	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
-		return errReferer
-	}
-	ref, rest, err := p.quoted(rest[2:], errRefererQuote, p.skip&FieldReferer == 0)
-	if err != nil {
-		return err
-	}
-	if p.skip&FieldReferer == 0 {
-		rec.Referer = dash(ref)
-	}
-	if len(rest) < 2 || rest[0] != ' ' || rest[1] != '"' {
-		return errAgent
-	}
-	ua, rest, err := p.quoted(rest[2:], errAgentQuote, p.skip&FieldUserAgent == 0)
-	if err != nil {
-		return err
-	}
-	if p.skip&FieldUserAgent == 0 {
-		rec.UserAgent = dash(ua)
-	}
-	rec.hasAgent = true
-	return trailing(rest)
+	return rest[i+1:], nil
 }
 
 // trailing accepts the end of the line or a space and anything after it:
@@ -156,34 +224,26 @@ func trailing(rest []byte) error {
 	return errTrailing
 }
 
-// quoted reads a quoted field whose opening quote is already consumed and
-// returns it, unescaped when decode is set, plus the rest of the line
-// after the closing quote.
-// Apache writes a quote inside a field as \" and a backslash as \\, so the
-// closing quote is the first one preceded by an even run of backslashes.
-func (p *Parser) quoted(s []byte, unterminated error, decode bool) (field, rest []byte, err error) {
-	end := 0
-	for {
-		q := bytes.IndexByte(s[end:], '"')
-		if q < 0 {
-			return nil, nil, unterminated
-		}
-		end += q
-		if !escapedAt(s, end) {
-			break
-		}
-		end++
+// closingQuoteFast is closingQuote for the common case of a field with no
+// escaped quote: one IndexByte. (Writing it out at its callers, so that
+// there is no call, measured no faster.)
+func closingQuoteFast(s []byte) int {
+	end := bytes.IndexByte(s, '"')
+	if end > 0 && s[end-1] == '\\' {
+		return closingQuote(s) // an escaped quote: count backslashes
 	}
-	field, rest = s[:end], s[end+1:]
-	if len(rest) > 0 && rest[0] != ' ' {
-		return nil, nil, errAfterQuote
+	return end
+}
+
+// unescaped returns field with Apache's escapes decoded into p's scratch
+// buffer, or field itself when it has none.
+func (p *Parser) unescaped(field []byte) []byte {
+	if bytes.IndexByte(field, '\\') < 0 {
+		return field
 	}
-	if decode && bytes.IndexByte(field, '\\') >= 0 {
-		start := len(p.scratch)
-		p.scratch = appendUnescaped(p.scratch, field)
-		field = p.scratch[start:len(p.scratch):len(p.scratch)]
-	}
-	return field, rest, nil
+	start := len(p.scratch)
+	p.scratch = appendUnescaped(p.scratch, field)
+	return p.scratch[start:len(p.scratch):len(p.scratch)]
 }
 
 // escapedAt reports whether s[i] follows an odd run of backslashes.
@@ -196,46 +256,8 @@ func escapedAt(s []byte, i int) bool {
 	return n%2 == 1
 }
 
-func parseStatus(s []byte, rec *Record) ([]byte, error) {
-	if s[0] == '-' && (len(s) == 1 || s[1] == ' ') {
-		return s[1:], nil
-	}
-	if len(s) < 3 || (len(s) > 3 && s[3] != ' ') {
-		return nil, errStatus
-	}
-	code := 0
-	for _, c := range s[:3] {
-		if c < '0' || c > '9' {
-			return nil, errStatus
-		}
-		code = code*10 + int(c-'0')
-	}
-	rec.Status = code
-	return s[3:], nil
-}
-
 // maxBytesDigits keeps %b inside int64.
 const maxBytesDigits = 18
-
-func parseBytes(s []byte, rec *Record) ([]byte, error) {
-	if s[0] == '-' && (len(s) == 1 || s[1] == ' ') {
-		return s[1:], nil
-	}
-	var n int64
-	i := 0
-	for ; i < len(s) && s[i] != ' '; i++ {
-		c := s[i]
-		if c < '0' || c > '9' || i == maxBytesDigits {
-			return nil, errBytes
-		}
-		n = n*10 + int64(c-'0')
-	}
-	if i == 0 {
-		return nil, errBytes
-	}
-	rec.Bytes = n
-	return s[i:], nil
-}
 
 // plausibleUser rejects a %u with spaces that holds a lone "-" word. A real
 // user name with spaces ("John Smith") has none, but lines that are not

@@ -66,9 +66,13 @@ func (r *Record) Timestamp() time.Time {
 }
 
 // reset clears r for the next line, keeping the storage of extra values.
+// It zeroes r in place and then sets what is not zero: a composite
+// literal with values would be built on the stack and copied, twice the
+// stores on every line.
 func (r *Record) reset() {
 	extra := r.extra[:0]
-	*r = Record{Status: -1, Bytes: -1, Port: -1, Duration: -1, extra: extra}
+	*r = Record{}
+	r.Status, r.Bytes, r.Port, r.Duration, r.extra = -1, -1, -1, -1, extra
 }
 
 // growExtra gives r n nil extra values.

@@ -3,6 +3,7 @@ package logparse
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -135,5 +136,34 @@ func TestParseCLFTimeLeapSecond(t *testing.T) {
 	next, _, _, _ := parseCLFTime([]byte("01/Jul/2015:00:00:00 +0000"))
 	if !ok || leap != next {
 		t.Errorf("parseCLFTime(\"30/Jun/2015:23:59:60 +0000\") = %d, %t; want %d, true", leap, ok, next)
+	}
+}
+
+// TestMonthNumber holds the hashed month look-up to the plain loop of the
+// old parser on every three bytes whose first is a letter of a month name,
+// and on every byte in each place of every month name.
+func TestMonthNumber(t *testing.T) {
+	for a := range 256 {
+		if !strings.ContainsRune("JFMASOND", rune(a)) {
+			continue
+		}
+		for b := range 256 {
+			for c := range 256 {
+				if got, want := monthNumber(byte(a), byte(b), byte(c)), oldMonthNumber(byte(a), byte(b), byte(c)); got != want {
+					t.Fatalf("monthNumber(%q) = %d, want %d", []byte{byte(a), byte(b), byte(c)}, got, want)
+				}
+			}
+		}
+	}
+	for _, name := range monthNames {
+		for i := range 3 {
+			for v := range 256 {
+				m := []byte(name)
+				m[i] = byte(v)
+				if got, want := monthNumber(m[0], m[1], m[2]), oldMonthNumber(m[0], m[1], m[2]); got != want {
+					t.Fatalf("monthNumber(%q) = %d, want %d", m, got, want)
+				}
+			}
+		}
 	}
 }
