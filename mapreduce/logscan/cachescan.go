@@ -228,12 +228,13 @@ func (s *logScanner[A]) finishInput(in Input, out scanned[A], cached int64, cs C
 	if len(st.Examples) > s.opts.maxExamples() {
 		st.Examples = st.Examples[:s.opts.maxExamples()]
 	}
-	if err := s.opts.checkMalformed(st.Lines, st.Malformed); err != nil {
+	if err := s.opts.checkMalformed(st); err != nil {
 		return out, err
 	}
 	st.Inputs = 1
 	st.Cache = cs
 	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: st.Bytes,
+		Parsed: st.Parsed, Sampled: st.Sampled, SampledMalformed: st.SampledMalformed,
 		FromCache: cs.Hits+cs.Resumed > 0, Cached: cached, Inflater: inflater, Elapsed: time.Since(start)}}
 	return out, nil
 }

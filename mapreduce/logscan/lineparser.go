@@ -62,6 +62,7 @@ func (p *lineParser) parse(line []byte, truncated bool, lineNo int64, st *Stats)
 		return lineStopped
 	}
 	st.Lines++
+	st.Parsed++
 	err := logparse.ErrLineTooLong // what a cut line's fields say is meaningless
 	if !truncated {
 		err = p.parser.Parse(line, &p.rec)
@@ -88,4 +89,51 @@ func (p *lineParser) parse(line []byte, truncated bool, lineNo int64, st *Stats)
 		st.rejectNamed(p.filter, stage)
 	}
 	return lineRejected
+}
+
+// parseSampled is parse for a line the prefilter passed over but for the
+// sample: counted in Stats.Sampled too. It cannot pass the filter.
+func (p *lineParser) parseSampled(line []byte, lineNo int64, st *Stats) lineOutcome {
+	out := p.parse(line, false, lineNo, st)
+	st.Sampled++
+	if out == lineMalformed {
+		st.SampledMalformed++
+	}
+	return out
+}
+
+// next returns the next line of lines that p must parse, the prefilter's
+// blocks searched when pf is set (nil: every line), and parses it; ok is
+// false at the end of the lines. The lines the prefilter passes over are
+// counted here, and ctx is checked once per block.
+func (p *lineParser) next(lines *lineSource, bl *blockLines, st *Stats) (out lineOutcome, line []byte, ok bool) {
+	for bl != nil {
+		if line, no, sampled, ok := bl.line(st); ok {
+			if sampled {
+				return p.parseSampled(line, no, st), line, true
+			}
+			return p.parse(line, false, no, st), line, true
+		}
+		if !lines.nextBlock() {
+			break
+		}
+		if p.ctx.Err() != nil {
+			return lineStopped, nil, true
+		}
+		bl.reset(lines.block())
+	}
+	for lines.next() {
+		line, no := lines.bytes(), lines.lineNo()
+		if bl == nil || lines.truncated() {
+			return p.parse(line, lines.truncated(), no, st), line, true
+		}
+		switch parse, sampled := bl.one(line, no); {
+		case sampled:
+			return p.parseSampled(line, no, st), line, true
+		case parse:
+			return p.parse(line, false, no, st), line, true
+		}
+		st.Lines++
+	}
+	return 0, nil, false
 }
