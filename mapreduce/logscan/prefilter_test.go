@@ -1,0 +1,229 @@
+package logscan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+)
+
+// testRecords keeps every record added, as text: an aggregate whose
+// answer is the records themselves, for comparing two scans.
+type testRecords []string
+
+func newTestRecords() *testRecords { return &testRecords{} }
+
+func (r *testRecords) Add(rec *logparse.Record) {
+	*r = append(*r, fmt.Sprintf("%s %d %q %d %q %q %q", rec.Host, rec.Time, rec.Request, rec.Status, rec.Referer, rec.UserAgent, rec.VHost))
+}
+
+func (r *testRecords) Merge(o *testRecords) { *r = append(*r, *o...) }
+
+// trickyLog is combined-format text where a record holds text its line
+// does not (escapes), in cases and forms that fold (the Kelvin sign, the
+// long s), with CRLF endings, malformed lines, and no final newline.
+func trickyLog() string {
+	var b strings.Builder
+	agents := []string{"Mozilla/5.0", "Googlebot/2.1", "GOOGLEBOT", "\u212aibana-crawler", "\\x42ingbot", "Mo\\\"zilla", "curl/8.0", "-"}
+	paths := []string{"/", "/robots.txt", "/r\\x6fbots.txt", "/ROBOTS.TXT", "/robots.txt?x=1", "/a/robots.txt", "/index.html", "/static/app.js", "/\\\"quoted"}
+	for i := range 3000 {
+		ending := "\n"
+		if i%7 == 0 {
+			ending = "\r\n"
+		}
+		if i%97 == 0 {
+			b.WriteString("not a log line at all" + ending)
+			continue
+		}
+		fmt.Fprintf(&b, "10.0.%d.%d - - [22/Nov/2026:06:%02d:00 +0000] \"GET %s HTTP/1.1\" %d %d \"http://ex.com/%d\" \"%s\"%s",
+			i/250%250, i%250, i%60, paths[i%len(paths)], 200+i%3*100, i, i%5, agents[i/3%len(agents)], ending)
+	}
+	b.WriteString(`10.9.9.9 - - [22/Nov/2026:06:00:00 +0000] "GET /robots.txt HTTP/1.1" 200 1 "-" "last, no newline"`)
+	return b.String()
+}
+
+// TestPrefilterSameAnswer: with the prefilter (the default) and with
+// CheckAllLines, many filters give the same records and line counts on
+// the real logs of testdata and on text made to trip it; the prefilter
+// parses fewer lines where the filter implies text.
+func TestPrefilterSameAnswer(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tricky.log"), []byte(trickyLog()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vhosts := "Example.COM:80 10.0.0.1 - - [22/Nov/2026:06:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"\n" +
+		"\u017Fhop.example.com:443 10.0.0.2 - - [22/Nov/2026:06:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"\n" +
+		"shop.example.com:443 10.0.0.3 - - [22/Nov/2026:06:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"\n" +
+		"www.example.org:80 10.0.0.4 - - [22/Nov/2026:06:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "vhosts.log"), []byte(strings.Repeat(vhosts, 50)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"../../testdata/logs", "../../testdata/realdata/apache_logs.gz", "../../testdata/realdata/vhost_combined.log", dir}
+	filters := []filter.Filter{
+		{Paths: []string{"/robots.txt"}},
+		{Paths: []string{"/robots.txt", "/favicon.ico"}},
+		{PathPrefixes: []string{"/presentations/"}},
+		{PathPrefixes: []string{"/static"}, Statuses: []string{"2xx"}},
+		{PathRegexps: []string{`\.png$`}},
+		{PathRegexps: []string{`(?i)/ROBOTS\.txt`}},
+		{PathRegexps: []string{`^/(robots|favicon)\.`}},
+		{PathRegexps: []string{`kibana|logstash`}},
+		{PathRegexps: []string{`^/$|index`}}, // matches text without a literal: no prefilter
+		{UserAgentRegexps: []string{`(?i)bot|crawler|spider`}},
+		{UserAgentRegexps: []string{`Googlebot`}},
+		{UserAgentRegexps: []string{`(?i)kibana`}},
+		{UserAgentRegexps: []string{`Bingbot|bingbot`}},
+		{UserAgentRegexps: []string{`(?i)mozilla.*(chrome|safari)`}},
+		{UserAgentRegexps: []string{`Mo"zilla`}},
+		{RefererRegexps: []string{`semicomplete\.com`}},
+		{RefererRegexps: []string{`ex\.com/[0-3]`}},
+		{VHosts: []string{"example.com"}},
+		{VHosts: []string{"shop.example.com"}},
+		{VHosts: []string{"SHOP.EXAMPLE.COM", "www.example.org"}},
+		{Paths: []string{"/robots.txt"}, UserAgentRegexps: []string{`(?i)googlebot`}},
+		{Paths: []string{"/robots.txt"}, Hosts: []string{"10.0.0.0/8"}},
+	}
+	for i, f := range filters {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			var want *testRecords
+			var wantStats Stats
+			for _, checkAll := range []bool{true, false} {
+				for _, workers := range []int{1, 3} {
+					opts := ScanOptions{Filter: f, CheckAllLines: checkAll, Workers: workers}
+					got, st, err := ScanLogs(context.Background(), paths, newTestRecords, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					slices.Sort(*got)
+					if want == nil {
+						want, wantStats = got, st
+						if st.Parsed != st.Lines || st.Sampled != 0 {
+							t.Errorf("CheckAllLines: %d of %d lines parsed, %d sampled; want all, none", st.Parsed, st.Lines, st.Sampled)
+						}
+						continue
+					}
+					if !slices.Equal(*got, *want) {
+						t.Errorf("%+v, CheckAllLines %v, -j %d: %d records, want %d:\n%s", f, checkAll, workers, len(*got), len(*want), firstDiff(*got, *want))
+					}
+					if st.Lines != wantStats.Lines || st.Matched != wantStats.Matched || st.Malformed > wantStats.Malformed || st.Parsed > st.Lines {
+						t.Errorf("CheckAllLines %v, -j %d: %d lines, %d matched, %d malformed, %d parsed; want %d, %d, at most %d, at most all",
+							checkAll, workers, st.Lines, st.Matched, st.Malformed, st.Parsed, wantStats.Lines, wantStats.Matched, wantStats.Malformed)
+					}
+					m, _ := f.Compile()
+					if prefiltered := len(m.Required().Any) > 0; !checkAll && prefiltered != (st.Parsed < st.Lines) {
+						t.Errorf("%d of %d lines parsed; want fewer exactly when the filter requires text (%v)", st.Parsed, st.Lines, m.Required())
+					}
+				}
+			}
+		})
+	}
+}
+
+func firstDiff(got, want []string) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("got  %s\nwant %s", got[i], want[i])
+		}
+	}
+	return "(one is a prefix of the other)"
+}
+
+// A format that joins the target from %U and %q can make a path that its
+// line does not hold in one piece: no path prefilter there.
+func TestPrefilterJoinedTarget(t *testing.T) {
+	format, err := logparse.Compile(`%h %U %q %>s`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	for i := range 200 {
+		fmt.Fprintf(&text, "10.0.0.%d /rob ots.txt 200\n", i%250)
+	}
+	path := filepath.Join(t.TempDir(), "joined.log")
+	if err := os.WriteFile(path, text.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recs, st, err := ScanLogs(context.Background(), []string{path}, newTestRecords,
+		ScanOptions{Format: format, Filter: filter.Filter{Paths: []string{"/robots.txt"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(*recs) != 200 || st.Parsed != st.Lines {
+		t.Errorf("%d records, %d of %d lines parsed; want 200, all", len(*recs), st.Parsed, st.Lines)
+	}
+}
+
+// The malformed share of a prefiltered scan is estimated from its sample:
+// MaxMalformed fails an input whose malformed lines lack the literal.
+func TestPrefilterMaxMalformed(t *testing.T) {
+	var text strings.Builder
+	for i := range 6400 {
+		if i%3 == 0 { // lines 1, 4, 7...: 34 of the 100 sampled (64, 128...)
+			text.WriteString("junk\n")
+			continue
+		}
+		fmt.Fprintf(&text, "10.0.0.1 - - [22/Nov/2026:06:00:00 +0000] \"GET /p%d HTTP/1.1\" 200 1 \"-\" \"a\"\n", i%3)
+	}
+	path := filepath.Join(t.TempDir(), "half.log")
+	if err := os.WriteFile(path, []byte(text.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}, MaxMalformed: 0.2}
+	_, st, err := ScanLogs(context.Background(), []string{path}, newTestRecords, opts)
+	if err == nil || !strings.Contains(err.Error(), "estimated from a 1 in 64 sample") {
+		t.Errorf("err = %v, want too malformed, estimated", err)
+	}
+	opts.MaxMalformed = 0.6
+	_, st, err = ScanLogs(context.Background(), []string{path}, newTestRecords, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if est := st.MalformedEstimate(); st.Sampled != 100 || est != 2176 {
+		t.Errorf("%d sampled, MalformedEstimate() = %v; want 100, 34/100 of 6400", st.Sampled, est)
+	}
+}
+
+// The parsers of one input (scanLinesParallel) search their chunks as one
+// parser searches its blocks: the same records and stats.
+func TestPrefilterParallelSameAnswer(t *testing.T) {
+	text := trickyLog()
+	for _, f := range []filter.Filter{
+		{Paths: []string{"/robots.txt"}},
+		{UserAgentRegexps: []string{`(?i)bot|crawler`}},
+		{PathPrefixes: []string{"/static"}},
+	} {
+		var want *testRecords
+		var wantStats Stats
+		for _, checkAll := range []bool{true, false} {
+			scan, err := ScanTextForTest(ScanOptions{Filter: f, CheckAllLines: checkAll}, newTestRecords, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, parsers := range []int{1, 3} {
+				got, st, err := scan(strings.NewReader(text), "tricky.log", parsers, 4096)
+				if err != nil {
+					t.Fatal(err)
+				}
+				slices.Sort(*got)
+				if want == nil {
+					want, wantStats = got, st
+					continue
+				}
+				if !slices.Equal(*got, *want) || st.Lines != wantStats.Lines || st.Matched != wantStats.Matched {
+					t.Errorf("%+v, CheckAllLines %v, %d parsers: %d records, %d lines, %d matched; want %d, %d, %d",
+						f, checkAll, parsers, len(*got), st.Lines, st.Matched, len(*want), wantStats.Lines, wantStats.Matched)
+				}
+				if !checkAll && st.Parsed >= st.Lines {
+					t.Errorf("%+v, %d parsers: %d of %d lines parsed; want fewer", f, parsers, st.Parsed, st.Lines)
+				}
+			}
+		}
+	}
+}
