@@ -12,6 +12,7 @@ import (
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/logparse/filter"
+	logcache "github.com/logmr/logmr/mapreduce/cache"
 )
 
 // testRecords keeps every record added, as text: an aggregate whose
@@ -223,6 +224,43 @@ func TestPrefilterParallelSameAnswer(t *testing.T) {
 				if !checkAll && st.Parsed >= st.Lines {
 					t.Errorf("%+v, %d parsers: %d of %d lines parsed; want fewer", f, parsers, st.Parsed, st.Lines)
 				}
+			}
+		}
+	}
+}
+
+// A cached input answers with the stats of the run that saved it: a
+// prefiltered run's from a prefiltered run's entry, never CheckAllLines'
+// (its query differs), whose counts cover every line.
+func TestPrefilterCached(t *testing.T) {
+	cache, err := logcache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"../../testdata/realdata/apache_logs.gz"}
+	var first [2]Stats
+	for run := range 2 {
+		for i, checkAll := range []bool{false, true} {
+			opts := ScanOptions{Filter: filter.Filter{Paths: []string{"/robots.txt"}}, CheckAllLines: checkAll, Cache: cache}
+			res, err := testHosts(context.Background(), paths, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := res.Stats
+			if run == 0 {
+				first[i] = st
+				if st.Cache.Hits != 0 || checkAll != (st.Parsed == st.Lines) {
+					t.Errorf("first run, CheckAllLines %v: %d hits, %d of %d lines parsed", checkAll, st.Cache.Hits, st.Parsed, st.Lines)
+				}
+				continue
+			}
+			want := first[i]
+			if st.Cache.Hits != 1 || st.Parsed != want.Parsed || st.Sampled != want.Sampled || st.Malformed != want.Malformed || st.Matched != want.Matched {
+				t.Errorf("cached run, CheckAllLines %v: %d hits, %d parsed, %d sampled, %d malformed, %d matched; want 1 and the first run's %d, %d, %d, %d",
+					checkAll, st.Cache.Hits, st.Parsed, st.Sampled, st.Malformed, st.Matched, want.Parsed, want.Sampled, want.Malformed, want.Matched)
+			}
+			if f := st.Files[0]; f.Parsed != want.Parsed || f.Lines != want.Lines {
+				t.Errorf("cached run, CheckAllLines %v: FileStats %d of %d lines parsed, want %d of %d", checkAll, f.Parsed, f.Lines, want.Parsed, want.Lines)
 			}
 		}
 	}
