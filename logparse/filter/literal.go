@@ -19,8 +19,9 @@ type Literal struct {
 // before Apache's escapes are decoded, and two ways of logging make a
 // record hold text that its line does not:
 //
-//   - a backslash escape (\x41 decodes to A): a line holding a backslash
-//     must be parsed whether it holds a literal or not;
+//   - a backslash escape (\x41 decodes to A): a line with an escape that
+//     decodes to a byte of a literal must be parsed whether it holds the
+//     literal or not (logparse.DecodeEscape);
 //   - a target joined from two fields (%U%q), when Path is set.
 //
 // Required is worked out once, by Compile, and is safe for concurrent use.

@@ -14,8 +14,8 @@ const sampleEvery = 64
 
 // A prefilter is the literal text that every line whose record can pass
 // the filter holds (filter.Required), compiled for a search over many
-// lines at once: only the lines that hold it, or a backslash (an escape
-// may decode to it), and a sample of the others are parsed. A prefilter
+// lines at once: only the lines that hold it, or an escape that decodes
+// to one of its bytes, and a sample of the others are parsed. A prefilter
 // is safe for concurrent use; each worker searches with a blockLines of
 // its own.
 type prefilter struct {
@@ -25,13 +25,21 @@ type prefilter struct {
 
 // An anchor is one byte a search stops at: a literal's rarest byte (one
 // of its two cases, for a folded literal), verified around it; or the
-// backslash, which needs no verification.
+// backslash of an escape that decodes to a byte of some literal.
+//
+// Why that is enough: an escape decodes to one byte. A field holding a
+// literal that its raw text does not hold must have an escape among the
+// literal's bytes, decoding to one of them; without such an escape, the
+// literal's bytes are raw and adjacent in the line as in the field.
 type anchor struct {
 	c   byte
 	off int    // of c in lit
-	lit []byte // nil: c alone
+	lit []byte // nil: the backslash
 	// fold: lit is lower case and compared in any ASCII case.
 	fold bool
+	// escapes: for the backslash, the bytes of every literal (in both
+	// cases, folded): an escape decoding to one makes a candidate.
+	escapes *[256]bool
 }
 
 // newPrefilter returns the prefilter of m, or nil when m requires no text.
@@ -40,8 +48,14 @@ func newPrefilter(m *filter.Matcher) *prefilter {
 	if len(req.Any) == 0 {
 		return nil
 	}
-	pf := &prefilter{path: req.Path, anchors: []anchor{{c: '\\'}}}
+	pf := &prefilter{path: req.Path, anchors: []anchor{{c: '\\', escapes: new([256]bool)}}}
 	for _, l := range req.Any {
+		for _, c := range l.Text {
+			pf.anchors[0].escapes[c] = true
+			if l.Fold && 'a' <= c && c <= 'z' {
+				pf.anchors[0].escapes[c-'a'+'A'] = true
+			}
+		}
 		off := filter.RareByte(l)
 		c := l.Text[off]
 		pf.anchors = append(pf.anchors, anchor{c: c, off: off, lit: l.Text, fold: l.Fold})
@@ -90,7 +104,11 @@ func (a *anchor) find(buf []byte, from int) int {
 
 func (a *anchor) matches(buf []byte, start int) bool {
 	if a.lit == nil {
-		return true
+		// Every backslash is tried as an escape's, even one that an
+		// escaped backslash before it makes plain text: more candidates,
+		// never fewer.
+		c, n := logparse.DecodeEscape(buf[start+1:])
+		return n > 0 && a.escapes[c]
 	}
 	if start+len(a.lit) > len(buf) {
 		return false

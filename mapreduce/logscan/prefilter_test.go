@@ -32,8 +32,8 @@ func (r *testRecords) Merge(o *testRecords) { *r = append(*r, *o...) }
 // long s), with CRLF endings, malformed lines, and no final newline.
 func trickyLog() string {
 	var b strings.Builder
-	agents := []string{"Mozilla/5.0", "Googlebot/2.1", "GOOGLEBOT", "\u212aibana-crawler", "\\x42ingbot", "Mo\\\"zilla", "curl/8.0", "-"}
-	paths := []string{"/", "/robots.txt", "/r\\x6fbots.txt", "/ROBOTS.TXT", "/robots.txt?x=1", "/a/robots.txt", "/index.html", "/static/app.js", "/\\\"quoted"}
+	agents := []string{"Mozilla/5.0", "Googlebot/2.1", "Googl\\x65bot/2.1", "Googlebot\\\\x65", "GOOGLEBOT", "\u212aibana-crawler", "\\x42ingbot", "Mo\\\"zilla", "curl/8.0", "-"}
+	paths := []string{"/", "/robots.txt", "/r\\x6fbots.txt", "/ROBOTS.TXT", "/robots.txt?x=1", "/a/robots.txt", "/index.html", "/static/app.js", "/\\\"quoted", "\\x2frobots.txt", "/robots.tx\\x74", "/robots\\\\.txt"}
 	for i := range 3000 {
 		ending := "\n"
 		if i%7 == 0 {

@@ -85,8 +85,8 @@ type ScanOptions struct {
 	// CheckAllLines parses every line. Without it, when the filter
 	// implies text that every matching line holds (a path, a path
 	// prefix, a literal in an expression, a virtual host: see
-	// filter.Matcher.Required), only the lines that hold it, or a
-	// backslash, are parsed, with one line in 64 of the others as a
+	// filter.Matcher.Required), only the lines that hold it, or an
+	// escape that decodes to one of its bytes, are parsed, with one line in 64 of the others as a
 	// sample: the answer is the same, Lines is exact, and the malformed
 	// count and the time span cover the lines parsed (see Stats.Parsed).
 	CheckAllLines bool
