@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -262,6 +263,47 @@ func TestPrefilterCached(t *testing.T) {
 			if f := st.Files[0]; f.Parsed != want.Parsed || f.Lines != want.Lines {
 				t.Errorf("cached run, CheckAllLines %v: FileStats %d of %d lines parsed, want %d of %d", checkAll, f.Parsed, f.Lines, want.Parsed, want.Lines)
 			}
+		}
+	}
+}
+
+// WriteRecords writes the same records, in the same order, with the
+// prefilter as without; with malformed lines asked for, it parses every
+// line.
+func TestPrefilterWriteRecords(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tricky.log"), []byte(trickyLog()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{"../../testdata/logs", "../../testdata/realdata/apache_logs.gz", dir}
+	for _, f := range []filter.Filter{
+		{Paths: []string{"/robots.txt"}},
+		{UserAgentRegexps: []string{`(?i)googlebot`}},
+		{PathPrefixes: []string{"/presentations/"}, Statuses: []string{"200"}},
+	} {
+		var outs [2]bytes.Buffer
+		var stats [2]Stats
+		for i, checkAll := range []bool{true, false} {
+			st, err := WriteRecords(context.Background(), paths, &outs[i], jsonOutput, ScanOptions{Filter: f, CheckAllLines: checkAll, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stats[i] = st
+		}
+		if !bytes.Equal(outs[0].Bytes(), outs[1].Bytes()) || outs[0].Len() == 0 {
+			t.Errorf("%+v: %d bytes written with the prefilter, %d without; want the same, some", f, outs[1].Len(), outs[0].Len())
+		}
+		if stats[1].Parsed >= stats[1].Lines || stats[1].Lines != stats[0].Lines {
+			t.Errorf("%+v: %d of %d lines parsed, want fewer of %d", f, stats[1].Parsed, stats[1].Lines, stats[0].Lines)
+		}
+		malformed := jsonOutput
+		malformed.Malformed = func(dst []byte, e *logparse.LineError, line []byte) []byte { return append(dst, "malformed\n"...) }
+		st, err := WriteRecords(context.Background(), paths, io.Discard, malformed, ScanOptions{Filter: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Parsed != st.Lines {
+			t.Errorf("%+v, malformed lines written: %d of %d lines parsed, want all", f, st.Parsed, st.Lines)
 		}
 	}
 }

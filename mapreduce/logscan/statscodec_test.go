@@ -10,8 +10,9 @@ import (
 func TestStatsCodecRoundTrip(t *testing.T) {
 	var st Stats
 	st.Lines, st.Matched, st.Malformed, st.Bytes = 10, 7, 1, 999
-	st.Parsed, st.Sampled, st.SampledMalformed = 9, 2, 1 // a prefiltered input's
-	st.rejected[0] = 1                                   // the status stage
+	// A prefiltered input's: 9 lines parsed, 2 of them sampled.
+	st.Parsed, st.Sampled, st.SampledMalformed = 9, 2, 1
+	st.rejected[0] = 1 // the status stage
 	st.addNamed("no bots", 3)
 	data := encodeStats(&st)
 	got, err := decodeStats(data, "a")
