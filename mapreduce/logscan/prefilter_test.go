@@ -307,3 +307,36 @@ func TestPrefilterWriteRecords(t *testing.T) {
 		}
 	}
 }
+
+// readPlan.everyLine parses every line of its input, prefilter or not:
+// its Parsed is its Lines, and its time span is complete.
+func TestPrefilterEveryLine(t *testing.T) {
+	m, err := filter.Filter{Paths: []string{"/robots.txt"}}.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &logScanner[*testRecords]{filter: m, newAggregate: newTestRecords, prefilter: newPrefilter(m), fields: logparse.AllFields}
+	in := Input{Path: "../../testdata/realdata/apache_logs.gz", Size: -1}
+	var parsed [2]int64
+	var spans [2]string
+	for i, everyLine := range []bool{false, true} {
+		plan := readPlan{everyLine: everyLine}
+		out, err := s.mapInputOnce(context.Background(), in, plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := out.stats
+		if len(*out.agg) != 180 || st.Lines != 10000 {
+			t.Fatalf("everyLine %v: %d records, %d lines; want 180, 10000", everyLine, len(*out.agg), st.Lines)
+		}
+		parsed[i] = st.Parsed
+		first, last, _ := st.Span()
+		spans[i] = first.String() + " … " + last.String()
+	}
+	if parsed[0] >= 10000 || parsed[1] != 10000 {
+		t.Errorf("parsed %d lines with the prefilter, %d with everyLine; want fewer, all 10000", parsed[0], parsed[1])
+	}
+	if want := "2015-05-17 10:05:00 +0000 +0000 … 2015-05-20 21:05:59 +0000 +0000"; spans[1] != want {
+		t.Errorf("everyLine: span %s, want %s", spans[1], want)
+	}
+}
