@@ -340,3 +340,93 @@ func TestPrefilterEveryLine(t *testing.T) {
 		t.Errorf("everyLine: span %s, want %s", spans[1], want)
 	}
 }
+
+// FuzzBlockLines holds blockLines to a slow, plain reading of its
+// contract: every line handed out, and how, and the count of the others.
+func FuzzBlockLines(f *testing.F) {
+	f.Add([]byte("a /robots.txt b\nx\n\\x2f\n"), uint8(0))
+	f.Add([]byte(strings.Repeat("GET /ROBOTS.txt\r\nnothing\n", 70)), uint8(1))
+	f.Add([]byte(trickyLog()[:4000]+"\n"), uint8(2))
+	filters := []filter.Filter{
+		{Paths: []string{"/robots.txt"}},
+		{UserAgentRegexps: []string{`(?i)robots|Bingbot`}},
+		{VHosts: []string{"Shop.example"}},
+	}
+	f.Fuzz(func(t *testing.T, text []byte, which uint8) {
+		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
+			text = text[:i+1] // whole lines, as a block holds
+		} else {
+			return
+		}
+		m, err := filters[int(which)%len(filters)].Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pf := newPrefilter(m)
+		bl := newBlockLines(pf)
+		bl.reset(text, 1)
+		var st Stats
+		var got []string
+		for {
+			line, no, sampled, ok := bl.line(&st)
+			if !ok {
+				break
+			}
+			got = append(got, fmt.Sprintf("%d %v %q", no, sampled, line))
+		}
+		var want []string
+		var passed int64
+		for i, line := range bytes.SplitAfter(text, []byte("\n")) {
+			if len(line) == 0 {
+				continue
+			}
+			no := int64(i + 1)
+			line = trimCR(line[:len(line)-1])
+			if holds(m.Required(), line) {
+				want = append(want, fmt.Sprintf("%d %v %q", no, false, line))
+			} else if no%sampleEvery == 0 {
+				want = append(want, fmt.Sprintf("%d %v %q", no, true, line))
+			} else {
+				passed++
+			}
+		}
+		if !slices.Equal(got, want) || st.Lines != passed {
+			t.Errorf("blockLines: %d passed over, lines %q\nwant %d, %q", st.Lines, got, passed, want)
+		}
+	})
+}
+
+// holds is the slow reading of a candidate line: one of the literals, in
+// its case or any ASCII case when folded, or an escape decoding to one of
+// their bytes.
+func holds(req filter.Required, line []byte) bool {
+	for _, l := range req.Any {
+		if !l.Fold && bytes.Contains(line, l.Text) || l.Fold && bytes.Contains(bytes.ToLower(asciiOnly(line)), l.Text) {
+			return true
+		}
+	}
+	for i, c := range line {
+		if c == '\\' {
+			if d, n := logparse.DecodeEscape(line[i+1:]); n > 0 {
+				for _, l := range req.Any {
+					if bytes.IndexByte(l.Text, d) >= 0 || l.Fold && bytes.IndexByte(l.Text, d|0x20) >= 0 && 'A' <= d && d <= 'Z' {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// asciiOnly replaces every byte beyond ASCII, which ToLower would fold as
+// UTF-8, by a NUL.
+func asciiOnly(b []byte) []byte {
+	out := bytes.Clone(b)
+	for i, c := range out {
+		if c >= 0x80 {
+			out[i] = 0
+		}
+	}
+	return out
+}
