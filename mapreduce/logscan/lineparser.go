@@ -103,9 +103,10 @@ func (p *lineParser) parseSampled(line []byte, lineNo int64, st *Stats) lineOutc
 }
 
 // next returns the next line of lines that p must parse, the prefilter's
-// blocks searched when pf is set (nil: every line), and parses it; ok is
-// false at the end of the lines. The lines the prefilter passes over are
-// counted here, and ctx is checked once per block.
+// search run when bl is set (nil: every line), and parses it; ok is false
+// at the end of the lines. The lines the search passes over are counted
+// here, and ctx is checked once per block (a block is at most the
+// Scanner's buffer) or every ctxCheckLines lines.
 func (p *lineParser) next(lines *lineSource, bl *blockLines, st *Stats) (out lineOutcome, line []byte, ok bool) {
 	for bl != nil {
 		if line, no, sampled, ok := bl.line(st); ok {
@@ -133,7 +134,9 @@ func (p *lineParser) next(lines *lineSource, bl *blockLines, st *Stats) (out lin
 		case parse:
 			return p.parse(line, false, no, st), line, true
 		}
-		st.Lines++
+		if st.Lines++; st.Lines%ctxCheckLines == 0 && p.ctx.Err() != nil {
+			return lineStopped, nil, true
+		}
 	}
 	return 0, nil, false
 }

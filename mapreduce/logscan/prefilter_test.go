@@ -430,3 +430,28 @@ func asciiOnly(b []byte) []byte {
 	}
 	return out
 }
+
+// A cancelled scan stops in the prefilter's search too, and returns the
+// context's error.
+func TestPrefilterCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s := &logScanner[*testRecords]{newAggregate: newTestRecords, fields: logparse.AllFields}
+	m, err := filter.Filter{Paths: []string{"/robots.txt"}}.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.filter, s.prefilter = m, newPrefilter(m)
+	for _, maxLine := range []int{0, 100} { // large blocks; blocks of a line or so
+		sc := logparse.NewScanner(strings.NewReader(strings.Repeat("10.0.0.1 - - [22/Nov/2026:06:00:00 +0000] \"GET /a HTTP/1.1\" 200 1\n", 100000)))
+		sc.MaxLineBytes = maxLine
+		lines, err := newLineSource(sc, logparse.Common, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := scanned[*testRecords]{agg: newTestRecords()}
+		if err := s.scanLines(ctx, "f", lines, &out); err != context.Canceled {
+			t.Errorf("MaxLineBytes %d: scanLines with ctx cancelled = %v after %d lines, want %v", maxLine, err, out.stats.Lines, context.Canceled)
+		}
+	}
+}
