@@ -28,7 +28,7 @@ func ExampleHosts() {
 	fmt.Printf("%d lines, %d parsed, %d malformed among them\n", res.Stats.Lines, res.Stats.Parsed, res.Stats.Malformed)
 	// Output:
 	// 10.0.2.20 192.0.2.4 192.0.2.10 192.0.2.11 192.0.2.12 192.0.2.30 192.0.2.31 2001:db8::1 2001:db8::2 crawl-66-249-66-1.googlebot.com
-	// 23 lines, 19 parsed, 3 malformed among them
+	// 23 lines, 18 parsed, 3 malformed among them
 }
 
 // Requests and bytes per day, in UTC, from the sample logs.
