@@ -23,6 +23,19 @@ func appendUnescaped(dst, s []byte) []byte {
 	}
 }
 
+// DecodeEscape decodes the log escape whose backslash precedes s, as
+// Parse decodes quoted and text fields: the byte it stands for and how
+// many bytes of s it takes, or n == 0 when the backslash escapes nothing
+// (it is then kept, and s read as it is). Every escape stands for one
+// byte. A search of raw lines for a field's text (mapreduce/logscan's
+// prefilter) uses it to tell which escapes could make that text.
+func DecodeEscape(s []byte) (c byte, n int) {
+	if len(s) == 0 {
+		return 0, 0
+	}
+	return decodeEscape(s)
+}
+
 // decodeEscape decodes the escape whose backslash precedes s and returns the
 // byte and how many bytes of s it used (0: not an escape).
 func decodeEscape(s []byte) (byte, int) {

@@ -40,6 +40,8 @@ type Scanner struct {
 	searched   int // buf[start:searched] is known to hold no '\n'
 	line       []byte
 	lineNo     int64
+	block      []byte // the lines ScanBlock handed out
+	blockFirst int64  // the number of block's first line
 	truncated  bool
 	discarding bool // inside the tail of a truncated line
 	eof        bool
@@ -79,13 +81,59 @@ func (s *Scanner) Err() error { return s.err }
 // Scan did not hand out; 0 when there was none.
 func (s *Scanner) Dropped() int { return s.dropped }
 
+// ScanBlock advances past every complete line buffered, reading more
+// first when none is, and hands them out together: Block returns them and
+// BlockLine the number of the first; Line is then the number of the last.
+// It returns false, having consumed nothing, when the next line is not
+// one that a block can hold: the end of the input, an unterminated last
+// line, a line longer than MaxLineBytes or the rest of one, or a line cut
+// by a read error. Scan then hands it out (or returns false), after which
+// ScanBlock can be called again. Mixing the two keeps every policy of Scan
+// (line numbers, long lines, Dropped) while a caller that looks for a
+// needle searches many lines at once.
+func (s *Scanner) ScanBlock() bool {
+	s.allocate()
+	// A line in the buffer longer than maxLine is cut by Scan alone: with
+	// a buffer no longer than maxLine+1, no complete line in it is.
+	if s.discarding || len(s.buf) > s.maxLine()+1 {
+		return false
+	}
+	for {
+		if i := bytes.LastIndexByte(s.buf[s.searched:s.end], '\n'); i >= 0 {
+			nl := s.searched + i
+			s.block, s.blockFirst = s.buf[s.start:nl+1], s.lineNo+1
+			s.lineNo += int64(bytes.Count(s.block, newline))
+			s.line, s.truncated = nil, false
+			s.consume(nl + 1)
+			return true
+		}
+		s.searched = s.end
+		if s.eof || s.err != nil || s.end-s.start > s.maxLine() {
+			return false
+		}
+		s.fill()
+		if len(s.buf) > s.maxLine()+1 {
+			return false
+		}
+	}
+}
+
+var newline = []byte{'\n'}
+
+// Block returns the lines the last ScanBlock handed out, each with its
+// line ending ("\n" or "\r\n"), none longer than MaxLineBytes. It aliases
+// the Scanner's buffer and is valid until the next call to Scan or
+// ScanBlock.
+func (s *Scanner) Block() []byte { return s.block }
+
+// BlockLine returns the 1-based number of the first line of Block.
+func (s *Scanner) BlockLine() int64 { return s.blockFirst }
+
 // Scan advances to the next line. It returns false at the end of the input
 // or on a read error; the last line need not end in a newline when the
 // input ends cleanly, and is dropped when a read error cuts it.
 func (s *Scanner) Scan() bool {
-	if s.buf == nil {
-		s.buf = make([]byte, initialBufferSize)
-	}
+	s.allocate()
 	for {
 		if i := bytes.IndexByte(s.buf[s.searched:s.end], '\n'); i >= 0 {
 			nl := s.searched + i
@@ -111,6 +159,14 @@ func (s *Scanner) Scan() bool {
 			return true
 		}
 		s.fill()
+	}
+}
+
+// allocate makes the buffer on first use: no longer than a line can be,
+// so that no complete line in it is too long (see ScanBlock).
+func (s *Scanner) allocate() {
+	if s.buf == nil {
+		s.buf = make([]byte, min(initialBufferSize, s.maxLine()+1))
 	}
 }
 

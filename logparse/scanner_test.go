@@ -23,15 +23,40 @@ func (s scanned) String() string {
 	return fmt.Sprintf("%d:%q(truncated=%t)", s.line, s.text, s.truncated)
 }
 
-// scanAll scans r to the end with the given MaxLineBytes.
+// scanAll scans r to the end with the given MaxLineBytes, with Scan alone.
 func scanAll(r io.Reader, maxLine int) ([]scanned, error) {
+	return scanWith(r, maxLine, false)
+}
+
+// scanWith is scanAll, with blocks ScanBlock first and Scan where it
+// returns false, the lines of each block split as a searching caller does.
+func scanWith(r io.Reader, maxLine int, blocks bool) ([]scanned, error) {
 	s := NewScanner(r)
 	s.MaxLineBytes = maxLine
 	var got []scanned
-	for s.Scan() {
+	for {
+		if blocks && s.ScanBlock() {
+			got = appendBlock(got, s.Block(), s.BlockLine())
+			if last := got[len(got)-1].line; s.Line() != last {
+				return got, fmt.Errorf("after a block ending with line %d, Line() = %d", last, s.Line())
+			}
+			continue
+		}
+		if !s.Scan() {
+			return got, s.Err()
+		}
 		got = append(got, scanned{string(s.Bytes()), s.Truncated(), s.Line()})
 	}
-	return got, s.Err()
+}
+
+// appendBlock appends the lines of a block, the first numbered first.
+func appendBlock(got []scanned, block []byte, first int64) []scanned {
+	for len(block) > 0 {
+		i := bytes.IndexByte(block, '\n')
+		got = append(got, scanned{string(bytes.TrimSuffix(block[:i], []byte("\r"))), false, first})
+		block, first = block[i+1:], first+1
+	}
+	return got
 }
 
 // wantLines is the Scanner's contract, written plainly: the input splits on
@@ -85,7 +110,16 @@ func (c *chunkReader) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p
 
 func checkScan(t *testing.T, input string, maxLine int, rd readerCase) {
 	t.Helper()
-	got, err := scanAll(rd.wrap(strings.NewReader(input)), maxLine)
+	checkScanWith(t, input, maxLine, rd, false)
+	checkScanWith(t, input, maxLine, rd, true)
+}
+
+func checkScanWith(t *testing.T, input string, maxLine int, rd readerCase, blocks bool) {
+	t.Helper()
+	got, err := scanWith(rd.wrap(strings.NewReader(input)), maxLine, blocks)
+	if blocks {
+		rd.name += ", ScanBlock"
+	}
 	want := wantLines([]byte(input), maxLine)
 	if err != nil {
 		t.Errorf("Scan(%.40q) over %s: Err() = %v, want nil", input, rd.name, err)
@@ -208,40 +242,51 @@ func TestScannerReadError(t *testing.T) {
 	boom := errors.New("boom")
 	tests := []struct {
 		name    string
-		r       io.Reader
+		r       func() io.Reader
 		want    []string
 		dropped int
 	}{
-		{"error after lines", io.MultiReader(strings.NewReader("a\nb\n"), iotest.ErrReader(boom)), []string{"a", "b"}, 0},
-		{"error at once", iotest.ErrReader(boom), nil, 0},
+		{"error after lines", func() io.Reader { return io.MultiReader(strings.NewReader("a\nb\n"), iotest.ErrReader(boom)) }, []string{"a", "b"}, 0},
+		{"error at once", func() io.Reader { return iotest.ErrReader(boom) }, nil, 0},
 		// The cut line would be a record with wrong values: never handed out.
-		{"error mid-line", io.MultiReader(strings.NewReader("a\nb 12"), iotest.ErrReader(boom)), []string{"a"}, 4},
-		{"error mid-line after \\r", io.MultiReader(strings.NewReader("a\r\nb\r"), iotest.ErrReader(boom)), []string{"a"}, 2},
-		{"timeout", iotest.TimeoutReader(strings.NewReader("a\nb\n")), []string{"a", "b"}, 0},
+		{"error mid-line", func() io.Reader { return io.MultiReader(strings.NewReader("a\nb 12"), iotest.ErrReader(boom)) }, []string{"a"}, 4},
+		{"error mid-line after \\r", func() io.Reader { return io.MultiReader(strings.NewReader("a\r\nb\r"), iotest.ErrReader(boom)) }, []string{"a"}, 2},
+		{"timeout", func() io.Reader { return iotest.TimeoutReader(strings.NewReader("a\nb\n")) }, []string{"a", "b"}, 0},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := NewScanner(tc.r)
-			var got []string
-			for s.Scan() {
-				got = append(got, string(s.Bytes()))
-			}
-			if s.Err() == nil {
-				t.Errorf("Scan over a failing reader: Err() = nil, want an error")
-			}
-			if tc.name != "timeout" && !errors.Is(s.Err(), boom) {
-				t.Errorf("Err() = %v, want %v", s.Err(), boom)
-			}
-			if strings.Join(got, "|") != strings.Join(tc.want, "|") || len(got) != len(tc.want) {
-				t.Errorf("lines before the error = %q, want %q", got, tc.want)
-			}
-			if s.Scan() {
-				t.Errorf("Scan after the error = true, want false")
-			}
-			if s.Dropped() != tc.dropped {
-				t.Errorf("Dropped() = %d, want %d", s.Dropped(), tc.dropped)
-			}
-		})
+		for _, blocks := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, blocks %v", tc.name, blocks), func(t *testing.T) {
+				s := NewScanner(tc.r())
+				var got []string
+				for {
+					if blocks && s.ScanBlock() {
+						for _, l := range appendBlock(nil, s.Block(), s.BlockLine()) {
+							got = append(got, l.text)
+						}
+						continue
+					}
+					if !s.Scan() {
+						break
+					}
+					got = append(got, string(s.Bytes()))
+				}
+				if s.Err() == nil {
+					t.Errorf("Scan over a failing reader: Err() = nil, want an error")
+				}
+				if tc.name != "timeout" && !errors.Is(s.Err(), boom) {
+					t.Errorf("Err() = %v, want %v", s.Err(), boom)
+				}
+				if strings.Join(got, "|") != strings.Join(tc.want, "|") || len(got) != len(tc.want) {
+					t.Errorf("lines before the error = %q, want %q", got, tc.want)
+				}
+				if s.Scan() {
+					t.Errorf("Scan after the error = true, want false")
+				}
+				if s.Dropped() != tc.dropped {
+					t.Errorf("Dropped() = %d, want %d", s.Dropped(), tc.dropped)
+				}
+			})
+		}
 	}
 }
 

@@ -18,7 +18,7 @@ var flagCategories = map[string][]string{
 	"input":     {"format", "include", "exclude", "workers", "input-filter", "decompressor"},
 	"output":    {"output", "output-format", "output-filter", "progress", "quiet", "verbose", "csv-safe", "malformed"},
 	"count":     {"by", "top", "per", "sort", "human"},
-	"cron":      {"lock", "lock-wait", "fail-fast", "max-malformed", "child-timeout"},
+	"cron":      {"lock", "lock-wait", "fail-fast", "max-malformed", "check-all-lines", "child-timeout"},
 	"scale-out": {"shard", "shards", "partial"},
 	"cache":     {"cache", "cache-max-age"},
 }

@@ -22,9 +22,11 @@ func TestEmptyAnswerExplained(t *testing.T) {
 			"logmr: 0 matched: 23 lines read, 19 dropped by time, 4 malformed; the logs span 2026-11-18 08:00 … 2026-11-21 10:00 (+0000), " +
 				"the window is --since 2020-01-01 00:00:00 (+0000) --until 2021-01-01 00:00:00 (+0100)\n"},
 		{"other filters: which dropped what", []string{"hosts", "--path", "/nothing", "--status", "404", logs},
+			"logmr: 0 matched: 23 lines read, 0 of them parsed (the others lack the text the filter requires; --check-all-lines parses them all)\n"},
+		{"other filters, every line parsed", []string{"hosts", "--path", "/nothing", "--status", "404", "--check-all-lines", logs},
 			"logmr: 0 matched: 23 lines read, 4 dropped by path, 15 by status, 4 malformed\n"},
 		{"parse", []string{"parse", "--path", "/nothing", logs},
-			"logmr: 0 matched: 23 lines read, 19 dropped by path, 4 malformed\n"},
+			"logmr: 0 matched: 23 lines read, 0 of them parsed (the others lack the text the filter requires; --check-all-lines parses them all)\n"},
 		{"no lines", []string{"hosts", "/dev/null"}, "logmr: 0 matched: the inputs hold no lines\n"},
 		{"-q silences it", []string{"hosts", "-q", "--since", "2030-01-01T00:00:00Z", logs}, ""},
 		{"a non-empty answer says nothing", []string{"hosts", "--path", "/robots.txt", logs}, ""},
@@ -75,7 +77,7 @@ func TestSummaryResultAndSizes(t *testing.T) {
 		want string // a regexp the summary line matches
 	}{
 		{[]string{"hosts", "-v", "--path", "/robots.txt", logs},
-			`^logmr: 4 files, 23 lines, 11 matched \(dropped 8 by path\), 4 malformed: 10 hosts; ` +
+			`^logmr: 4 files, 23 lines, 11 matched \(dropped 4 by path\), 3 malformed in 18 parsed lines: 10 hosts; ` +
 				`1\.9 KiB read \(2\.1 KiB of text\) in [0-9.]+s: [0-9.]+ [KMG]?i?B/s read, [0-9.]+ [KMG]?i?B/s of text$`},
 		{[]string{"count", "-v", "--by", "status", logs}, `: 5 rows; `},
 		{[]string{"count", "-v", "--by", "status", "--status", "404", logs}, `: 1 row; `},

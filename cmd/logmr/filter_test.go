@@ -161,9 +161,37 @@ func TestFilterFlagErrors(t *testing.T) {
 // dropped.
 func TestVerboseReport(t *testing.T) {
 	r := run(t, nil, "hosts", "-v", "--status", "200", "--path", "/robots.txt", "../../testdata/logs")
-	for _, want := range []string{"file ../../testdata/logs/access.log.1: 7 lines, 0 malformed", "10 matched (dropped 2 by path, 7 by status), 4 malformed"} {
+	for _, want := range []string{"file ../../testdata/logs/access.log.1: 7 lines (3 parsed), 0 malformed", "10 matched (dropped 1 by path, 4 by status), 3 malformed in 18 parsed lines"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr %q lacks %q", r.stderr, want)
+		}
+	}
+}
+
+// With a filter that names text, -v says how many lines were parsed and
+// what the sample found; --check-all-lines parses every line, and
+// --max-malformed then counts exactly.
+func TestCheckAllLines(t *testing.T) {
+	const real = "../../testdata/realdata/apache_logs.gz"
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"hosts", "-v", "--path", "/robots.txt", real}, 0,
+			"10000 lines (335 parsed), 0 malformed, 2370789 bytes"},
+		{[]string{"hosts", "-v", "--path", "/robots.txt", real}, 0,
+			"0 malformed in 335 parsed lines (≈0.0 % in a 1/64 sample of the other 9820)"},
+		{[]string{"hosts", "-v", "--path", "/robots.txt", "--check-all-lines", real}, 0,
+			"1 files, 10000 lines, 180 matched (dropped 9819 by path), 1 malformed: 121 hosts"},
+		{[]string{"hosts", "--max-malformed", "0.00001", "--path", "/robots.txt", real}, 0, ""},
+		{[]string{"hosts", "--max-malformed", "0.00001", "--path", "/robots.txt", "--check-all-lines", real}, 1,
+			"1 of 10000 lines are malformed"},
+	}
+	for _, tt := range tests {
+		r := run(t, nil, tt.args...)
+		if r.code != tt.code || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("logmr %q: exit %d, stderr %q; want exit %d and %q", tt.args, r.code, r.stderr, tt.code, tt.want)
 		}
 	}
 }

@@ -172,9 +172,9 @@ func runMerge(ctx context.Context, env *env, o mergeOptions, names []string) err
 	}
 	if o.summary {
 		st := merged.Stats()
-		env.errorf("merged %d partials (%s, %d of %d shards): %d inputs, %d lines, %d matched, %d malformed",
+		env.errorf("merged %d partials (%s, %d of %d shards): %d inputs, %d lines, %d matched, %s",
 			len(names), merged.Header.Kind, merged.Header.ShardCount-len(merged.Missing()), merged.Header.ShardCount,
-			st.Inputs, st.Lines, st.Matched, st.Malformed)
+			st.Inputs, st.Lines, st.Matched, malformedText(st))
 	}
 	return err
 }

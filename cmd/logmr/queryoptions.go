@@ -40,7 +40,11 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		&cli.StringFlag{Name: "shard", Usage: "read only shard `I/N` of the inputs (I from 0; see logmr plan), or env/N to take I from " +
 			"JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID (0-based) or PARALLEL_SEQ (1-based)"},
 		csvSafeFlag(),
-		&cli.Float64Flag{Name: "max-malformed", Usage: "fail an input whose share of malformed lines is above `RATIO` (e.g. 0.01): a guard against the wrong --format"},
+		&cli.Float64Flag{Name: "max-malformed", Usage: "fail an input whose share of malformed lines is above `RATIO` (e.g. 0.01): a guard against the wrong --format; " +
+			"where lines were passed over (see --check-all-lines), the share is estimated from the lines parsed and the sample"},
+		&cli.BoolFlag{Name: "check-all-lines", Usage: "parse every line: by default, when the filter names text that every matching line holds " +
+			"(--path, --path-prefix, a word in a regex, --vhost), only the lines that hold it and 1 in 64 of the others are parsed; " +
+			"the answer is the same, but malformed lines and the time span are counted among the lines parsed"},
 	}, filterFlags()...)
 }
 
@@ -121,7 +125,7 @@ func validateQuery(c *cli.Context, env *env) (queryOptions, error) {
 // validateScan turns the flags that say what to read, and how, into the
 // library's options.
 func validateScan(c *cli.Context, paths []string, format *logparse.Format) (logscan.ScanOptions, error) {
-	scan := logscan.ScanOptions{Format: format, FailFast: c.Bool("fail-fast"), MaxMalformed: c.Float64("max-malformed"),
+	scan := logscan.ScanOptions{Format: format, FailFast: c.Bool("fail-fast"), MaxMalformed: c.Float64("max-malformed"), CheckAllLines: c.Bool("check-all-lines"),
 		ChildTimeout: c.Duration("child-timeout"), Workers: c.Int("workers"),
 		Selection: logscan.Selection{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude")}}
 	if scan.Workers < 0 {

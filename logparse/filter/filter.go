@@ -106,6 +106,7 @@ type Matcher struct {
 	refererREs   []*textRegexp
 	selectsPaths bool // some path condition is set
 	funcs        []Func
+	required     Required // see Required
 }
 
 // Check reports what is wrong with f (a bad regexp, status, host or an
@@ -175,6 +176,7 @@ func (f Filter) Compile() (*Matcher, error) {
 		return nil, &ValueError{Field: "window", Reason: fmt.Sprintf("the time window is empty: until %s is not after since %s",
 			f.Until.Format(time.RFC3339), f.Since.Format(time.RFC3339))}
 	}
+	m.required = requiredOf(f)
 	return m, nil
 }
 

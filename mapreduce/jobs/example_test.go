@@ -23,10 +23,12 @@ func ExampleHosts() {
 		return
 	}
 	fmt.Println(strings.Join(res.Hosts, " "))
-	fmt.Printf("%d lines, %d malformed\n", res.Stats.Lines, res.Stats.Malformed)
+	// Only the lines that hold "/robots.txt" (and a sample of the others)
+	// are parsed: the malformed count covers those.
+	fmt.Printf("%d lines, %d parsed, %d malformed among them\n", res.Stats.Lines, res.Stats.Parsed, res.Stats.Malformed)
 	// Output:
 	// 10.0.2.20 192.0.2.4 192.0.2.10 192.0.2.11 192.0.2.12 192.0.2.30 192.0.2.31 2001:db8::1 2001:db8::2 crawl-66-249-66-1.googlebot.com
-	// 23 lines, 4 malformed
+	// 23 lines, 18 parsed, 3 malformed among them
 }
 
 // Requests and bytes per day, in UTC, from the sample logs.

@@ -63,7 +63,14 @@ type PartialHeader struct {
 	Lines     int64          `json:"lines"`
 	Matched   int64          `json:"matched"`
 	Malformed int64          `json:"malformed"`
-	Bytes     int64          `json:"bytes"` // of log text
+	// Parsed, Sampled and SampledMalformed are logscan.Stats': the lines
+	// parsed in full, and of them those parsed only as the prefilter's
+	// sample and those malformed. A file written before they were has
+	// none: every line of it was parsed (see Partial.Stats).
+	Parsed           int64 `json:"parsed"`
+	Sampled          int64 `json:"sampled"`
+	SampledMalformed int64 `json:"sampled_malformed"`
+	Bytes            int64 `json:"bytes"` // of log text
 	// Failed are the inputs of the shards that could not be read, sorted
 	// by their Order; the counts and the result cover the others.
 	Failed []PartialFailure `json:"failed,omitempty"`
@@ -94,8 +101,15 @@ func (p *Partial) Aggregate() logscan.PartialCodec { return p.agg }
 
 // Stats returns the counts of lines the partial covers.
 func (p *Partial) Stats() logscan.Stats {
-	return logscan.Stats{Inputs: len(p.Header.Inputs), Lines: p.Header.Lines, Matched: p.Header.Matched,
-		Malformed: p.Header.Malformed, Bytes: p.Header.Bytes}
+	h := &p.Header
+	parsed := h.Parsed
+	if parsed == 0 && h.Sampled == 0 {
+		// Written before the counts were (a scan parses at least the
+		// lines it detects the format with): every line was parsed.
+		parsed = h.Lines
+	}
+	return logscan.Stats{Inputs: len(h.Inputs), Lines: h.Lines, Matched: h.Matched,
+		Malformed: h.Malformed, Parsed: parsed, Sampled: h.Sampled, SampledMalformed: h.SampledMalformed, Bytes: h.Bytes}
 }
 
 // HostsPartial is Hosts, stopped before its final step: it returns the
@@ -180,8 +194,11 @@ func scanPartial[A PartialAggregate[A]](ctx context.Context, paths []string, new
 		Lines:      stats.Lines,
 		Matched:    stats.Matched,
 		Malformed:  stats.Malformed,
+		Parsed:     stats.Parsed,
+		Sampled:    stats.Sampled,
 		Bytes:      stats.Bytes,
 	}
+	h.SampledMalformed = stats.SampledMalformed
 	sum := sha256.Sum256([]byte(h.QueryText))
 	h.Query = hex.EncodeToString(sum[:])
 	sizes := map[string]int64{}
@@ -451,6 +468,7 @@ func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 		return nil, errors.New("no partial result to merge")
 	}
 	acc, first := parts[0], names[0]
+	acc.Header.Parsed = acc.Stats().Parsed // an older file's: every line
 	owner := map[int]string{}
 	for _, s := range acc.Header.Shards {
 		owner[s] = first
@@ -478,6 +496,9 @@ func MergePartials(parts []*Partial, names []string) (*Partial, error) {
 		a.Lines += h.Lines
 		a.Matched += h.Matched
 		a.Malformed += h.Malformed
+		a.Parsed += p.Stats().Parsed // an older file's: every line
+		a.Sampled += h.Sampled
+		a.SampledMalformed += h.SampledMalformed
 		a.Bytes += h.Bytes
 		if p.kind != acc.kind { // same query, same aggregate: only a corrupt kind name gets here
 			return nil, fmt.Errorf("%s and %s are partials of different kinds (%s, %s)", first, name, a.Kind, h.Kind)

@@ -138,6 +138,7 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, fil
 		return scanned[A]{}, nil, err
 	}
 	r.plan.everyLine = plan.everyLine
+	r.Lines().everyLine = plan.everyLine // openText's lines took its own plan's
 	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &tail))
 	if err != nil {
 		return scanned[A]{}, nil, err
@@ -258,12 +259,13 @@ func (s *logScanner[A]) finishInput(in Input, out scanned[A], cached int64, cs C
 	if len(st.Examples) > s.opts.maxExamples() {
 		st.Examples = st.Examples[:s.opts.maxExamples()]
 	}
-	if err := s.opts.checkMalformed(st.Lines, st.Malformed); err != nil {
+	if err := s.opts.checkMalformed(st); err != nil {
 		return out, err
 	}
 	st.Inputs = 1
 	st.Cache = cs
 	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: st.Bytes,
+		Parsed: st.Parsed, Sampled: st.Sampled, SampledMalformed: st.SampledMalformed,
 		FromCache: cs.Hits+cs.Resumed > 0, Cached: cached, Inflater: inflater, Elapsed: time.Since(start)}}
 	return out, nil
 }

@@ -22,7 +22,7 @@ func ScanTextForTest[A Aggregate[A]](opts ScanOptions, newAggregate func() A, al
 	if allFields {
 		fields = logparse.AllFields
 	}
-	s := &logScanner[A]{opts: opts, filter: m, newAggregate: newAggregate, fields: fields}
+	s := &logScanner[A]{opts: opts, filter: m, newAggregate: newAggregate, fields: fields, prefilter: newPrefilter(m)}
 	return func(r io.Reader, name string, parsers, maxLineBytes int) (A, Stats, error) {
 		out := scanned[A]{agg: newAggregate()}
 		if parsers == 0 && maxLineBytes == 0 {

@@ -10,28 +10,41 @@ import (
 	logcache "github.com/logmr/logmr/mapreduce/cache"
 )
 
-// Every line is malformed, matched, or dropped by exactly one stage, and
-// each input read has its FileStats.
+// Every line parsed is malformed, matched, or dropped by exactly one
+// stage, and each input read has its FileStats. With CheckAllLines every
+// line is parsed; without, the prefilter (of /robots.txt) passes over
+// most lines that lack it.
 func TestFilterStageCounts(t *testing.T) {
-	opts := ScanOptions{Filter: filter.Filter{Statuses: []string{"200"}, Paths: []string{"/robots.txt"}}}
-	res, err := testHosts(context.Background(), []string{"../../testdata/logs"}, opts)
-	if err != nil {
-		t.Fatal(err)
+	for _, checkAll := range []bool{true, false} {
+		opts := ScanOptions{Filter: filter.Filter{Statuses: []string{"200"}, Paths: []string{"/robots.txt"}}, CheckAllLines: checkAll}
+		res, err := testHosts(context.Background(), []string{"../../testdata/logs"}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := res.Stats
+		rejected := st.Rejected()
+		if checkAll && (rejected["status"] != 7 || rejected["path"] != 2 || len(rejected) != 2) {
+			t.Errorf("Rejected() = %v, want 7 by status and 2 by path", rejected)
+		}
+		if st.Matched+rejected["status"]+rejected["path"]+st.Malformed != st.Parsed {
+			t.Errorf("%d matched + %v rejected + %d malformed != %d parsed", st.Matched, rejected, st.Malformed, st.Parsed)
+		}
+		if checkAll != (st.Parsed == st.Lines) || st.Lines != 23 {
+			t.Errorf("CheckAllLines %v: %d of %d lines parsed, want 23 lines, all of them parsed only with CheckAllLines", checkAll, st.Parsed, st.Lines)
+		}
+		testFileStats(t, st)
 	}
-	st := res.Stats
-	rejected := st.Rejected()
-	if rejected["status"] != 7 || rejected["path"] != 2 || len(rejected) != 2 {
-		t.Errorf("Rejected() = %v, want 7 by status and 2 by path", rejected)
-	}
-	if st.Matched+rejected["status"]+rejected["path"]+st.Malformed != st.Lines {
-		t.Errorf("%d matched + %v rejected + %d malformed != %d lines", st.Matched, rejected, st.Malformed, st.Lines)
-	}
-	var lines int64
+}
+
+func testFileStats(t *testing.T, st Stats) {
+	t.Helper()
+	var lines, parsed int64
 	for _, f := range st.Files {
 		lines += f.Lines
+		parsed += f.Parsed
 	}
-	if len(st.Files) != 4 || lines != st.Lines {
-		t.Errorf("Files = %+v, want 4 adding up to %d lines", st.Files, st.Lines)
+	if len(st.Files) != 4 || lines != st.Lines || parsed != st.Parsed {
+		t.Errorf("Files = %+v, want 4 adding up to %d lines, %d parsed", st.Files, st.Lines, st.Parsed)
 	}
 }
 

@@ -25,15 +25,18 @@ type readPlan struct {
 	decompressor subproc.Stage    // nil: gzip is inflated in Go
 	parsers      int              // goroutines that may parse what decompressor inflates
 	readAhead    bool             // Go inflates on a goroutine of its own (logparse.StreamOptions)
-	// everyLine: parse every line in full, skipping none by a literal
-	// search, so that the input's time range is known (see cachewindow.go).
+	// everyLine parses every line of the input, even when the filter
+	// allows a literal prefilter: its Stats then have Parsed == Lines and
+	// a complete time span. ScanOptions.CheckAllLines sets it for every
+	// input; a scan may set it for one (cachewindow.go does, to learn a file's time range).
 	everyLine bool
 }
 
 // newReadPlan is the plan opts ask for.
 func newReadPlan(opts ScanOptions, readAhead bool) readPlan {
 	return readPlan{format: opts.Format, inputFilter: opts.InputFilter, childTimeout: opts.ChildTimeout,
-		progress: opts.Progress, keepHead: opts.Cache != nil, decompressor: opts.Decompressor.Command, readAhead: readAhead}
+		progress: opts.Progress, keepHead: opts.Cache != nil, decompressor: opts.Decompressor.Command, readAhead: readAhead,
+		everyLine: opts.CheckAllLines}
 }
 
 // An inputReader is one input opened for reading: its stored bytes, the
@@ -187,6 +190,7 @@ func (r *inputReader) startText(text io.Reader, firstLine int64) error {
 		return err
 	}
 	ls.base = firstLine
+	ls.everyLine = r.plan.everyLine
 	r.ls = ls
 	return nil
 }

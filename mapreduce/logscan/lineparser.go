@@ -90,3 +90,53 @@ func (p *lineParser) parse(line []byte, truncated bool, lineNo int64, st *Stats)
 	}
 	return lineRejected
 }
+
+// parseSampled is parse for a line the prefilter passed over but for the
+// sample: counted in Stats.Sampled too. It cannot pass the filter.
+func (p *lineParser) parseSampled(line []byte, lineNo int64, st *Stats) lineOutcome {
+	out := p.parse(line, false, lineNo, st)
+	st.Sampled++
+	if out == lineMalformed {
+		st.SampledMalformed++
+	}
+	return out
+}
+
+// next returns the next line of lines that p must parse, the prefilter's
+// search run when bl is set (nil: every line), and parses it; ok is false
+// at the end of the lines. The lines the search passes over are counted
+// here, and ctx is checked once per block (a block is at most the
+// Scanner's buffer) or every ctxCheckLines lines.
+func (p *lineParser) next(lines *lineSource, bl *blockLines, st *Stats) (out lineOutcome, line []byte, ok bool) {
+	for bl != nil {
+		if line, no, sampled, ok := bl.line(st); ok {
+			if sampled {
+				return p.parseSampled(line, no, st), line, true
+			}
+			return p.parse(line, false, no, st), line, true
+		}
+		if !lines.nextBlock() {
+			break
+		}
+		if p.ctx.Err() != nil {
+			return lineStopped, nil, true
+		}
+		bl.reset(lines.block())
+	}
+	for lines.next() {
+		line, no := lines.bytes(), lines.lineNo()
+		if bl == nil || lines.truncated() {
+			return p.parse(line, lines.truncated(), no, st), line, true
+		}
+		switch parse, sampled := bl.one(line, no); {
+		case sampled:
+			return p.parseSampled(line, no, st), line, true
+		case parse:
+			return p.parse(line, false, no, st), line, true
+		}
+		if st.Lines++; st.Lines%ctxCheckLines == 0 && p.ctx.Err() != nil {
+			return lineStopped, nil, true
+		}
+	}
+	return 0, nil, false
+}

@@ -48,8 +48,9 @@ func (s *logScanner[A]) scanLinesParallel(ctx context.Context, name string, line
 		parts[i].agg = s.newAggregate()
 		wg.Go(func() {
 			p := s.newLineParser(ctx, name, lines.format)
+			bl := s.blockLines(lines)
 			for c := range work {
-				addChunk(p, c, &parts[i])
+				addChunk(p, bl, c, &parts[i])
 				if cap(c.text) > 4*parseChunkSize {
 					c.text = make([]byte, 0, parseChunkSize) // after a long line
 				}
@@ -117,11 +118,16 @@ func (s *logScanner[A]) chunkLines(ctx context.Context, lines *lineSource, work,
 	return nil
 }
 
-// addChunk adds the lines of c to out. A parser that finds ctx done
-// leaves the rest of the chunk: chunkLines stops too, and returns the error.
-func addChunk[A Aggregate[A]](p *lineParser, c *textChunk, out *scanned[A]) {
+// addChunk adds the lines of c to out, those bl's search stops at when bl
+// is set. A parser that finds ctx done leaves the rest of the chunk:
+// chunkLines stops too, and returns the error.
+func addChunk[A Aggregate[A]](p *lineParser, bl *blockLines, c *textChunk, out *scanned[A]) {
 	if c.truncated {
 		p.parse(c.text, true, c.firstLine, &out.stats) // malformed: nothing to add
+		return
+	}
+	if bl != nil {
+		addSearched(p, bl, c, out)
 		return
 	}
 	text, no := c.text, c.firstLine
@@ -134,5 +140,31 @@ func addChunk[A Aggregate[A]](p *lineParser, c *textChunk, out *scanned[A]) {
 			return
 		}
 		text, no = text[i+1:], no+1
+	}
+}
+
+// addSearched is addChunk with the prefilter's search.
+func addSearched[A Aggregate[A]](p *lineParser, bl *blockLines, c *textChunk, out *scanned[A]) {
+	if p.ctx.Err() != nil {
+		return
+	}
+	bl.reset(c.text, c.firstLine)
+	for {
+		line, no, sampled, ok := bl.line(&out.stats)
+		if !ok {
+			return
+		}
+		outcome := lineRejected
+		if sampled {
+			outcome = p.parseSampled(line, no, &out.stats)
+		} else {
+			outcome = p.parse(line, false, no, &out.stats)
+		}
+		switch outcome {
+		case linePassed:
+			out.agg.Add(&p.rec)
+		case lineStopped:
+			return
+		}
 	}
 }

@@ -42,31 +42,37 @@ func TestParallelParseAsOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scan, err := logscan.ScanTextForTest(logscan.ScanOptions{MaxExamples: 50, Filter: filter.Filter{Paths: []string{"/robots.txt"}}}, newCounter, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func(parsers int) scanned {
-		agg, st, err := scan(strings.NewReader(text.String()), "f.log", parsers, 2000)
+	// The prefilter's search (of /robots.txt) takes the same lines and
+	// sample on each parser's chunks as on one parser's blocks.
+	for _, checkAll := range []bool{true, false} {
+		opts := logscan.ScanOptions{MaxExamples: 50, Filter: filter.Filter{Paths: []string{"/robots.txt"}}, CheckAllLines: checkAll}
+		scan, err := logscan.ScanTextForTest(opts, newCounter, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return scanned{agg, st}
-	}
-	want := run(1)
-	if want.stats.Malformed < 50 || want.stats.Matched < 3000 {
-		t.Fatalf("one parser: %d malformed, %d matched; the text should give more", want.stats.Malformed, want.stats.Matched)
-	}
-	for _, parsers := range []int{2, 3, 8} {
-		got := run(parsers)
-		if !reflect.DeepEqual(got.stats, want.stats) {
-			t.Errorf("%d parsers: stats %+v\nwant %+v", parsers, got.stats, want.stats)
+		run := func(parsers int) scanned {
+			agg, st, err := scan(strings.NewReader(text.String()), "f.log", parsers, 2000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return scanned{agg, st}
 		}
-		// The encoded partials are the counts, key-sorted.
-		gotCounts, _ := got.agg.AppendPartial(nil)
-		wantCounts, _ := want.agg.AppendPartial(nil)
-		if !bytes.Equal(gotCounts, wantCounts) {
-			t.Errorf("%d parsers: counts differ (%d bytes encoded, want %d)", parsers, len(gotCounts), len(wantCounts))
+		want := run(1)
+		if want.stats.Matched < 3000 || checkAll && want.stats.Malformed < 50 || !checkAll && want.stats.Sampled == 0 {
+			t.Fatalf("one parser, CheckAllLines %v: %d malformed, %d matched, %d sampled; the text should give more",
+				checkAll, want.stats.Malformed, want.stats.Matched, want.stats.Sampled)
+		}
+		for _, parsers := range []int{2, 3, 8} {
+			got := run(parsers)
+			if !reflect.DeepEqual(got.stats, want.stats) {
+				t.Errorf("%d parsers, CheckAllLines %v: stats %+v\nwant %+v", parsers, checkAll, got.stats, want.stats)
+			}
+			// The encoded partials are the counts, key-sorted.
+			gotCounts, _ := got.agg.AppendPartial(nil)
+			wantCounts, _ := want.agg.AppendPartial(nil)
+			if !bytes.Equal(gotCounts, wantCounts) {
+				t.Errorf("%d parsers, CheckAllLines %v: counts differ (%d bytes encoded, want %d)", parsers, checkAll, len(gotCounts), len(wantCounts))
+			}
 		}
 	}
 }

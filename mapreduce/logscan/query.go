@@ -56,7 +56,8 @@ var buildID = sync.OnceValue(func() string {
 
 // QueryDescription is every option that changes the partial result of one
 // input: the aggregate (kind, a PartialCodec's PartialKind), the format,
-// the filter and the input filter.
+// the filter, the input filter, and whether the stats count every line
+// (CheckAllLines, or a filter that allows no prefilter) or a sample.
 // Selection, workers, MaxMalformed (applied to the cached counts) and the
 // like are not in it. Its hash, with the build's, names the cache's query
 // directory; alone, it is the query of a partial-result file.
@@ -97,6 +98,10 @@ func QueryDescription(kind string, opts ScanOptions) string {
 	}
 	for _, stage := range opts.InputFilter {
 		line("input-filter", stage...)
+	}
+	if m, err := f.Compile(); err == nil && !opts.CheckAllLines && len(m.Required().Any) > 0 {
+		// A line only then: the stats of other queries keep their meaning, and their hash.
+		line("parsed", "lines with the filter's text", "1/"+strconv.Itoa(sampleEvery)+" of the others")
 	}
 	return b.String()
 }

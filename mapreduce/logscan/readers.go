@@ -93,6 +93,9 @@ type lineSource struct {
 	// parsers is how many goroutines may parse the lines (see
 	// scanLinesParallel); 0 or 1: the caller's alone.
 	parsers int
+	// everyLine: every line is parsed, whatever prefilter the filter
+	// allows (readPlan.everyLine).
+	everyLine bool
 }
 
 // maxSampleBytes bounds the copies made for detection: on binary junk with
@@ -223,6 +226,23 @@ func excerpt(line []byte) string {
 		return strconv.Quote(string(line[:n])) + "..."
 	}
 	return strconv.Quote(string(line))
+}
+
+// nextBlock advances to a block of whole lines (logparse.Scanner.ScanBlock)
+// once the lines buffered for detection are handed out; false: the next
+// line, if any, is read with next.
+func (ls *lineSource) nextBlock() bool {
+	if ls.sampleNext < len(ls.sample) {
+		return false
+	}
+	ls.inSample = false
+	return ls.sc.ScanBlock()
+}
+
+// block returns the lines of the last nextBlock, each ending in '\n', and
+// the number of the first; valid until the next call to next or nextBlock.
+func (ls *lineSource) block() ([]byte, int64) {
+	return ls.sc.Block(), ls.base + ls.sc.BlockLine()
 }
 
 func (ls *lineSource) next() bool {

@@ -72,7 +72,7 @@ func WriteRecords(ctx context.Context, paths []string, w io.Writer, out RecordOu
 	}
 	opts.Workers = workers
 
-	rw := &recordWriter{opts: opts, out: out, filter: match,
+	rw := &recordWriter{opts: opts, out: out, filter: match, prefilter: newPrefilter(match),
 		readAhead:  len(inputs) < workerCount(opts.Workers),
 		spillSlots: make(chan struct{}, spillSlots(opts, opts.Workers)), // fdlimit.go
 		waitingMax: int64(opts.Workers * chunksAhead),
@@ -120,6 +120,7 @@ type recordWriter struct {
 	opts      ScanOptions
 	out       RecordOutput
 	filter    *filter.Matcher
+	prefilter *prefilter // nil: the filter requires no text
 	readAhead bool
 	stats     []Stats   // stats[i]: written by input i's worker, read once Ordered returns
 	buffers   sync.Pool // of *[]byte with chunkBytes capacity
@@ -200,7 +201,7 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input, segs *fan
 		err = serr
 	}
 	if err == nil {
-		err = rw.opts.checkMalformed(st.Lines, st.Malformed)
+		err = rw.opts.checkMalformed(st)
 	}
 	if skip, ok := skipped(in, err, len(rw.opts.InputFilter) > 0); ok {
 		st.Skipped = []SkippedInput{skip} // nothing was written: detection comes first
@@ -214,6 +215,7 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input, segs *fan
 	}
 	st.Inputs, st.Bytes, st.Stored = 1, res.text, res.stored(in, rw.opts)
 	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: res.text,
+		Parsed: st.Parsed, Sampled: st.Sampled, SampledMalformed: st.SampledMalformed,
 		Inflater: res.inflater, Elapsed: time.Since(start)}}
 	return nil
 }
@@ -223,9 +225,17 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input, segs *fan
 func (rw *recordWriter) encodeLines(ctx context.Context, in Input, lines *lineSource, st *Stats, buf *[]byte, send func() error) error {
 	p := newLineParser(ctx, in.Path, lines.format, rw.filter, logparse.AllFields, rw.opts.maxExamples())
 	p.lineErrors = rw.out.Malformed != nil
-	for lines.next() {
-		line := lines.bytes()
-		switch p.parse(line, lines.truncated(), lines.lineNo(), st) {
+	var bl *blockLines
+	// Malformed lines written out are every one: no line is passed over.
+	if !p.lineErrors && !rw.opts.CheckAllLines && !lines.everyLine && rw.prefilter.usable(lines.format) {
+		bl = newBlockLines(rw.prefilter)
+	}
+	for {
+		outcome, line, ok := p.next(lines, bl, st)
+		if !ok {
+			return nil
+		}
+		switch outcome {
 		case linePassed:
 			if rw.out.Record != nil {
 				*buf = rw.out.Record(*buf, lines.format, &p.rec)
@@ -243,7 +253,6 @@ func (rw *recordWriter) encodeLines(ctx context.Context, in Input, lines *lineSo
 			}
 		}
 	}
-	return nil
 }
 
 // segmentSender hands one input's chunks to the writer, in order,

@@ -78,8 +78,18 @@ type ScanOptions struct {
 	// fails the input; 0 means no limit.
 	ChildTimeout time.Duration
 	// MaxMalformed fails an input whose share of malformed lines is above
-	// it (a guard against the wrong format); 0 means no limit.
+	// it (a guard against the wrong format); 0 means no limit. Where the
+	// prefilter passed lines over, the share is estimated from the lines
+	// parsed and the sample (see Stats.MalformedEstimate).
 	MaxMalformed float64
+	// CheckAllLines parses every line. Without it, when the filter
+	// implies text that every matching line holds (a path, a path
+	// prefix, a literal in an expression, a virtual host: see
+	// filter.Matcher.Required), only the lines that hold it, or an
+	// escape that decodes to one of its bytes, are parsed, with one line in 64 of the others as a
+	// sample: the answer is the same, Lines is exact, and the malformed
+	// count and the time span cover the lines parsed (see Stats.Parsed).
+	CheckAllLines bool
 	// Cache, when set, keeps each input's partial result, and reuses it
 	// while the input is unchanged (see Cache): the result is the same as
 	// without it (Stats.Examples of a cached input are those the run that
@@ -109,9 +119,18 @@ type Stats struct {
 	Inputs    int   // inputs read to the end
 	Lines     int64 // lines read
 	Matched   int64 // well-formed lines that passed the filter
-	Malformed int64 // lines that did not parse
-	Parsed    int64 // lines parsed in full (the others were ruled out by a literal search)
-	Bytes     int64 // bytes of log text, after decompression
+	Malformed int64 // lines that did not parse, of those parsed
+	// Parsed is the lines parsed in full, Sampled among them: Lines
+	// unless the prefilter passed some over (see
+	// ScanOptions.CheckAllLines). Malformed, the rejections and the time
+	// span count the lines parsed.
+	Parsed int64
+	// Sampled is the lines without the prefilter's literal that were
+	// parsed only as its sample (one in 64 by line number);
+	// SampledMalformed those of them that did not parse.
+	Sampled          int64
+	SampledMalformed int64
+	Bytes            int64 // bytes of log text, after decompression
 	// Stored is the bytes of the inputs as stored, before decompression
 	// or InputFilter: what Progress counts (a cached input counts its
 	// size, a pipe what was read of it through InputFilter not at all).
@@ -145,7 +164,12 @@ type FileStats struct {
 	Path      string
 	Lines     int64
 	Malformed int64
-	Bytes     int64 // of log text
+	// Parsed, Sampled and SampledMalformed are as in Stats: the input's
+	// time span is complete when Parsed == Lines.
+	Parsed           int64
+	Sampled          int64
+	SampledMalformed int64
+	Bytes            int64 // of log text
 	// FromCache: the cache answered for the input, all of it, or with
 	// Resumed its first Cached bytes (the bytes appended since were read).
 	FromCache bool
@@ -178,9 +202,11 @@ func (s Stats) Rejected() map[string]int64 {
 func (s *Stats) merge(o Stats, maxExamples int) {
 	s.Inputs += o.Inputs
 	s.Lines += o.Lines
-	s.Parsed += o.Parsed
 	s.Matched += o.Matched
 	s.Malformed += o.Malformed
+	s.Parsed += o.Parsed
+	s.Sampled += o.Sampled
+	s.SampledMalformed += o.SampledMalformed
 	s.Bytes += o.Bytes
 	s.Stored += o.Stored
 	room := maxExamples - len(s.Examples)
@@ -262,7 +288,7 @@ func ScanInputs[A Aggregate[A]](ctx context.Context, inputs []Input, failed []*m
 		}
 	}
 
-	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, cache: cq,
+	s := &logScanner[A]{opts: opts, filter: match, newAggregate: newAggregate, cache: cq, prefilter: newPrefilter(match),
 		fields: scanFields(newAggregate, match), plan: scanPlan(opts, workers, len(inputs))}
 	if cq != nil {
 		if s.window, err = newWindowCache(s); err != nil {
@@ -352,6 +378,7 @@ type logScanner[A Aggregate[A]] struct {
 	cache        *cache.Query
 	window       *windowCache[A] // nil: no cache, or no time window
 	fields       logparse.Fields // what the filter and the aggregate read
+	prefilter    *prefilter      // nil: the filter requires no text
 }
 
 func (s *logScanner[A]) reduce(acc, next scanned[A]) scanned[A] {
@@ -405,15 +432,28 @@ func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineS
 		return s.scanLinesParallel(ctx, name, lines, out)
 	}
 	p := s.newLineParser(ctx, name, lines.format)
-	for lines.next() {
-		switch p.parse(lines.bytes(), lines.truncated(), lines.lineNo(), &out.stats) {
+	bl := s.blockLines(lines)
+	for {
+		outcome, _, ok := p.next(lines, bl, &out.stats)
+		if !ok {
+			return nil
+		}
+		switch outcome {
 		case linePassed:
 			out.agg.Add(&p.rec)
 		case lineStopped:
 			return ctx.Err()
 		}
 	}
-	return nil
+}
+
+// blockLines returns the prefilter's search for one reader of lines, or
+// nil when every line is to be parsed.
+func (s *logScanner[A]) blockLines(lines *lineSource) *blockLines {
+	if s.opts.CheckAllLines || lines.everyLine || !s.prefilter.usable(lines.format) {
+		return nil
+	}
+	return newBlockLines(s.prefilter)
 }
 
 // newLineParser returns the per-line work of one of s's workers.
@@ -421,11 +461,29 @@ func (s *logScanner[A]) newLineParser(ctx context.Context, name string, format *
 	return newLineParser(ctx, name, format, s.filter, s.fields, s.opts.maxExamples())
 }
 
+// MalformedEstimate returns how many of the lines read are malformed:
+// Malformed when every line was parsed; else the malformed lines among
+// those that held the prefilter's literal (all parsed) plus the sample's
+// share of malformed lines applied to the lines without it. With no
+// sample (fewer than 64 such lines), those lines count as well-formed.
+func (s Stats) MalformedEstimate() float64 {
+	if s.Sampled == 0 {
+		return float64(s.Malformed)
+	}
+	without := s.Lines - (s.Parsed - s.Sampled) // lines without the literal
+	return float64(s.Malformed-s.SampledMalformed) + float64(s.SampledMalformed)*float64(without)/float64(s.Sampled)
+}
+
 // checkMalformed applies MaxMalformed to an input's counts.
-func (o ScanOptions) checkMalformed(lines, malformed int64) error {
-	if o.MaxMalformed <= 0 || lines == 0 || float64(malformed) <= o.MaxMalformed*float64(lines) {
+func (o ScanOptions) checkMalformed(st *Stats) error {
+	estimate := st.MalformedEstimate()
+	if o.MaxMalformed <= 0 || st.Lines == 0 || estimate <= o.MaxMalformed*float64(st.Lines) {
 		return nil
 	}
+	if st.Parsed < st.Lines {
+		return fmt.Errorf("%w: about %.0f of %d lines are malformed (%d of the %d parsed; estimated from a 1 in %d sample of the lines without the filter's text), more than %g of them: is the format right?",
+			ErrTooMalformed, estimate, st.Lines, st.Malformed, st.Parsed, sampleEvery, o.MaxMalformed)
+	}
 	return fmt.Errorf("%w: %d of %d lines are malformed, more than %g of them: is the format right?",
-		ErrTooMalformed, malformed, lines, o.MaxMalformed)
+		ErrTooMalformed, st.Malformed, st.Lines, o.MaxMalformed)
 }

@@ -15,7 +15,7 @@ import (
 // in when it is finished).
 func encodeStats(st *Stats) []byte {
 	var b []byte
-	for _, n := range []int64{st.Lines, st.Matched, st.Malformed, st.Bytes} {
+	for _, n := range []int64{st.Lines, st.Matched, st.Malformed, st.Bytes, st.Parsed, st.Sampled, st.SampledMalformed} {
 		b = binary.AppendUvarint(b, uint64(n))
 	}
 	b = binary.AppendUvarint(b, uint64(len(st.rejected)))
@@ -52,6 +52,10 @@ func decodeStats(data []byte, file string) (Stats, error) {
 	var st Stats
 	d := binenc.NewDecoder(data, errBadStats)
 	st.Lines, st.Matched, st.Malformed, st.Bytes = d.Int(), d.Int(), d.Int(), d.Int()
+	st.Parsed, st.Sampled, st.SampledMalformed = d.Int(), d.Int(), d.Int()
+	if st.Parsed > st.Lines || st.Sampled > st.Parsed || st.SampledMalformed > st.Sampled {
+		d.Fail()
+	}
 	if n := d.Uint(); n != uint64(len(st.rejected)) {
 		d.Fail()
 	}

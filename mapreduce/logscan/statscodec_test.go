@@ -10,7 +10,9 @@ import (
 func TestStatsCodecRoundTrip(t *testing.T) {
 	var st Stats
 	st.Lines, st.Matched, st.Malformed, st.Bytes = 10, 7, 1, 999
-	st.rejected[0] = 2 // the status stage
+	// A prefiltered input's: 9 lines parsed, 2 of them sampled.
+	st.Parsed, st.Sampled, st.SampledMalformed = 9, 2, 1
+	st.rejected[0] = 1 // the status stage
 	st.addNamed("no bots", 3)
 	data := encodeStats(&st)
 	got, err := decodeStats(data, "a")
@@ -23,6 +25,17 @@ func TestStatsCodecRoundTrip(t *testing.T) {
 	for i := range data {
 		if _, err := decodeStats(data[:i], "a"); err == nil {
 			t.Fatalf("stats cut at %d of %d bytes decoded", i, len(data))
+		}
+	}
+}
+
+// Counts that cannot be (more lines parsed than read, more sampled than
+// parsed) are a damaged entry.
+func TestStatsCodecImpossibleCounts(t *testing.T) {
+	for _, st := range []Stats{{Lines: 5, Parsed: 6}, {Lines: 5, Parsed: 2, Sampled: 3}, {Lines: 5, Parsed: 5, Sampled: 1, SampledMalformed: 2}} {
+		if _, err := decodeStats(encodeStats(&st), "a"); err == nil {
+			t.Errorf("decodeStats(%d lines, %d parsed, %d sampled, %d of them malformed) = nil error, want one",
+				st.Lines, st.Parsed, st.Sampled, st.SampledMalformed)
 		}
 	}
 }

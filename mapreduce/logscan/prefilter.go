@@ -1,0 +1,209 @@
+package logscan
+
+import (
+	"bytes"
+
+	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
+)
+
+// sampleEvery is the prefilter's sampling interval: of the lines without
+// the literal, those whose number is a multiple of it are parsed all the
+// same, for the malformed count and the time span (see Stats.Sampled).
+const sampleEvery = 64
+
+// A prefilter is the literal text that every line whose record can pass
+// the filter holds (filter.Required), compiled for a search over many
+// lines at once: only the lines that hold it, or an escape that decodes
+// to one of its bytes, and a sample of the others are parsed. A prefilter
+// is safe for concurrent use; each worker searches with a blockLines of
+// its own.
+type prefilter struct {
+	anchors []anchor
+	path    bool // the literals come from a path condition (filter.Required.Path)
+}
+
+// An anchor is one byte a search stops at: a literal's rarest byte (one
+// of its two cases, for a folded literal), verified around it; or the
+// backslash of an escape that decodes to a byte of some literal.
+//
+// Why that is enough: an escape decodes to one byte. A field holding a
+// literal that its raw text does not hold must have an escape among the
+// literal's bytes, decoding to one of them; without such an escape, the
+// literal's bytes are raw and adjacent in the line as in the field.
+type anchor struct {
+	c   byte
+	off int    // of c in lit
+	lit []byte // nil: the backslash
+	// fold: lit is lower case and compared in any ASCII case.
+	fold bool
+	// escapes: for the backslash, the bytes of every literal (in both
+	// cases, folded): an escape decoding to one makes a candidate.
+	escapes *[256]bool
+}
+
+// newPrefilter returns the prefilter of m, or nil when m requires no text.
+func newPrefilter(m *filter.Matcher) *prefilter {
+	req := m.Required()
+	if len(req.Any) == 0 {
+		return nil
+	}
+	pf := &prefilter{path: req.Path, anchors: []anchor{{c: '\\', escapes: new([256]bool)}}}
+	for _, l := range req.Any {
+		for _, c := range l.Text {
+			pf.anchors[0].escapes[c] = true
+			if l.Fold && 'a' <= c && c <= 'z' {
+				pf.anchors[0].escapes[c-'a'+'A'] = true
+			}
+		}
+		off := filter.RareByte(l)
+		c := l.Text[off]
+		pf.anchors = append(pf.anchors, anchor{c: c, off: off, lit: l.Text, fold: l.Fold})
+		if l.Fold && 'a' <= c && c <= 'z' {
+			pf.anchors = append(pf.anchors, anchor{c: c - 'a' + 'A', off: off, lit: l.Text, fold: true})
+		}
+	}
+	return pf
+}
+
+// usable says whether the prefilter is exact for an input in format: a
+// path literal is not when the target is joined from %U and %q.
+func (pf *prefilter) usable(format *logparse.Format) bool {
+	if pf == nil {
+		return false
+	}
+	if !pf.path {
+		return true
+	}
+	for _, f := range format.Fields() {
+		if d := f.Directive; len(d) > 1 && d[0] == '%' && d[len(d)-1] == 'q' {
+			return false
+		}
+	}
+	return true
+}
+
+// find returns where the first match of a at or after from starts in buf,
+// or len(buf).
+func (a *anchor) find(buf []byte, from int) int {
+	for {
+		if from+a.off >= len(buf) {
+			return len(buf)
+		}
+		i := bytes.IndexByte(buf[from+a.off:], a.c)
+		if i < 0 {
+			return len(buf)
+		}
+		start := from + i
+		if a.matches(buf, start) {
+			return start
+		}
+		from = start + 1
+	}
+}
+
+func (a *anchor) matches(buf []byte, start int) bool {
+	if a.lit == nil {
+		// Every backslash is tried as an escape's, even one that an
+		// escaped backslash before it makes plain text: more candidates,
+		// never fewer.
+		c, n := logparse.DecodeEscape(buf[start+1:])
+		return n > 0 && a.escapes[c]
+	}
+	if start+len(a.lit) > len(buf) {
+		return false
+	}
+	text := buf[start : start+len(a.lit)]
+	if !a.fold {
+		return bytes.Equal(text, a.lit)
+	}
+	for i, c := range text {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != a.lit[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// blockLines hands out the lines of blocks that a worker must parse: those
+// where the prefilter's search stops, and the sample of the others. It
+// counts every line it passes over in Stats.Lines; the lines it hands out
+// are counted by lineParser.parse. A blockLines is used by one goroutine.
+type blockLines struct {
+	pf   *prefilter
+	next []int // per anchor, where its next match starts; -1: not searched
+	buf  []byte
+	pos  int   // buf[pos:] is yet to be handed out or passed over
+	no   int64 // the number of the line before buf[pos:]
+}
+
+func newBlockLines(pf *prefilter) *blockLines {
+	return &blockLines{pf: pf, next: make([]int, len(pf.anchors))}
+}
+
+// reset starts on block, whole lines each ending in '\n', the first
+// numbered first.
+func (b *blockLines) reset(block []byte, first int64) {
+	b.buf, b.pos, b.no = block, 0, first-1
+	for i := range b.next {
+		b.next[i] = -1
+	}
+}
+
+// candidate returns where the next match of any anchor starts, or len(buf).
+func (b *blockLines) candidate() int {
+	best := len(b.buf)
+	for i := range b.pf.anchors {
+		if b.next[i] < b.pos {
+			b.next[i] = b.pf.anchors[i].find(b.buf, b.pos)
+		}
+		best = min(best, b.next[i])
+	}
+	return best
+}
+
+// line returns the next line to parse, without its line ending, and its
+// number; sampled says it is there only as the sample. ok is false at the
+// end of the block. Lines passed over are added to st.Lines.
+//
+// It walks the lines with one IndexByte each, which finds the line a match
+// is in without looking back, and costs little beside inflating them.
+func (b *blockLines) line(st *Stats) (line []byte, no int64, sampled, ok bool) {
+	hit := b.candidate()
+	for b.pos < len(b.buf) {
+		start := b.pos
+		end := start + bytes.IndexByte(b.buf[start:], '\n')
+		b.pos, b.no = end+1, b.no+1
+		if hit < end {
+			return trimCR(b.buf[start:end]), b.no, false, true
+		}
+		if b.no%sampleEvery == 0 {
+			return trimCR(b.buf[start:end]), b.no, true, true
+		}
+		st.Lines++
+	}
+	return nil, 0, false, false
+}
+
+// one says what to do with a line handed out alone (by lineSource.next,
+// not in a block), as line would in a block: parse it (a candidate, or
+// sampled) or pass over it.
+func (b *blockLines) one(line []byte, no int64) (parse, sampled bool) {
+	for i := range b.pf.anchors {
+		if b.pf.anchors[i].find(line, 0) < len(line) {
+			return true, false
+		}
+	}
+	return no%sampleEvery == 0, no%sampleEvery == 0
+}
+
+// trimCR strips the '\r' of a "\r\n" line ending, as logparse.Scanner does.
+func trimCR(line []byte) []byte {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		return line[:n-1]
+	}
+	return line
+}
