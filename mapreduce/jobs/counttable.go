@@ -1,0 +1,191 @@
+package jobs
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
+	"unsafe"
+)
+
+// A countTable maps encoded keys (appendKey) to tallies with no heap object
+// per key, so that millions of keys cost about their bytes plus 40: each
+// key goes, uvarint-length-prefixed, into an append-only arena of chunks;
+// each tally, with the key's place in the arena, into chunks of records;
+// and an open-addressed index of uint64 slots finds them. The zero value is
+// an empty table. A countTable is not safe for concurrent use.
+//
+// Nothing written to the arena or the records is moved or overwritten
+// while the table lives: the strings entries makes alias the arena and
+// the tallies point into the records.
+type countTable struct {
+	seed  maphash.Seed
+	slots []uint64     // 0: empty; else the key hash's top 32 bits << 32 | record number + 1
+	bits  int          // len(slots) == 1 << bits
+	recs  [][]countRec // recChunk records each; the last one is filling
+	n     int          // records
+	arena [][]byte     // key chunks; a key never spans two
+	mem   int64        // bytes allocated for slots, records and arena
+}
+
+// A countRec is a key's tally and where its key is in the arena:
+// chunk << 32 | offset.
+type countRec struct {
+	tally
+	ref uint64
+}
+
+const (
+	recChunk       = 1024    // records per chunk: 24 KiB
+	minArenaChunk  = 4 << 10 // the first arena chunk; each next doubles...
+	maxArenaChunk  = 1 << 20 // ...up to this, unless one key is longer
+	recBytes       = int64(unsafe.Sizeof(countRec{}))
+	minTableBits   = 4
+	maxLoadPercent = 75
+)
+
+// Len returns the number of keys.
+func (t *countTable) Len() int { return t.n }
+
+// add returns key's tally, a new zero one when key is not in t yet. The
+// tally is valid as long as t is (reset and drain end it).
+func (t *countTable) add(key []byte) *tally {
+	if t.slots == nil {
+		t.seed = maphash.MakeSeed()
+		t.resize(minTableBits)
+	}
+	top := uint32(maphash.Bytes(t.seed, key) >> 32)
+	mask := len(t.slots) - 1
+	i := int(top >> (32 - t.bits))
+	for ; t.slots[i] != 0; i = (i + 1) & mask {
+		s := t.slots[i]
+		if uint32(s>>32) != top {
+			continue
+		}
+		r := t.rec(int(uint32(s)) - 1)
+		if string(t.key(r.ref)) == string(key) {
+			return &r.tally
+		}
+	}
+	if (t.n+1)*100 > len(t.slots)*maxLoadPercent {
+		t.resize(t.bits + 1)
+		mask = len(t.slots) - 1
+		for i = int(top >> (32 - t.bits)); t.slots[i] != 0; i = (i + 1) & mask {
+		}
+	}
+	t.slots[i] = uint64(top)<<32 | uint64(t.n+1)
+	if t.n%recChunk == 0 {
+		t.recs = append(t.recs, make([]countRec, 0, recChunk))
+		t.mem += recChunk * recBytes
+	}
+	last := &t.recs[len(t.recs)-1]
+	*last = append(*last, countRec{ref: t.store(key)})
+	t.n++
+	return &(*last)[len(*last)-1].tally
+}
+
+// resize makes an index of 1 << b slots and puts every record back in it.
+// The position of a slot is its hash's top b bits, so the index holds all
+// it needs to move: no key is hashed again.
+func (t *countTable) resize(b int) {
+	old := t.slots
+	t.mem -= int64(8 * len(old))
+	t.slots, t.bits = make([]uint64, 1<<b), b
+	t.mem += int64(8 * len(t.slots))
+	mask := len(t.slots) - 1
+	for _, s := range old {
+		if s == 0 {
+			continue
+		}
+		i := int(uint32(s>>32) >> (32 - b))
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
+}
+
+func (t *countTable) rec(i int) *countRec { return &t.recs[i/recChunk][i%recChunk] }
+
+// store appends key to the arena and returns its place.
+func (t *countTable) store(key []byte) uint64 {
+	need := binary.MaxVarintLen64 + len(key)
+	var last []byte
+	if len(t.arena) > 0 {
+		last = t.arena[len(t.arena)-1]
+	}
+	if last == nil || cap(last)-len(last) < need {
+		size := min(max(2*cap(last), minArenaChunk), maxArenaChunk)
+		last = make([]byte, 0, max(size, need))
+		t.arena = append(t.arena, last)
+		t.mem += int64(cap(last))
+	}
+	ref := uint64(len(t.arena)-1)<<32 | uint64(len(last))
+	last = binary.AppendUvarint(last, uint64(len(key)))
+	t.arena[len(t.arena)-1] = append(last, key...)
+	return ref
+}
+
+// key returns the key stored at ref; it aliases the arena.
+func (t *countTable) key(ref uint64) []byte {
+	chunk := t.arena[ref>>32][uint32(ref):]
+	n, w := binary.Uvarint(chunk)
+	return chunk[w : w+int(n)]
+}
+
+// keyString is key as a string that aliases the arena, which is never
+// written over.
+func (t *countTable) keyString(ref uint64) string {
+	k := t.key(ref)
+	if len(k) == 0 {
+		return ""
+	}
+	return unsafe.String(&k[0], len(k))
+}
+
+// entries returns t's keys and tallies, in no order; they alias t.
+func entries(t *countTable) []countEntry {
+	rows := make([]countEntry, 0, t.n)
+	for _, chunk := range t.recs {
+		for i := range chunk {
+			rows = append(rows, countEntry{t.keyString(chunk[i].ref), &chunk[i].tally})
+		}
+	}
+	return rows
+}
+
+// drain yields every key and tally of t in the order they were added and
+// leaves t empty. It lets go of each chunk once yielded past, so that
+// moving one table into another holds about the larger of the two, not
+// both. The key is valid until yield returns.
+func (t *countTable) drain(yield func(key []byte, tl tally)) {
+	recs, arena := t.recs, t.arena
+	*t = countTable{}
+	chunk := 0 // arena chunks before this one are yielded past
+	for c := range recs {
+		for _, r := range recs[c] {
+			for ; chunk < int(r.ref>>32); chunk++ {
+				arena[chunk] = nil
+			}
+			a := arena[r.ref>>32][uint32(r.ref):]
+			n, w := binary.Uvarint(a)
+			yield(a[w:w+int(n)], r.tally)
+		}
+		recs[c] = nil
+	}
+}
+
+// tableBits is the index size a table of n keys needs.
+func tableBits(n int) int {
+	return max(minTableBits, bits.Len(uint(n*100/maxLoadPercent)))
+}
+
+// reserve sizes an empty table's index for n keys, so that reading a
+// partial of known size does not grow it step by step.
+func (t *countTable) reserve(n int) {
+	if t.n == 0 && n > 0 {
+		if t.slots == nil {
+			t.seed = maphash.MakeSeed()
+		}
+		t.resize(tableBits(n))
+	}
+}
