@@ -81,8 +81,11 @@ type CountResult struct {
 	By    []CountField
 	Stats logscan.Stats
 	rows  []countEntry // sorted; their keys are decoded as they are read
-	runs  *sortedRuns  // instead of rows, when the counts spilled
-	err   error        // the first error reading runs back
+	// Or the rows are records of table, in the order of recs.
+	table *countTable
+	recs  []uint32
+	runs  *sortedRuns // or the counts spilled, and they are read back
+	err   error       // the first error reading runs back
 }
 
 type countEntry struct {
@@ -92,8 +95,11 @@ type countEntry struct {
 
 // Len returns the number of rows.
 func (r *CountResult) Len() int {
-	if r.runs != nil {
+	switch {
+	case r.runs != nil:
 		return r.runs.rows
+	case r.table != nil:
+		return len(r.recs)
 	}
 	return len(r.rows)
 }
@@ -135,6 +141,11 @@ func (r *CountResult) All() iter.Seq[*CountRow] {
 				r.err = err
 			}
 			return
+		}
+		for _, i := range r.recs {
+			if !each(r.table.entry(i)) {
+				return
+			}
 		}
 		for _, e := range r.rows {
 			if !each(e) {
@@ -197,7 +208,10 @@ func (c *Counter) resultContext(ctx context.Context, o CountOrder, stats logscan
 		return nil, err
 	}
 	if c.spill == nil {
-		return &CountResult{By: c.by, rows: o.apply(entries(&c.counts), c.by), Stats: stats}, nil
+		t := &c.counts
+		t.dropIndex() // read only from here on, unless merged into
+		recs := applyOrder(o, t.numbers(), c.by, t.entry)
+		return &CountResult{By: c.by, table: t, recs: recs, Stats: stats}, nil
 	}
 	c.spillOut()
 	runs, err := c.spill.final(ctx, o, c.by, c.mem.limitOr(DefaultCountMemory))
@@ -416,7 +430,7 @@ func (c *Counter) Merge(other *Counter) {
 	}
 	c.mem.add(-other.reported) // drain lets go of other's table as it goes
 	other.reported = 0
-	other.counts.drain(func(key []byte, o tally) {
+	other.counts.drain(&c.counts, func(key []byte, o tally) {
 		t := c.counts.add(key)
 		t.requests += o.requests
 		t.bytes += o.bytes

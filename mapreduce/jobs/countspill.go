@@ -120,10 +120,7 @@ func (s *spillSet) writeRun(rows func(yield func(key string, t tally) bool)) {
 
 // writeTable writes t's keys as one run, sorted bytewise.
 func (s *spillSet) writeTable(t *countTable) {
-	order := make([]uint32, t.n)
-	for i := range order {
-		order[i] = uint32(i)
-	}
+	order := t.numbers()
 	slices.SortFunc(order, func(a, b uint32) int {
 		return strings.Compare(t.keyString(t.rec(int(a)).ref), t.keyString(t.rec(int(b)).ref))
 	})

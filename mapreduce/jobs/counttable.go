@@ -25,6 +25,10 @@ type countTable struct {
 	n     int          // records
 	arena [][]byte     // key chunks; a key never spans two
 	mem   int64        // bytes allocated for slots, records and arena
+	// Chunks another table let go of in drain, taken before making new
+	// ones: moving one table into another then makes no garbage.
+	spareRecs  [][]countRec
+	spareArena [][]byte
 }
 
 // A countRec is a key's tally and where its key is in the arena:
@@ -50,8 +54,7 @@ func (t *countTable) Len() int { return t.n }
 // tally is valid as long as t is (reset and drain end it).
 func (t *countTable) add(key []byte) *tally {
 	if t.slots == nil {
-		t.seed = maphash.MakeSeed()
-		t.resize(minTableBits)
+		t.reindex()
 	}
 	top := uint32(maphash.Bytes(t.seed, key) >> 32)
 	mask := len(t.slots) - 1
@@ -74,7 +77,13 @@ func (t *countTable) add(key []byte) *tally {
 	}
 	t.slots[i] = uint64(top)<<32 | uint64(t.n+1)
 	if t.n%recChunk == 0 {
-		t.recs = append(t.recs, make([]countRec, 0, recChunk))
+		var chunk []countRec
+		if n := len(t.spareRecs); n > 0 {
+			chunk, t.spareRecs = t.spareRecs[n-1], t.spareRecs[:n-1]
+		} else {
+			chunk = make([]countRec, 0, recChunk)
+		}
+		t.recs = append(t.recs, chunk)
 		t.mem += recChunk * recBytes
 	}
 	last := &t.recs[len(t.recs)-1]
@@ -115,7 +124,11 @@ func (t *countTable) store(key []byte) uint64 {
 	}
 	if last == nil || cap(last)-len(last) < need {
 		size := min(max(2*cap(last), minArenaChunk), maxArenaChunk)
-		last = make([]byte, 0, max(size, need))
+		if n := len(t.spareArena); n > 0 && cap(t.spareArena[n-1]) >= need {
+			last, t.spareArena = t.spareArena[n-1], t.spareArena[:n-1]
+		} else {
+			last = make([]byte, 0, max(size, need))
+		}
 		t.arena = append(t.arena, last)
 		t.mem += int64(cap(last))
 	}
@@ -142,6 +155,21 @@ func (t *countTable) keyString(ref uint64) string {
 	return unsafe.String(&k[0], len(k))
 }
 
+// numbers returns the numbers of t's records, 0 to Len()-1.
+func (t *countTable) numbers() []uint32 {
+	recs := make([]uint32, t.n)
+	for i := range recs {
+		recs[i] = uint32(i)
+	}
+	return recs
+}
+
+// entry returns record i; it aliases t.
+func (t *countTable) entry(i uint32) countEntry {
+	r := t.rec(int(i))
+	return countEntry{t.keyString(r.ref), &r.tally}
+}
+
 // entries returns t's keys and tallies, in no order; they alias t.
 func entries(t *countTable) []countEntry {
 	rows := make([]countEntry, 0, t.n)
@@ -154,23 +182,49 @@ func entries(t *countTable) []countEntry {
 }
 
 // drain yields every key and tally of t in the order they were added and
-// leaves t empty. It lets go of each chunk once yielded past, so that
-// moving one table into another holds about the larger of the two, not
-// both. The key is valid until yield returns.
-func (t *countTable) drain(yield func(key []byte, tl tally)) {
+// leaves t empty. It hands each chunk once yielded past to into's spares,
+// so that moving one table into another holds about the larger of the
+// two, not both, and makes no garbage. The key is valid until yield
+// returns.
+func (t *countTable) drain(into *countTable, yield func(key []byte, tl tally)) {
 	recs, arena := t.recs, t.arena
 	*t = countTable{}
 	chunk := 0 // arena chunks before this one are yielded past
 	for c := range recs {
 		for _, r := range recs[c] {
 			for ; chunk < int(r.ref>>32); chunk++ {
+				into.spareArena = append(into.spareArena, arena[chunk][:0])
 				arena[chunk] = nil
 			}
 			a := arena[r.ref>>32][uint32(r.ref):]
 			n, w := binary.Uvarint(a)
 			yield(a[w:w+int(n)], r.tally)
 		}
+		into.spareRecs = append(into.spareRecs, recs[c][:0])
 		recs[c] = nil
+	}
+	into.spareRecs, into.spareArena = nil, nil // what is left is garbage
+}
+
+// dropIndex lets go of t's index: a table whose keys are only read back
+// needs none, and the index is a third of it. The next add rebuilds it.
+func (t *countTable) dropIndex() {
+	t.mem -= int64(8 * len(t.slots))
+	t.slots, t.bits = nil, 0
+}
+
+// reindex makes the index of a table that has none.
+func (t *countTable) reindex() {
+	t.seed = maphash.MakeSeed()
+	t.resize(tableBits(t.n))
+	mask := len(t.slots) - 1
+	for i := range t.n {
+		top := uint32(maphash.Bytes(t.seed, t.key(t.rec(i).ref)) >> 32)
+		j := int(top >> (32 - t.bits))
+		for t.slots[j] != 0 {
+			j = (j + 1) & mask
+		}
+		t.slots[j] = uint64(top)<<32 | uint64(i+1)
 	}
 }
 
@@ -183,9 +237,7 @@ func tableBits(n int) int {
 // partial of known size does not grow it step by step.
 func (t *countTable) reserve(n int) {
 	if t.n == 0 && n > 0 {
-		if t.slots == nil {
-			t.seed = maphash.MakeSeed()
-		}
+		t.seed = maphash.MakeSeed()
 		t.resize(tableBits(n))
 	}
 }
