@@ -180,10 +180,12 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts logscan.Sc
 	spills := &spillRegistry{}
 	defer spills.closeAll()
 	newCounter := co.counters(spills)
-	// Merge partials as they finish: one waiting for a slow earlier input
-	// would keep its keys in memory, past any budget. Counts add up alike
-	// in any order.
-	opts.AnyOrder = true
+	// With Top, merge partials as they finish: one waiting for a slow
+	// earlier input would keep its keys in memory, past any budget.
+	// Without, inputs merge in order, so that the stats (their examples of
+	// malformed lines) come in input order: finished partials wait, within
+	// the budget of the scan's queue.
+	opts.AnyOrder = co.Top > 0
 	counter, stats, err := logscan.ScanLogs(ctx, paths, newCounter, opts)
 	if counter == nil {
 		return nil, err
