@@ -8,10 +8,11 @@ import (
 )
 
 // A countTable maps encoded keys (appendKey) to tallies with no heap object
-// per key, so that millions of keys cost about their bytes plus 40: each
+// per key, so that millions of keys cost about their bytes plus 35: each
 // key goes, uvarint-length-prefixed, into an append-only arena of chunks;
-// each tally, with the key's place in the arena, into chunks of records;
-// and an open-addressed index of uint64 slots finds them. The zero value is
+// each tally, with the key's place in the arena and 24 bits of its hash,
+// into chunks of 24-byte records; and an open-addressed index of record
+// numbers (4 bytes a slot, at most 3/4 full) finds them. The zero value is
 // an empty table. A countTable is not safe for concurrent use.
 //
 // Nothing written to the arena or the records is moved or overwritten
@@ -19,7 +20,7 @@ import (
 // the tallies point into the records.
 type countTable struct {
 	seed  maphash.Seed
-	slots []uint64     // 0: empty; else the key hash's top 32 bits << 32 | record number + 1
+	slots []uint32     // 0: empty; else a record number + 1
 	bits  int          // len(slots) == 1 << bits
 	recs  [][]countRec // recChunk records each; the last one is filling
 	n     int          // records
@@ -31,12 +32,22 @@ type countTable struct {
 	spareArena [][]byte
 }
 
-// A countRec is a key's tally and where its key is in the arena:
-// chunk << 32 | offset.
+// A countRec is a key's tally and ref: where its key is in the arena,
+// chunk << 44 | offset << 24, and the top 24 bits of its hash, which tell
+// most keys apart without reading them, and place them in an index of up
+// to 1 << 24 slots.
 type countRec struct {
 	tally
 	ref uint64
 }
+
+const (
+	tagBits = 24
+	offBits = 20 // maxArenaChunk is 1 << offBits: only a chunk of one key is longer
+)
+
+func refChunk(ref uint64) int { return int(ref >> (tagBits + offBits)) }
+func refOff(ref uint64) int   { return int(ref>>tagBits) & (1<<offBits - 1) }
 
 const (
 	recChunk       = 1024    // records per chunk: 24 KiB
@@ -56,26 +67,27 @@ func (t *countTable) add(key []byte) *tally {
 	if t.slots == nil {
 		t.reindex()
 	}
-	top := uint32(maphash.Bytes(t.seed, key) >> 32)
+	h := maphash.Bytes(t.seed, key)
+	tag := h >> (64 - tagBits)
 	mask := len(t.slots) - 1
-	i := int(top >> (32 - t.bits))
+	i := int(h >> (64 - t.bits))
 	for ; t.slots[i] != 0; i = (i + 1) & mask {
-		s := t.slots[i]
-		if uint32(s>>32) != top {
-			continue
-		}
-		r := t.rec(int(uint32(s)) - 1)
-		if string(t.key(r.ref)) == string(key) {
+		r := t.rec(int(t.slots[i]) - 1)
+		if r.ref&(1<<tagBits-1) == tag && string(t.key(r.ref)) == string(key) {
 			return &r.tally
 		}
+	}
+	if t.n == 1<<32-1 {
+		// As many keys as a uint32 numbers: past any memory a count is given.
+		return &tally{}
 	}
 	if (t.n+1)*100 > len(t.slots)*maxLoadPercent {
 		t.resize(t.bits + 1)
 		mask = len(t.slots) - 1
-		for i = int(top >> (32 - t.bits)); t.slots[i] != 0; i = (i + 1) & mask {
+		for i = int(h >> (64 - t.bits)); t.slots[i] != 0; i = (i + 1) & mask {
 		}
 	}
-	t.slots[i] = uint64(top)<<32 | uint64(t.n+1)
+	t.slots[i] = uint32(t.n + 1)
 	if t.n%recChunk == 0 {
 		var chunk []countRec
 		if n := len(t.spareRecs); n > 0 {
@@ -87,29 +99,31 @@ func (t *countTable) add(key []byte) *tally {
 		t.mem += recChunk * recBytes
 	}
 	last := &t.recs[len(t.recs)-1]
-	*last = append(*last, countRec{ref: t.store(key)})
+	*last = append(*last, countRec{ref: t.store(key) | tag})
 	t.n++
 	return &(*last)[len(*last)-1].tally
 }
 
 // resize makes an index of 1 << b slots and puts every record back in it.
-// The position of a slot is its hash's top b bits, so the index holds all
-// it needs to move: no key is hashed again.
+// The position of a record is its hash's top b bits: up to 1 << 24 slots
+// its tag holds them, past that its key is hashed again.
 func (t *countTable) resize(b int) {
-	old := t.slots
-	t.mem -= int64(8 * len(old))
-	t.slots, t.bits = make([]uint64, 1<<b), b
-	t.mem += int64(8 * len(t.slots))
+	t.mem -= int64(4 * len(t.slots))
+	t.slots, t.bits = make([]uint32, 1<<b), b
+	t.mem += int64(4 * len(t.slots))
 	mask := len(t.slots) - 1
-	for _, s := range old {
-		if s == 0 {
-			continue
+	for n := range t.n {
+		r := t.rec(n)
+		var i int
+		if b <= tagBits {
+			i = int(r.ref & (1<<tagBits - 1) >> (tagBits - b))
+		} else {
+			i = int(maphash.Bytes(t.seed, t.key(r.ref)) >> (64 - b))
 		}
-		i := int(uint32(s>>32) >> (32 - b))
 		for t.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		t.slots[i] = s
+		t.slots[i] = uint32(n + 1)
 	}
 }
 
@@ -124,7 +138,7 @@ func (t *countTable) store(key []byte) uint64 {
 	}
 	if last == nil || cap(last)-len(last) < need {
 		size := min(max(2*cap(last), minArenaChunk), maxArenaChunk)
-		if n := len(t.spareArena); n > 0 && cap(t.spareArena[n-1]) >= need {
+		if n := len(t.spareArena); n > 0 && cap(t.spareArena[n-1]) >= need && cap(t.spareArena[n-1]) <= maxArenaChunk {
 			last, t.spareArena = t.spareArena[n-1], t.spareArena[:n-1]
 		} else {
 			last = make([]byte, 0, max(size, need))
@@ -132,7 +146,7 @@ func (t *countTable) store(key []byte) uint64 {
 		t.arena = append(t.arena, last)
 		t.mem += int64(cap(last))
 	}
-	ref := uint64(len(t.arena)-1)<<32 | uint64(len(last))
+	ref := uint64(len(t.arena)-1)<<(tagBits+offBits) | uint64(len(last))<<tagBits
 	last = binary.AppendUvarint(last, uint64(len(key)))
 	t.arena[len(t.arena)-1] = append(last, key...)
 	return ref
@@ -140,7 +154,7 @@ func (t *countTable) store(key []byte) uint64 {
 
 // key returns the key stored at ref; it aliases the arena.
 func (t *countTable) key(ref uint64) []byte {
-	chunk := t.arena[ref>>32][uint32(ref):]
+	chunk := t.arena[refChunk(ref)][refOff(ref):]
 	n, w := binary.Uvarint(chunk)
 	return chunk[w : w+int(n)]
 }
@@ -192,11 +206,11 @@ func (t *countTable) drain(into *countTable, yield func(key []byte, tl tally)) {
 	chunk := 0 // arena chunks before this one are yielded past
 	for c := range recs {
 		for _, r := range recs[c] {
-			for ; chunk < int(r.ref>>32); chunk++ {
+			for ; chunk < refChunk(r.ref); chunk++ {
 				into.spareArena = append(into.spareArena, arena[chunk][:0])
 				arena[chunk] = nil
 			}
-			a := arena[r.ref>>32][uint32(r.ref):]
+			a := arena[refChunk(r.ref)][refOff(r.ref):]
 			n, w := binary.Uvarint(a)
 			yield(a[w:w+int(n)], r.tally)
 		}
@@ -207,25 +221,20 @@ func (t *countTable) drain(into *countTable, yield func(key []byte, tl tally)) {
 }
 
 // dropIndex lets go of t's index: a table whose keys are only read back
-// needs none, and the index is a third of it. The next add rebuilds it.
+// needs none. The next add rebuilds it, hashing every key again.
 func (t *countTable) dropIndex() {
-	t.mem -= int64(8 * len(t.slots))
+	t.mem -= int64(4 * len(t.slots))
 	t.slots, t.bits = nil, 0
 }
 
 // reindex makes the index of a table that has none.
 func (t *countTable) reindex() {
 	t.seed = maphash.MakeSeed()
-	t.resize(tableBits(t.n))
-	mask := len(t.slots) - 1
-	for i := range t.n {
-		top := uint32(maphash.Bytes(t.seed, t.key(t.rec(i).ref)) >> 32)
-		j := int(top >> (32 - t.bits))
-		for t.slots[j] != 0 {
-			j = (j + 1) & mask
-		}
-		t.slots[j] = uint64(top)<<32 | uint64(i+1)
+	for n := range t.n {
+		r := t.rec(n)
+		r.ref = r.ref&^(1<<tagBits-1) | maphash.Bytes(t.seed, t.key(r.ref))>>(64-tagBits)
 	}
+	t.resize(tableBits(t.n))
 }
 
 // tableBits is the index size a table of n keys needs.
