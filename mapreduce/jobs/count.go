@@ -58,7 +58,7 @@ type CountOptions struct {
 // DefaultCountMemory is the Memory of a count that sets none: with what
 // the Go runtime and the readers take besides, a count of any number of
 // keys stays under 1 GiB, and 2 million hosts are counted without a spill.
-const DefaultCountMemory = 256 << 20
+const DefaultCountMemory = 192 << 20
 
 // order is the final step co asks for.
 func (co CountOptions) order() CountOrder {

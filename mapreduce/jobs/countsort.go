@@ -32,19 +32,20 @@ func (s *sortedRuns) each(yield func(countEntry) bool) error {
 }
 
 // readBuffer is the read buffer of each of runs runs, so that all of them
-// take about a quarter of mem.
+// take about an eighth of mem.
 func readBuffer(runs int, mem int64) int {
-	return int(min(max(mem/4/int64(max(runs, 1)), 4<<10), 1<<20))
+	return int(min(max(mem/8/int64(max(runs, 1)), 4<<10), 1<<20))
 }
 
 // final is the last step of a count that spilled: it merges s's runs,
 // which adds up each key's counts, and sorts the rows o keeps into o's
-// order, in runs of a file of their own that the result owns. It uses
-// about mem bytes of memory.
+// order, in runs of a file of their own that the result owns. It holds
+// about mem bytes: half of it sorts, the rest reads and garbage.
 func (s *spillSet) final(ctx context.Context, o CountOrder, by []CountField, mem int64) (_ *sortedRuns, err error) {
 	if s.err != nil {
 		return nil, s.err
 	}
+	mem /= 2
 	keys := newKeyOrder(by, nil)
 	within := keys.entryOrder(o.sort(by))
 	merged := mergeRuns(s.runs, bytewise, true, readBuffer(len(s.runs), mem))
