@@ -241,8 +241,6 @@ func (c *Counter) Fields() logparse.Fields {
 	return f
 }
 
-// counters returns a maker of the Counters of one count, which share the
-// spill seed and registry.
 // NewCounterFunc returns a function that makes empty Counters by co.By:
 // the newAggregate of logscan.ScanLogs. Its Counters never spill (co.Top,
 // Per and Sort apply to a CountResult, not to a Counter). It fails as
