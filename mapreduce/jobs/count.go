@@ -115,7 +115,7 @@ func (r *CountResult) Close() error {
 		return nil
 	}
 	err := r.runs.set.close()
-	r.runs = &sortedRuns{set: &spillSet{}}
+	r.runs = &sortedRuns{set: &spillSet{file: &spillFile{}}}
 	return err
 }
 
@@ -176,9 +176,10 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts logscan.Sc
 	if err := co.check(); err != nil {
 		return nil, err
 	}
-	// Every spill of the run, failed inputs' included, is closed here.
-	spills := &spillRegistry{}
-	defer spills.closeAll()
+	// Every run spilled, failed inputs' included, is in this file, closed
+	// (and so gone: it is unlinked) when Count returns.
+	spills := &spillFile{}
+	defer spills.close()
 	newCounter := co.counters(spills)
 	// With Top, merge partials as they finish: one waiting for a slow
 	// earlier input would keep its keys in memory, past any budget.
@@ -254,9 +255,9 @@ func NewCounterFunc(co CountOptions) (func() *Counter, error) {
 }
 
 // counters returns a maker of the Counters of one count. With spills,
-// they share a memory budget and spill into temporary files that spills
-// closes; without, they never spill.
-func (co CountOptions) counters(spills *spillRegistry) func() *Counter {
+// they share a memory budget and spill into that file; without, they
+// never spill.
+func (co CountOptions) counters(spills *spillFile) func() *Counter {
 	loc := co.TZ
 	if loc == nil {
 		loc = time.UTC
@@ -293,14 +294,14 @@ func (co CountOptions) check() error {
 type Counter struct {
 	by       []CountField
 	loc      *time.Location
-	counts   countTable     // encoded key (appendKey) -> counts
-	key      []byte         // scratch for the key of the record being added
-	budget   int            // keys held before spilling; 0: no bound in keys
-	mem      *memBudget     // shared by the Counters of a Count; nil: never spills by memory
-	reported int64          // counts.mem as last added to mem
-	spill    *spillSet      // nil until the first spill
-	spills   *spillRegistry // where spill is registered, to be closed
-	esc      []byte         // scratch for escaping a value
+	counts   countTable // encoded key (appendKey) -> counts
+	key      []byte     // scratch for the key of the record being added
+	budget   int        // keys held before spilling; 0: no bound in keys
+	mem      *memBudget // shared by the Counters of a Count; nil: never spills by memory
+	reported int64      // counts.mem as last added to mem
+	spill    *spillSet  // nil until the first spill
+	spills   *spillFile // where spill writes its runs
+	esc      []byte     // scratch for escaping a value
 }
 
 type tally struct{ requests, bytes int64 }
@@ -420,7 +421,7 @@ func decodeKey(key string, by []CountField, row *CountRow) {
 func (c *Counter) Merge(other *Counter) {
 	if other.spill != nil {
 		if c.spill == nil {
-			c.spill = c.spills.add(&spillSet{})
+			c.spill = &spillSet{file: c.spills}
 		}
 		c.spill.adopt(other.spill)
 	}
@@ -444,7 +445,7 @@ func (c *Counter) Merge(other *Counter) {
 // empty table.
 func (c *Counter) spillOut() {
 	if c.spill == nil {
-		c.spill = c.spills.add(&spillSet{})
+		c.spill = &spillSet{file: c.spills}
 	}
 	c.spill.writeTable(&c.counts)
 	c.mem.add(-c.reported)

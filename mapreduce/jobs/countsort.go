@@ -49,7 +49,7 @@ func (s *spillSet) final(ctx context.Context, o CountOrder, by []CountField, mem
 	keys := newKeyOrder(by, nil)
 	within := keys.entryOrder(o.sort(by))
 	merged := mergeRuns(s.runs, bytewise, true, readBuffer(len(s.runs), mem))
-	out := &spillSet{} // the result's
+	out := &spillSet{file: &spillFile{}} // the result's
 	defer func() {
 		if err != nil {
 			out.close()
@@ -61,7 +61,7 @@ func (s *spillSet) final(ctx context.Context, o CountOrder, by []CountField, mem
 		byGroup := func(a, b countEntry) int {
 			return cmp.Or(groups.compare(a.key, b.key), keys.byRequests(a, b))
 		}
-		tmp := &spillSet{}
+		tmp := &spillSet{file: &spillFile{}}
 		defer tmp.close()
 		first, err := externalSort(ctx, merged, byGroup, mem, tmp)
 		if err != nil {
@@ -69,7 +69,7 @@ func (s *spillSet) final(ctx context.Context, o CountOrder, by []CountField, mem
 		}
 		return topPerGroup(first, groups, o.Top, within, out)
 	case o.Top > 0:
-		tmp := &spillSet{}
+		tmp := &spillSet{file: &spillFile{}}
 		defer tmp.close()
 		first, err := externalSort(ctx, merged, keys.byRequests, mem, tmp)
 		if err != nil {
@@ -195,7 +195,7 @@ func topPerGroup(rows *sortedRuns, groups keyOrder, top int, within func(a, b co
 	// together they are one run of the rows in order.
 	if len(out.runs) > 1 {
 		first := out.runs[0]
-		out.runs = []spillRun{{f: first.f, off: first.off, n: out.off - first.off}}
+		out.runs = []spillRun{{f: first.f, off: first.off, n: out.file.off - first.off}}
 	}
 	return &sortedRuns{set: out, order: nil, rows: n, buf: 64 << 10}, nil
 }

@@ -58,16 +58,23 @@ func (m *memBudget) limitOr(def int64) int64 {
 	return m.limit
 }
 
+// A spillFile is an unlinked temporary file that runs are appended to,
+// one writer at a time: the Counters of a Count share one, so that a count
+// holds one descriptor however many of them spill.
+type spillFile struct {
+	mu  sync.Mutex
+	f   *os.File // nil until the first run
+	w   *bufio.Writer
+	off int64 // bytes written
+}
+
 // A spillSet is the runs of one Counter, and of the Counters merged into
 // it: a Counter that is never merged (its input failed) takes its runs
 // with it, as it takes its table.
 type spillSet struct {
-	f     *os.File // this set's own file; nil until its first run
-	w     *bufio.Writer
-	off   int64      // bytes written to f
-	runs  []spillRun // own and adopted
-	files []*os.File // own and adopted, closed by close
-	err   error      // the first error; the count fails with it
+	file *spillFile // where runs are written
+	runs []spillRun // own and adopted
+	err  error      // the first error; the count fails with it
 }
 
 // A spillRun is a part of a file: records in one order, each a
@@ -81,41 +88,62 @@ func tempFileError(err error) error {
 	return fmt.Errorf("count: temporary file in %s: %w", os.TempDir(), err)
 }
 
-// writeRun writes the rows rows yields as one run. A failure is kept in
-// s.err.
+// writeRun writes the rows rows yields as one run of s.file. A failure is
+// kept in s.err.
 func (s *spillSet) writeRun(rows func(yield func(key string, t tally) bool)) {
 	if s.err != nil {
 		return
 	}
-	if s.f == nil {
+	run, err := s.file.writeRun(rows)
+	if err != nil {
+		s.err = tempFileError(err)
+		return
+	}
+	s.runs = append(s.runs, run)
+}
+
+func (sf *spillFile) writeRun(rows func(yield func(key string, t tally) bool)) (spillRun, error) {
+	sf.mu.Lock()
+	defer sf.mu.Unlock()
+	if sf.f == nil {
 		f, err := os.CreateTemp("", "logmr-count-*")
 		if err != nil {
-			s.err = tempFileError(err)
-			return
+			return spillRun{}, err
 		}
 		os.Remove(f.Name()) // unlinked: nothing is left behind
-		s.f, s.w = f, bufio.NewWriterSize(f, 64<<10)
-		s.files = append(s.files, f)
+		sf.f, sf.w = f, bufio.NewWriterSize(f, 64<<10)
 	}
-	start := s.off
+	start := sf.off
 	var rec []byte
 	for key, t := range rows {
 		rec = binary.AppendUvarint(rec[:0], uint64(len(key)))
 		rec = append(rec, key...)
 		rec = binary.AppendUvarint(rec, uint64(t.requests))
 		rec = binary.AppendUvarint(rec, uint64(t.bytes))
-		n, err := s.w.Write(rec)
-		s.off += int64(n)
+		n, err := sf.w.Write(rec)
+		sf.off += int64(n)
 		if err != nil {
-			s.err = tempFileError(err)
-			return
+			return spillRun{}, err
 		}
 	}
-	if err := s.w.Flush(); err != nil { // readers read f, not w
-		s.err = tempFileError(err)
-		return
+	if err := sf.w.Flush(); err != nil { // readers read f, not w
+		return spillRun{}, err
 	}
-	s.runs = append(s.runs, spillRun{f: s.f, off: start, n: s.off - start})
+	return spillRun{f: sf.f, off: start, n: sf.off - start}, nil
+}
+
+// close closes the file; what was written to it is gone.
+func (sf *spillFile) close() error {
+	sf.mu.Lock()
+	defer sf.mu.Unlock()
+	if sf.f == nil {
+		return nil
+	}
+	err := sf.f.Close()
+	if errors.Is(err, os.ErrClosed) {
+		err = nil
+	}
+	return err
 }
 
 // writeTable writes t's keys as one run, sorted bytewise.
@@ -134,24 +162,14 @@ func (s *spillSet) writeTable(t *countTable) {
 	})
 }
 
-// adopt takes over other's runs and files.
+// adopt takes over other's runs.
 func (s *spillSet) adopt(other *spillSet) {
 	s.err = errors.Join(s.err, other.err)
 	s.runs = append(s.runs, other.runs...)
-	s.files = append(s.files, other.files...)
 }
 
-// close closes s's files; a file adopted by another set is closed twice,
-// the second time harmlessly.
-func (s *spillSet) close() error {
-	var err error
-	for _, f := range s.files {
-		if e := f.Close(); e != nil && !errors.Is(e, os.ErrClosed) {
-			err = e
-		}
-	}
-	return err
-}
+// close closes s's file.
+func (s *spillSet) close() error { return s.file.close() }
 
 // A runReader reads the records of one run in order.
 type runReader struct {
@@ -192,31 +210,4 @@ func (rr *runReader) next() (bool, error) {
 	}
 	rr.t = tally{int64(requests), int64(bytes)}
 	return true, nil
-}
-
-// A spillRegistry is every spillSet of one Count, so that the files of a
-// Counter that was never merged (its input failed, the run was cancelled)
-// are closed when the Count returns, not when the GC gets to them.
-type spillRegistry struct {
-	mu   sync.Mutex
-	sets []*spillSet
-}
-
-func (r *spillRegistry) add(s *spillSet) *spillSet {
-	if r == nil {
-		return s
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sets = append(r.sets, s)
-	return s
-}
-
-// closeAll closes every file of every set.
-func (r *spillRegistry) closeAll() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, s := range r.sets {
-		s.close()
-	}
 }
