@@ -193,3 +193,47 @@ func TestCountSpillCancelled(t *testing.T) {
 		t.Errorf("%d temporary files left", len(left))
 	}
 }
+
+// benchKeys are n keys as appendKey writes an IPv4 host.
+func benchKeys(n int) [][]byte {
+	keys := make([][]byte, n)
+	for i := range keys {
+		keys[i] = fmt.Appendf(nil, "\x02\x00\xff%c%c%c\x00\x01", byte(10+i>>16), byte(i>>8), byte(i))
+	}
+	return keys
+}
+
+// Adding 1M distinct keys, then each once more: the table against the map
+// it replaced.
+func BenchmarkCountTableAdd(b *testing.B) {
+	keys := benchKeys(1 << 20)
+	b.ReportAllocs()
+	b.SetBytes(int64(2 * len(keys) * len(keys[0]))) // key bytes added
+	for b.Loop() {
+		var t countTable
+		for range 2 {
+			for _, k := range keys {
+				t.add(k).requests++
+			}
+		}
+	}
+}
+
+func BenchmarkCountMapAdd(b *testing.B) {
+	keys := benchKeys(1 << 20)
+	b.ReportAllocs()
+	b.SetBytes(int64(2 * len(keys) * len(keys[0]))) // key bytes added
+	for b.Loop() {
+		m := map[string]*tally{}
+		for range 2 {
+			for _, k := range keys {
+				t := m[string(k)]
+				if t == nil {
+					t = &tally{}
+					m[string(k)] = t
+				}
+				t.requests++
+			}
+		}
+	}
+}
