@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/logmr/logmr/mapreduce/jobs"
@@ -32,8 +35,13 @@ status numerically, the rest bytewise, an empty key first), requests or bytes
 (most first, ties by key). The default is key when --by has hour or day, else
 requests.
 
-Counts are exact: each file is counted into a map of its own and the maps are
-merged; memory grows with the number of distinct keys, not with the logs.
+Counts are exact: each file is counted into a table of its own and the tables
+are merged; memory grows with the number of distinct keys, not with the logs,
+up to --memory (192M by default; the process takes up to about twice that).
+Past it, counts are written, sorted, to temporary files in $TMPDIR, which are
+merged at the end: a count of any number of keys fits in memory, at the cost
+of disk space about the size of its output. A temporary file that cannot be
+written (a full disk) fails the count.
 --top N keeps the N keys with the most requests, exactly (cut after merging),
 and prints them in --sort order. With --per FIELDS (some of the --by fields)
 it keeps the N keys with the most requests within each group of those
@@ -53,6 +61,7 @@ Examples:
 			&cli.StringSliceFlag{Name: "per", Usage: "with --top N: the N keys with the most requests within each group of these --by `FIELDS`, comma-separated"},
 			sortFlag(),
 			&cli.BoolFlag{Name: "human", Usage: "-O text: thousands separators and bytes in KiB, MiB, GiB"},
+			&cli.StringFlag{Name: "memory", Usage: "hold about `SIZE` of counts in memory (e.g. 512M, 2G), past it spill to $TMPDIR (default 192M)"},
 		), append(cacheFlags(), partialFlag(), decompressorFlag())...),
 		OnUsageError: onUsageError,
 		Action:       action(env, validateCount, runCount),
@@ -116,7 +125,31 @@ func parseCountOptions(c *cli.Context) (jobs.CountOptions, error) {
 		return co, err
 	}
 	co.Top, co.Per, co.Sort = order.Top, order.Per, order.Sort
+	if c.IsSet("memory") {
+		if co.Memory, err = parseSize(c.String("memory")); err != nil {
+			return co, usagef("--memory: %v", err)
+		}
+	}
 	return co, checkPer(co.Per, co.By)
+}
+
+// parseSize reads a number of bytes with an optional unit: K, M, G or T,
+// powers of 1024, also written KB or KiB.
+func parseSize(s string) (int64, error) {
+	i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if i < 0 {
+		i = len(s)
+	}
+	n, err := strconv.ParseInt(s[:i], 10, 64)
+	unit := strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(s[i:]), "B"), "I")
+	shift := 0
+	if unit != "" {
+		shift = 10 * (1 + strings.Index("KMGT", unit)) // 0 for an unknown unit
+	}
+	if err != nil || len(unit) > 1 || unit != "" && shift == 0 || n <= 0 || n > math.MaxInt64>>shift {
+		return 0, fmt.Errorf("%q: want a size such as 512M or 2G", s)
+	}
+	return n << shift, nil
 }
 
 // checkBy refuses, as jobs.Count would, a --by field that is unknown or

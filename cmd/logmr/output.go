@@ -364,6 +364,9 @@ func (f outputFormat) writeCount(w io.Writer, res *jobs.CountResult, o writeOpti
 	default:
 		writeCountText(bw, header, res, o.terminal, o.human)
 	}
+	if err := res.Err(); err != nil { // reading back spilled counts failed
+		return err
+	}
 	return bw.Flush()
 }
 

@@ -65,13 +65,13 @@ func (c *Counter) AppendPartial(dst []byte) ([]byte, bool) {
 	if c.spill != nil {
 		return dst, false
 	}
-	keys := slices.Sorted(maps.Keys(c.counts))
-	dst = binary.AppendUvarint(dst, uint64(len(keys)))
-	for _, k := range keys {
-		t := c.counts[k]
-		dst = binenc.AppendString(dst, k)
-		dst = binary.AppendUvarint(dst, uint64(t.requests))
-		dst = binary.AppendUvarint(dst, uint64(t.bytes))
+	rows := entries(&c.counts)
+	slices.SortFunc(rows, func(a, b countEntry) int { return strings.Compare(a.key, b.key) })
+	dst = binary.AppendUvarint(dst, uint64(len(rows)))
+	for _, r := range rows {
+		dst = binenc.AppendString(dst, r.key)
+		dst = binary.AppendUvarint(dst, uint64(r.t.requests))
+		dst = binary.AppendUvarint(dst, uint64(r.t.bytes))
 	}
 	return dst, true
 }
@@ -80,33 +80,23 @@ func (c *Counter) AppendPartial(dst []byte) ([]byte, bool) {
 func (c *Counter) ReadPartial(data []byte) error {
 	d := binenc.NewDecoder(data, errBadPartial)
 	n := d.Count()
-	if len(c.counts) == 0 && (c.budget == 0 || n <= c.budget) {
-		c.counts = make(map[string]*tally, n) // sized once: growing it cost a third of a cached run
+	if c.budget == 0 || n <= c.budget {
+		c.counts.reserve(n) // sized once: growing it cost a third of a cached run
 	}
-	tallies := make([]tally, min(n, 1<<16)) // allocated in blocks, not one by one
 	for range n {
-		key := d.String()
+		key := d.Bytes()
 		requests, bytes := d.Int(), d.Int()
 		if d.Err() != nil {
 			break
 		}
-		if !validKey(key, len(c.by)) {
+		if !validKey(string(key), len(c.by)) {
 			return fmt.Errorf("%w: bad key %q", errBadPartial, key)
 		}
-		if t := c.counts[key]; t != nil {
-			t.requests += requests
-			t.bytes += bytes
-			continue
-		}
-		if len(tallies) == 0 {
-			tallies = make([]tally, 1<<16)
-		}
-		t := &tallies[0]
-		tallies = tallies[1:]
-		t.requests, t.bytes = requests, bytes
-		c.counts[key] = t
-		if c.budget > 0 && len(c.counts) > c.budget {
-			c.spillOut()
+		t := c.counts.add(key)
+		t.requests += requests
+		t.bytes += bytes
+		if c.counts.mem != c.reported || c.budget > 0 && c.counts.n > c.budget {
+			c.account()
 		}
 	}
 	return d.Finish()

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"hash/maphash"
 	"iter"
 	"slices"
 	"strconv"
@@ -42,15 +41,24 @@ type CountOptions struct {
 	By  []CountField // one or more; a record's key is its values of these
 	Top int          // keep the Top keys with the most requests; 0 keeps all
 	// Per, with Top, keeps the Top keys of each group of these fields, a
-	// subset of By. Such a count keeps every key in memory, as one without
-	// Top does: it never spills.
+	// subset of By.
 	Per  []CountField
 	Sort CountSort // the order of the rows; SortAuto by default
-	// SpillKeys bounds, with Top, the keys a worker holds in memory: past
-	// it, counts go to temporary files (countspill.go). 0 means 1<<20.
+	// Memory bounds the bytes the counts of all workers hold together:
+	// past it, a worker writes its counts, sorted, to a temporary file in
+	// os.TempDir and starts afresh, and the final step merges the files
+	// (countspill.go). The process as a whole takes up to about twice as
+	// much. 0 means DefaultCountMemory.
+	Memory int64
+	// SpillKeys, when not 0, also bounds the keys a worker holds in memory.
 	SpillKeys int
 	TZ        *time.Location // the zone of hour and day buckets; nil means UTC
 }
+
+// DefaultCountMemory is the Memory of a count that sets none: with what
+// the Go runtime and the readers take besides, a count of any number of
+// keys stays under 1 GiB, and 2 million hosts are counted without a spill.
+const DefaultCountMemory = 192 << 20
 
 // order is the final step co asks for.
 func (co CountOptions) order() CountOrder {
@@ -73,6 +81,11 @@ type CountResult struct {
 	By    []CountField
 	Stats logscan.Stats
 	rows  []countEntry // sorted; their keys are decoded as they are read
+	// Or the rows are records of table, in the order of recs.
+	table *countTable
+	recs  []uint32
+	runs  *sortedRuns // or the counts spilled, and they are read back
+	err   error       // the first error reading runs back
 }
 
 type countEntry struct {
@@ -81,7 +94,30 @@ type countEntry struct {
 }
 
 // Len returns the number of rows.
-func (r *CountResult) Len() int { return len(r.rows) }
+func (r *CountResult) Len() int {
+	switch {
+	case r.runs != nil:
+		return r.runs.rows
+	case r.table != nil:
+		return len(r.recs)
+	}
+	return len(r.rows)
+}
+
+// Err returns the error that cut an All short, if any: a count that
+// spilled reads its rows back from a temporary file as All yields them.
+func (r *CountResult) Err() error { return r.err }
+
+// Close releases the temporary file of a count that spilled; the garbage
+// collector does it too. All yields nothing after Close.
+func (r *CountResult) Close() error {
+	if r.runs == nil {
+		return nil
+	}
+	err := r.runs.set.close()
+	r.runs = &sortedRuns{set: &spillSet{file: &spillFile{}}}
+	return err
+}
 
 // All yields the rows in order. The row it yields is reused: copy what
 // must outlive the iteration step. Decoding as it goes keeps a result of
@@ -89,10 +125,30 @@ func (r *CountResult) Len() int { return len(r.rows) }
 func (r *CountResult) All() iter.Seq[*CountRow] {
 	return func(yield func(*CountRow) bool) {
 		row := &CountRow{Key: make([]string, len(r.By)), Absent: make([]bool, len(r.By))}
-		for _, e := range r.rows {
+		each := func(e countEntry) bool {
 			decodeKey(e.key, r.By, row)
 			row.Requests, row.Bytes = e.t.requests, e.t.bytes
-			if !yield(row) {
+			return yield(row)
+		}
+		if r.runs != nil {
+			// Read back, a key aliases a buffer the next row is read into;
+			// the values decoded from it must outlive the row.
+			fromRuns := func(e countEntry) bool {
+				e.key = strings.Clone(e.key)
+				return each(e)
+			}
+			if err := r.runs.each(fromRuns); err != nil && r.err == nil {
+				r.err = err
+			}
+			return
+		}
+		for _, i := range r.recs {
+			if !each(r.table.entry(i)) {
+				return
+			}
+		}
+		for _, e := range r.rows {
+			if !each(e) {
 				return
 			}
 		}
@@ -110,27 +166,35 @@ func (r *CountResult) Rows() []CountRow {
 
 // Count groups the records of the inputs that paths name which pass
 // opts.Filter by the fields of co.By and counts requests and bytes per
-// key. Each input is counted into a map of its own, merged into one as
-// inputs complete: counts are exact, memory grows with the number of
-// distinct keys, not with the input. With co.Top, a worker past
-// co.SpillKeys keys spills to disk (countspill.go), memory stays bounded
-// and the top N are still exact. Errors are as for ScanLogs.
+// key. Each input is counted into a table of its own, merged into one as
+// inputs complete: counts are exact. Memory grows with the number of
+// distinct keys up to co.Memory; past it, counts spill to temporary files
+// (countspill.go), which the result reads back as it is iterated: Close it,
+// or let the garbage collector, to release them. Errors are as for
+// ScanLogs; a temporary file that cannot be written fails the count.
 func Count(ctx context.Context, paths []string, co CountOptions, opts logscan.ScanOptions) (*CountResult, error) {
 	if err := co.check(); err != nil {
 		return nil, err
 	}
-	// Every spill of the run, failed inputs' included, is closed here.
-	spills := &spillRegistry{}
-	defer spills.closeAll()
+	// Every run spilled, failed inputs' included, is in this file, closed
+	// (and so gone: it is unlinked) when Count returns.
+	spills := &spillFile{}
+	defer spills.close()
 	newCounter := co.counters(spills)
 	// With Top, merge partials as they finish: one waiting for a slow
 	// earlier input would keep its keys in memory, past any budget.
+	// Without, inputs merge in order, so that the stats (their examples of
+	// malformed lines) come in input order: finished partials wait, within
+	// the budget of the scan's queue.
 	opts.AnyOrder = co.Top > 0
 	counter, stats, err := logscan.ScanLogs(ctx, paths, newCounter, opts)
 	if counter == nil {
 		return nil, err
 	}
-	res, spillErr := counter.result(co.order(), stats)
+	if counter.spill != nil && ctx.Err() != nil {
+		return nil, cmp.Or(err, ctx.Err()) // cancelled: no use sorting what spilled
+	}
+	res, spillErr := counter.resultContext(ctx, co.order(), stats)
 	if spillErr != nil {
 		return nil, spillErr
 	}
@@ -139,22 +203,25 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts logscan.Sc
 
 // result is the final step of a count: the rows o keeps, in its order.
 func (c *Counter) result(o CountOrder, stats logscan.Stats) (*CountResult, error) {
+	return c.resultContext(context.Background(), o, stats)
+}
+
+func (c *Counter) resultContext(ctx context.Context, o CountOrder, stats logscan.Stats) (*CountResult, error) {
 	if err := o.check(c.by); err != nil {
 		return nil, err
 	}
 	if c.spill == nil {
-		return &CountResult{By: c.by, rows: o.apply(entries(c.counts), c.by), Stats: stats}, nil
+		t := &c.counts
+		t.dropIndex() // read only from here on, unless merged into
+		recs := applyOrder(o, t.numbers(), c.by, t.entry)
+		return &CountResult{By: c.by, table: t, recs: recs, Stats: stats}, nil
 	}
-	if len(o.Per) > 0 || o.Top == 0 { // never: only Top without Per spills
-		return nil, fmt.Errorf("%w: spilled counts need a top without per", logscan.ErrInvalidOptions)
-	}
-	c.spill.write(c.counts)
-	c.counts = nil
-	rows, err := c.spill.top(o.Top, newKeyOrder(c.by, nil).byRequests)
+	c.spillOut()
+	runs, err := c.spill.final(ctx, o, c.by, c.mem.limitOr(DefaultCountMemory))
 	if err != nil {
 		return nil, err
 	}
-	return &CountResult{By: c.by, rows: o.apply(rows, c.by), Stats: stats}, nil
+	return &CountResult{By: c.by, runs: runs, Stats: stats}, nil
 }
 
 // Fields says what Add reads of a record beyond host, status and bytes.
@@ -175,8 +242,6 @@ func (c *Counter) Fields() logparse.Fields {
 	return f
 }
 
-// counters returns a maker of the Counters of one count, which share the
-// spill seed and registry.
 // NewCounterFunc returns a function that makes empty Counters by co.By:
 // the newAggregate of logscan.ScanLogs. Its Counters never spill (co.Top,
 // Per and Sort apply to a CountResult, not to a Counter). It fails as
@@ -189,18 +254,22 @@ func NewCounterFunc(co CountOptions) (func() *Counter, error) {
 	return co.counters(nil), nil
 }
 
-func (co CountOptions) counters(spills *spillRegistry) func() *Counter {
+// counters returns a maker of the Counters of one count. With spills,
+// they share a memory budget and spill into that file; without, they
+// never spill.
+func (co CountOptions) counters(spills *spillFile) func() *Counter {
 	loc := co.TZ
 	if loc == nil {
 		loc = time.UTC
 	}
-	budget := 0 // keys a Counter holds before spilling; 0: never spill
-	if co.Top > 0 && len(co.Per) == 0 {
-		budget = cmp.Or(co.SpillKeys, defaultSpillKeys)
+	var mem *memBudget
+	budget := 0
+	if spills != nil {
+		mem = newMemBudget(cmp.Or(co.Memory, DefaultCountMemory))
+		budget = co.SpillKeys
 	}
-	seed := maphash.MakeSeed()
 	return func() *Counter {
-		return &Counter{by: co.By, loc: loc, counts: map[string]*tally{}, budget: budget, seed: seed, spills: spills}
+		return &Counter{by: co.By, loc: loc, budget: budget, mem: mem, spills: spills}
 	}
 }
 
@@ -223,37 +292,43 @@ func (co CountOptions) check() error {
 
 // A Counter is the Aggregate of Count: requests and bytes per key.
 type Counter struct {
-	by     []CountField
-	loc    *time.Location
-	counts map[string]*tally // encoded key (appendKey) -> counts
-	key    []byte            // scratch for the key of the record being added
-	budget int               // keys held before spilling; 0: never
-	seed   maphash.Seed      // partitions spilled keys, the same for every Counter of a Count
-	spill  *spillSet         // nil until the first spill
-	spills *spillRegistry    // where spill is registered, to be closed
-	esc    []byte            // scratch for escaping a value
+	by       []CountField
+	loc      *time.Location
+	counts   countTable // encoded key (appendKey) -> counts
+	key      []byte     // scratch for the key of the record being added
+	budget   int        // keys held before spilling; 0: no bound in keys
+	mem      *memBudget // shared by the Counters of a Count; nil: never spills by memory
+	reported int64      // counts.mem as last added to mem
+	spill    *spillSet  // nil until the first spill
+	spills   *spillFile // where spill writes its runs
+	esc      []byte     // scratch for escaping a value
 }
 
 type tally struct{ requests, bytes int64 }
 
-// Add counts rec under its key. It allocates only for a key not seen yet.
+// Add counts rec under its key. It allocates only when the table grows: a
+// chunk of keys or tallies, or its index.
 func (c *Counter) Add(rec *logparse.Record) {
 	c.key = c.key[:0]
 	for _, f := range c.by {
 		c.key = c.appendKey(c.key, f, rec)
 	}
-	// A pointer, so that a known key is a lookup (m[string(b)] does not
-	// allocate) and never an assignment (which would copy the key).
-	t := c.counts[string(c.key)]
-	if t == nil {
-		t = &tally{}
-		c.counts[string(c.key)] = t
-	}
+	t := c.counts.add(c.key)
 	t.requests++
 	if rec.Bytes > 0 {
 		t.bytes += rec.Bytes
 	}
-	if c.budget > 0 && len(c.counts) > c.budget {
+	if c.counts.mem != c.reported || c.budget > 0 && c.counts.n > c.budget {
+		c.account()
+	}
+}
+
+// account tells c.mem how much c's table has grown, and spills c's counts
+// when they are past the budget.
+func (c *Counter) account() {
+	used := c.mem.add(c.counts.mem - c.reported)
+	c.reported = c.counts.mem
+	if c.budget > 0 && c.counts.n > c.budget || c.mem.over(used, c.counts.mem) {
 		c.spillOut()
 	}
 }
@@ -341,35 +416,38 @@ func decodeKey(key string, by []CountField, row *CountRow) {
 	}
 }
 
-// Merge adds other's counts to c, spilled ones included.
+// Merge adds other's counts to c, spilled ones included, and leaves
+// other empty.
 func (c *Counter) Merge(other *Counter) {
 	if other.spill != nil {
 		if c.spill == nil {
-			c.spill = c.spills.add(&spillSet{seed: c.seed})
+			c.spill = &spillSet{file: c.spills}
 		}
 		c.spill.adopt(other.spill)
 	}
-	if len(other.counts) > len(c.counts) {
+	if other.counts.n > c.counts.n {
 		c.counts, other.counts = other.counts, c.counts
+		c.reported, other.reported = other.reported, c.reported
 	}
-	for k, o := range other.counts {
-		if t := c.counts[k]; t != nil {
-			t.requests += o.requests
-			t.bytes += o.bytes
-		} else {
-			c.counts[k] = o
+	c.mem.add(-other.reported) // drain lets go of other's table as it goes
+	other.reported = 0
+	other.counts.drain(&c.counts, func(key []byte, o tally) {
+		t := c.counts.add(key)
+		t.requests += o.requests
+		t.bytes += o.bytes
+		if c.counts.mem != c.reported || c.budget > 0 && c.counts.n > c.budget {
+			c.account()
 		}
-	}
-	if c.budget > 0 && len(c.counts) > c.budget {
-		c.spillOut()
-	}
+	})
 }
 
-// spillOut writes c's counts to its spill files and starts an empty map.
+// spillOut writes c's counts, sorted, to its spill file and starts an
+// empty table.
 func (c *Counter) spillOut() {
 	if c.spill == nil {
-		c.spill = c.spills.add(&spillSet{seed: c.seed})
+		c.spill = &spillSet{file: c.spills}
 	}
-	c.spill.write(c.counts)
-	c.counts = make(map[string]*tally, c.budget/4)
+	c.spill.writeTable(&c.counts)
+	c.mem.add(-c.reported)
+	c.counts, c.reported = countTable{}, 0
 }

@@ -28,7 +28,7 @@ func TestCounterMergeAndOrder(t *testing.T) {
 		recs = append(recs, parseLine(t, logparse.Common, l))
 	}
 	by := []CountField{ByHost, ByDay, ByPath}
-	newC := func() *Counter { return &Counter{by: by, loc: time.UTC, counts: map[string]*tally{}} }
+	newC := func() *Counter { return &Counter{by: by, loc: time.UTC} }
 	whole, a, b := newC(), newC(), newC()
 	for i, r := range recs {
 		whole.Add(r)
@@ -40,7 +40,7 @@ func TestCounterMergeAndOrder(t *testing.T) {
 	}
 	a.Merge(b)
 	rowsOf := func(c *Counter, top int) []CountRow {
-		return (&CountResult{By: by, rows: CountOrder{Top: top, Sort: SortRequests}.apply(entries(c.counts), by)}).Rows()
+		return (&CountResult{By: by, rows: CountOrder{Top: top, Sort: SortRequests}.apply(entries(&c.counts), by)}).Rows()
 	}
 	rows := rowsOf(whole, 0)
 	if merged := rowsOf(a, 0); !slices.EqualFunc(rows, merged, rowEqual) {
@@ -68,7 +68,7 @@ func rowEqual(a, b CountRow) bool {
 // Counter.Add allocates only for a key it has not seen.
 func TestCounterAllocs(t *testing.T) {
 	rec := parseLine(t, logparse.Combined, `2001:db8::1 - - [22/Nov/2026:06:30:00 +0100] "GET /a?b HTTP/1.1" 200 5 "-" "curl"`)
-	c := &Counter{by: CountFields, loc: time.UTC, counts: map[string]*tally{}}
+	c := &Counter{by: CountFields, loc: time.UTC}
 	c.Add(rec)
 	if n := testing.AllocsPerRun(100, func() { c.Add(rec) }); n != 0 {
 		t.Errorf("Counter.Add allocates %v times for a known key, want 0", n)
@@ -151,11 +151,11 @@ func TestCountHourBuckets(t *testing.T) {
 		`192.0.2.1 - - [01/Nov/2026:06:30:00 +0000] "GET / HTTP/1.1" 200 1`,
 		`192.0.2.1 - - [01/Nov/2026:06:40:00 +0000] "GET / HTTP/1.1" 200 1`,
 	}
-	c := &Counter{by: []CountField{ByHour}, loc: ny, counts: map[string]*tally{}}
+	c := &Counter{by: []CountField{ByHour}, loc: ny}
 	for _, l := range lines {
 		c.Add(parseLine(t, logparse.Common, l))
 	}
-	got := (&CountResult{By: c.by, rows: CountOrder{Sort: SortRequests}.apply(entries(c.counts), c.by)}).Rows()
+	got := (&CountResult{By: c.by, rows: CountOrder{Sort: SortRequests}.apply(entries(&c.counts), c.by)}).Rows()
 	if len(got) != 2 || got[0].Key[0] != "2026-11-01T01:00:00-05:00" || got[0].Requests != 2 || got[1].Key[0] != "2026-11-01T01:00:00-04:00" {
 		t.Errorf("fall-back hours = %v, want 01:00-05:00 (2) and 01:00-04:00 (1)", got)
 	}

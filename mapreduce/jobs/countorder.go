@@ -78,28 +78,39 @@ func (o CountOrder) sort(by []CountField) CountSort {
 
 // apply keeps and orders the rows of a count; it sorts rows in place.
 func (o CountOrder) apply(rows []countEntry, by []CountField) []countEntry {
+	return applyOrder(o, rows, by, func(e countEntry) countEntry { return e })
+}
+
+// applyOrder is apply for rows of any type R that entry reads: a count
+// held in a table sorts 4-byte record numbers, not 24-byte entries.
+func applyOrder[R any](o CountOrder, rows []R, by []CountField, entry func(R) countEntry) []R {
 	keys := newKeyOrder(by, nil)
-	within := o.sort(by)
+	lift := func(f func(a, b countEntry) int) func(a, b R) int {
+		return func(a, b R) int { return f(entry(a), entry(b)) }
+	}
+	within := lift(keys.entryOrder(o.sort(by)))
 	if len(o.Per) == 0 {
 		if o.Top > 0 {
-			rows = topOf(rows, o.Top, keys.byRequests)
+			rows = topOf(rows, o.Top, lift(keys.byRequests))
 		}
-		slices.SortFunc(rows, keys.entryOrder(within))
+		slices.SortFunc(rows, within)
 		return rows
 	}
 	groups := newKeyOrder(by, o.Per)
-	slices.SortFunc(rows, func(a, b countEntry) int {
-		return cmp.Or(groups.compare(a.key, b.key), keys.byRequests(a, b))
+	sameGroup := func(a, b R) int { return groups.compare(entry(a).key, entry(b).key) }
+	slices.SortFunc(rows, func(a, b R) int {
+		ea, eb := entry(a), entry(b)
+		return cmp.Or(groups.compare(ea.key, eb.key), keys.byRequests(ea, eb))
 	})
 	kept := 0 // rows[:kept] are the kept rows; kept <= start
 	for start := 0; start < len(rows); {
 		end := start + 1
-		for end < len(rows) && groups.compare(rows[start].key, rows[end].key) == 0 {
+		for end < len(rows) && sameGroup(rows[start], rows[end]) == 0 {
 			end++
 		}
 		n := min(end-start, o.Top)
 		copy(rows[kept:], rows[start:start+n])
-		slices.SortFunc(rows[kept:kept+n], keys.entryOrder(within))
+		slices.SortFunc(rows[kept:kept+n], within)
 		kept += n
 		start = end
 	}
@@ -108,7 +119,7 @@ func (o CountOrder) apply(rows []countEntry, by []CountField) []countEntry {
 
 // topOf keeps the n rows with the most requests, ties in the order of
 // byRequests; n <= 0 keeps all. It sorts rows in place.
-func topOf(rows []countEntry, n int, byRequests func(a, b countEntry) int) []countEntry {
+func topOf[R any](rows []R, n int, byRequests func(a, b R) int) []R {
 	slices.SortFunc(rows, byRequests)
 	if n > 0 && len(rows) > n {
 		rows = slices.Clip(rows[:n])

@@ -5,185 +5,209 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"os"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 )
 
-// With --top, a count keeps memory bounded per worker: a Counter that
-// holds more than its budget of keys writes them out to a spillSet and
-// starts afresh. Every key is written to the partition its hash picks, so
-// all the partial counts of one key meet in one partition file. At the
-// end each partition is read back alone into a map, which gives exact
-// counts for its keys, and its top N are kept: the top N of the top Ns of
-// the partitions are the exact top N. Memory is then the workers' budgets
-// plus one partition's keys, whatever the number of distinct keys.
+// A count keeps its memory bounded: the Counters of one Count share a
+// memBudget, and one that holds a large share of it when the whole is
+// past it writes its keys, sorted bytewise, as one run to a temporary file
+// and starts afresh. Runs of every Counter meet in the Counter they are
+// merged into. At the end (spillSet.final) the runs are merged k-way,
+// which adds up each key's partial counts, and the rows are sorted into
+// the order asked for by an external sort (countsort.go) whose runs the
+// result reads back as it is iterated. Temporary files are unlinked as
+// soon as they are made: nothing is left behind, whatever happens.
 
-// spillPartitions is how many files the keys are spread over: with 2
-// million distinct keys, a partition holds about 31,000.
-const spillPartitions = 64
-
-// defaultSpillKeys is a worker's budget of keys in memory with --top: about
-// 100 MiB of map.
-const defaultSpillKeys = 1 << 20
-
-// A spillSet is the partition files of one Counter, and of the Counters
-// merged into it: a Counter that is never merged (its input failed) takes
-// its spilled counts with it, as it takes its map.
-type spillSet struct {
-	seed  maphash.Seed                // shared by every Counter of a Count
-	parts [spillPartitions][]*os.File // parts[p][0] is this Counter's own file
-	bufs  [spillPartitions]*bufio.Writer
-	err   error // the first write error; the count fails with it
+// A memBudget is the bytes the tables of the Counters of one Count hold.
+type memBudget struct {
+	limit int64 // spill past this
+	least int64 // a table smaller than this does not spill: another is larger
+	used  atomic.Int64
 }
 
-// write adds counts to their partitions.
-func (s *spillSet) write(counts map[string]*tally) {
+func newMemBudget(limit int64) *memBudget {
+	// A Count has at most about one Counter per worker filling and one
+	// per worker merging: when the whole is past the limit, one of them
+	// holds at least this much.
+	return &memBudget{limit: limit, least: limit / int64(2*runtime.GOMAXPROCS(0)+2)}
+}
+
+// add adds d to the bytes used and returns the new total; 0 for nil.
+func (m *memBudget) add(d int64) int64 {
+	if m == nil {
+		return 0
+	}
+	return m.used.Add(d)
+}
+
+// over reports whether a table of mine bytes should spill when all use used.
+func (m *memBudget) over(used, mine int64) bool {
+	return m != nil && used > m.limit && mine >= m.least
+}
+
+func (m *memBudget) limitOr(def int64) int64 {
+	if m == nil {
+		return def
+	}
+	return m.limit
+}
+
+// A spillFile is an unlinked temporary file that runs are appended to,
+// one writer at a time: the Counters of a Count share one, so that a count
+// holds one descriptor however many of them spill.
+type spillFile struct {
+	mu  sync.Mutex
+	f   *os.File // nil until the first run
+	w   *bufio.Writer
+	off int64 // bytes written
+}
+
+// A spillSet is the runs of one Counter, and of the Counters merged into
+// it: a Counter that is never merged (its input failed) takes its runs
+// with it, as it takes its table.
+type spillSet struct {
+	file *spillFile // where runs are written
+	runs []spillRun // own and adopted
+	err  error      // the first error; the count fails with it
+}
+
+// A spillRun is a part of a file: records in one order, each a
+// uvarint-prefixed key, then requests and bytes as uvarints.
+type spillRun struct {
+	f      *os.File
+	off, n int64
+}
+
+func tempFileError(err error) error {
+	return fmt.Errorf("count: temporary file in %s: %w", os.TempDir(), err)
+}
+
+// writeRun writes the rows rows yields as one run of s.file. A failure is
+// kept in s.err.
+func (s *spillSet) writeRun(rows func(yield func(key string, t tally) bool)) {
 	if s.err != nil {
 		return
 	}
-	var rec []byte
-	for k, t := range counts {
-		p := maphash.String(s.seed, k) % spillPartitions
-		if s.bufs[p] == nil {
-			f, err := os.CreateTemp("", "logmr-count-*")
-			if err != nil {
-				s.err = fmt.Errorf("counting with --top needs temporary files: %w", err)
-				return
-			}
-			os.Remove(f.Name()) // unlinked: nothing is left behind
-			s.parts[p] = append([]*os.File{f}, s.parts[p]...)
-			s.bufs[p] = bufio.NewWriterSize(f, 64<<10)
+	run, err := s.file.writeRun(rows)
+	if err != nil {
+		s.err = tempFileError(err)
+		return
+	}
+	s.runs = append(s.runs, run)
+}
+
+func (sf *spillFile) writeRun(rows func(yield func(key string, t tally) bool)) (spillRun, error) {
+	sf.mu.Lock()
+	defer sf.mu.Unlock()
+	if sf.f == nil {
+		f, err := os.CreateTemp("", "logmr-count-*")
+		if err != nil {
+			return spillRun{}, err
 		}
-		rec = binary.AppendUvarint(rec[:0], uint64(len(k)))
-		rec = append(rec, k...)
+		os.Remove(f.Name()) // unlinked: nothing is left behind
+		sf.f, sf.w = f, bufio.NewWriterSize(f, 64<<10)
+	}
+	start := sf.off
+	var rec []byte
+	for key, t := range rows {
+		rec = binary.AppendUvarint(rec[:0], uint64(len(key)))
+		rec = append(rec, key...)
 		rec = binary.AppendUvarint(rec, uint64(t.requests))
 		rec = binary.AppendUvarint(rec, uint64(t.bytes))
-		if _, err := s.bufs[p].Write(rec); err != nil {
-			s.err = fmt.Errorf("spilling counts to a temporary file: %w", err)
-			return
-		}
-	}
-}
-
-// adopt takes over other's files.
-func (s *spillSet) adopt(other *spillSet) {
-	if s.err == nil {
-		s.err = other.err
-	}
-	for p := range s.parts {
-		if other.bufs[p] != nil {
-			if err := other.bufs[p].Flush(); err != nil && s.err == nil {
-				s.err = err
-			}
-		}
-		s.parts[p] = append(s.parts[p], other.parts[p]...)
-	}
-}
-
-// top reads the partitions back one at a time and returns the exact top
-// rows of all of them, sorted by byRequests.
-func (s *spillSet) top(n int, byRequests func(a, b countEntry) int) ([]countEntry, error) {
-	if s.err != nil {
-		return nil, s.err
-	}
-	var best []countEntry
-	for p, files := range s.parts {
-		if len(files) == 0 {
-			continue
-		}
-		if s.bufs[p] != nil {
-			if err := s.bufs[p].Flush(); err != nil {
-				return nil, err
-			}
-		}
-		part := map[string]*tally{}
-		for _, f := range files {
-			if _, err := f.Seek(0, io.SeekStart); err != nil {
-				return nil, err
-			}
-			if err := readSpill(bufio.NewReaderSize(f, 64<<10), part); err != nil {
-				return nil, fmt.Errorf("reading back spilled counts: %w", err)
-			}
-		}
-		best = append(best, topOf(entries(part), n, byRequests)...)
-	}
-	return topOf(best, n, byRequests), nil
-}
-
-func readSpill(r *bufio.Reader, into map[string]*tally) error {
-	var key []byte
-	for {
-		n, err := binary.ReadUvarint(r)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
+		n, err := sf.w.Write(rec)
+		sf.off += int64(n)
 		if err != nil {
-			return err
-		}
-		key = slices.Grow(key[:0], int(n))[:n]
-		if _, err := io.ReadFull(r, key); err != nil {
-			return err
-		}
-		requests, err1 := binary.ReadUvarint(r)
-		bytes, err2 := binary.ReadUvarint(r)
-		if err := errors.Join(err1, err2); err != nil {
-			return err
-		}
-		t := into[string(key)]
-		if t == nil {
-			t = &tally{}
-			into[string(key)] = t
-		}
-		t.requests += int64(requests)
-		t.bytes += int64(bytes)
-	}
-}
-
-// close releases the files.
-func (s *spillSet) close() {
-	for _, files := range s.parts {
-		for _, f := range files {
-			f.Close()
+			return spillRun{}, err
 		}
 	}
-}
-
-// entries returns the rows of counts, in no order.
-func entries(counts map[string]*tally) []countEntry {
-	rows := make([]countEntry, 0, len(counts))
-	for k, t := range counts {
-		rows = append(rows, countEntry{k, t})
+	if err := sf.w.Flush(); err != nil { // readers read f, not w
+		return spillRun{}, err
 	}
-	return rows
+	return spillRun{f: sf.f, off: start, n: sf.off - start}, nil
 }
 
-// A spillRegistry is every spillSet of one Count, so that the files of a
-// Counter that was never merged (its input failed, the run was cancelled)
-// are closed when the Count returns, not when the GC gets to them.
-type spillRegistry struct {
-	mu   sync.Mutex
-	sets []*spillSet
-}
-
-func (r *spillRegistry) add(s *spillSet) *spillSet {
-	if r == nil {
-		return s
+// close closes the file; what was written to it is gone.
+func (sf *spillFile) close() error {
+	sf.mu.Lock()
+	defer sf.mu.Unlock()
+	if sf.f == nil {
+		return nil
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sets = append(r.sets, s)
-	return s
+	err := sf.f.Close()
+	if errors.Is(err, os.ErrClosed) {
+		err = nil
+	}
+	return err
 }
 
-// closeAll closes every file of every set; a file adopted by another set
-// is closed twice, the second time harmlessly.
-func (r *spillRegistry) closeAll() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, s := range r.sets {
-		s.close()
+// writeTable writes t's keys as one run, sorted bytewise.
+func (s *spillSet) writeTable(t *countTable) {
+	order := t.numbers()
+	slices.SortFunc(order, func(a, b uint32) int {
+		return strings.Compare(t.keyString(t.rec(int(a)).ref), t.keyString(t.rec(int(b)).ref))
+	})
+	s.writeRun(func(yield func(string, tally) bool) {
+		for _, i := range order {
+			r := t.rec(int(i))
+			if !yield(t.keyString(r.ref), r.tally) {
+				return
+			}
+		}
+	})
+}
+
+// adopt takes over other's runs.
+func (s *spillSet) adopt(other *spillSet) {
+	s.err = errors.Join(s.err, other.err)
+	s.runs = append(s.runs, other.runs...)
+}
+
+// close closes s's file.
+func (s *spillSet) close() error { return s.file.close() }
+
+// A runReader reads the records of one run in order.
+type runReader struct {
+	r   *bufio.Reader
+	key []byte
+	t   tally
+}
+
+func newRunReader(run spillRun, size int) *runReader {
+	return &runReader{r: bufio.NewReaderSize(io.NewSectionReader(run.f, run.off, run.n), size)}
+}
+
+// next reads the next record; false at the end of the run.
+func (rr *runReader) next() (bool, error) {
+	n, err := binary.ReadUvarint(rr.r)
+	if err == io.EOF {
+		return false, nil
 	}
+	if err == nil && n > 1<<40 {
+		err = errors.New("key length out of range")
+	}
+	if err == nil {
+		rr.key = slices.Grow(rr.key[:0], int(n))[:n]
+		_, err = io.ReadFull(rr.r, rr.key)
+	}
+	var requests, bytes uint64
+	if err == nil {
+		requests, err = binary.ReadUvarint(rr.r)
+	}
+	if err == nil {
+		bytes, err = binary.ReadUvarint(rr.r)
+	}
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return false, tempFileError(fmt.Errorf("reading back counts: %w", err))
+	}
+	rr.t = tally{int64(requests), int64(bytes)}
+	return true, nil
 }
