@@ -39,7 +39,8 @@ type StreamOptions struct {
 	// while the caller parses, so that one stream keeps two cores busy. It
 	// costs about 5 MiB per stream: use it when cores would otherwise idle
 	// (fewer inputs than workers). Close stops the goroutine. Only Go's
-	// inflater reads ahead: with ReadAhead, InflateAuto picks Go.
+	// inflater reads ahead: ISA-L alone is faster still (a 128 MiB log on
+	// 2 cores: 0.49 s against 1.02 s), and ignores it.
 	ReadAhead bool
 	// Inflater picks what inflates gzip content (see Inflater).
 	Inflater Inflater
@@ -50,7 +51,7 @@ type Inflater uint8
 
 const (
 	// InflateAuto, the zero value, is Intel ISA-L when it loads (see
-	// LoadISAL) and ReadAhead is off, else Go.
+	// LoadISAL), else Go.
 	InflateAuto Inflater = iota
 	// InflateGo is klauspost/compress, in Go: everywhere, and about three
 	// times the CPU time of ISA-L.
@@ -100,7 +101,7 @@ func NewStreamWith(r io.Reader, opts StreamOptions) (*Stream, error) {
 	which := opts.Inflater
 	if which == InflateAuto {
 		which = InflateGo
-		if !opts.ReadAhead && LoadISAL() == nil {
+		if LoadISAL() == nil {
 			which = InflateISAL
 		}
 	}
