@@ -5,7 +5,7 @@ import "errors"
 // ErrUnavailable is returned by Load and NewReader when libisal cannot be
 // loaded (it is not installed: Debian/Ubuntu package libisal2), or is not
 // the library this package was written for.
-var ErrUnavailable = errors.New("ISA-L (libisal.so.2) unavailable")
+var ErrUnavailable = errors.New("libisal unavailable")
 
 // A CorruptError is returned by Read for a deflate stream that does not
 // decode: Offset is where in the stream ISA-L found it wrong, in bytes.

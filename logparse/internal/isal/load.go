@@ -64,6 +64,9 @@ func load(names []string) (*lib, error) {
 		}
 		return l, nil
 	}
+	if len(tried) > 1 { // the first says most: libisal.so.2 is not in the loader's path
+		tried = append(tried[:1], fmt.Sprintf("nor in %d other places", len(tried)-1))
+	}
 	return nil, fmt.Errorf("%w: %s", ErrUnavailable, strings.Join(tried, "; "))
 }
 
