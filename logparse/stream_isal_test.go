@@ -222,3 +222,40 @@ func commonPrefix(a, b string) int {
 	}
 	return n
 }
+
+// BenchmarkInflate reads a real gzip log (testdata/realdata) through a
+// Stream with each in-process inflater, in 256 KiB reads as the Scanner
+// makes.
+func BenchmarkInflate(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "realdata", "apache_logs.gz"))
+	if err != nil {
+		b.Skip(err)
+	}
+	text, err := readWith(b, data, InflateGo)
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 256<<10)
+	for _, which := range []Inflater{InflateGo, InflateISAL} {
+		b.Run(which.String(), func(b *testing.B) {
+			if which == InflateISAL {
+				needISAL(b)
+			}
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				s, err := NewStreamWith(bytes.NewReader(data), StreamOptions{Inflater: which})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for err == nil {
+					_, err = s.Read(buf)
+				}
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				s.Close()
+			}
+		})
+	}
+}
