@@ -38,9 +38,16 @@ func readWith(tb testing.TB, data []byte, which Inflater) (string, error) {
 	var out bytes.Buffer
 	sizes := []int{256 << 10, 100, 70 << 10, 1, 64 << 10, 5000, 512}
 	buf := make([]byte, 256<<10)
+	empty := 0
 	for i := 0; ; i++ {
 		n, err := s.Read(buf[:sizes[i%len(sizes)]])
 		out.Write(buf[:n])
+		if empty = empty + 1; n > 0 || err != nil {
+			empty = 0
+		}
+		if empty > 100 {
+			tb.Fatalf("%v: Read returns 0, nil again and again, after %d bytes", which, out.Len())
+		}
 		if err == io.EOF {
 			return out.String(), nil
 		}
@@ -258,4 +265,28 @@ func BenchmarkInflate(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzISALAnswersAsGo: on any input, ISA-L succeeds where Go does, with
+// the same text; where Go fails ISA-L fails too (where and how it says so
+// may differ on a deflate stream that does not decode), and neither panics.
+func FuzzISALAnswersAsGo(f *testing.F) {
+	if LoadISAL() != nil {
+		f.Skip("ISA-L not installed (Debian/Ubuntu package libisal2)")
+	}
+	for name, data := range isalCases(&testing.T{}) {
+		if !strings.HasPrefix(name, "cut at") && !strings.HasPrefix(name, "real") {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, wantErr := readWith(t, data, InflateGo)
+		got, err := readWith(t, data, InflateISAL)
+		switch {
+		case (err == nil) != (wantErr == nil):
+			t.Fatalf("ISA-L: %d bytes, %v; Go: %d bytes, %v", len(got), err, len(want), wantErr)
+		case err == nil && got != want:
+			t.Fatalf("ISA-L: %d bytes, Go: %d (equal up to %d)", len(got), len(want), commonPrefix(got, want))
+		}
+	})
 }

@@ -11,12 +11,12 @@ var ErrUnavailable = errors.New("libisal unavailable")
 // decode: Offset is where in the stream ISA-L found it wrong, in bytes.
 type CorruptError struct {
 	Offset int64
-	Code   int32 // isal_inflate's: -1 invalid block, -2 invalid symbol, -3 invalid lookback distance
+	Code   int32 // isal_inflate's: -1 invalid block, -2 invalid symbol, -3 invalid lookback distance; -100 no progress
 }
 
 func (e *CorruptError) Error() string {
 	what := map[int32]string{errInvalidBlock: "invalid block", errInvalidSymbol: "invalid symbol",
-		errInvalidLookback: "invalid lookback distance"}[e.Code]
+		errInvalidLookback: "invalid lookback distance", errNoProgress: "no progress"}[e.Code]
 	if what == "" {
 		what = "error"
 	}

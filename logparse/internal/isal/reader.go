@@ -36,6 +36,7 @@ type Reader struct {
 	outW  int
 	br    *bufio.Reader
 	held  int   // bytes at the front of br that ISA-L holds (read_in, tmp_in_buffer), taken but not decoded
+	need  int   // bytes of br the next call must be given: held+1, or more after a call that took nothing
 	taken int64 // bytes of the stream ISA-L decoded: what was discarded from br
 	err   error // io.EOF once the stream ended and out is empty
 	pin   runtime.Pinner
@@ -65,7 +66,7 @@ func newReader(l *lib) (*Reader, error) {
 func (z *Reader) Reset(br *bufio.Reader) {
 	call(z.lib.reset, z.state())
 	z.put32(offCRCFlag, gzipNoHdr)
-	z.br, z.held, z.taken, z.outR, z.outW, z.err = br, 0, 0, 0, 0, nil
+	z.br, z.held, z.need, z.taken, z.outR, z.outW, z.err = br, 0, 1, 0, 0, 0, nil
 }
 
 // CRC32 is the CRC-32 (IEEE) of the text inflated.
@@ -105,18 +106,23 @@ func (z *Reader) Read(p []byte) (int, error) {
 func (z *Reader) inflate(dst []byte) int {
 	var in []byte
 	if z.get32(offBlockState) < blockInputDone {
-		buf, err := z.br.Peek(z.held + 1)
-		if len(buf) <= z.held {
-			if err == io.EOF || err == nil {
-				err = io.ErrUnexpectedEOF
+		buf, err := z.br.Peek(z.need)
+		if len(buf) < z.need {
+			switch {
+			case err == bufio.ErrBufferFull: // never seen: ISA-L holds at most a block header
+				z.err = &CorruptError{Offset: z.taken, Code: errNoProgress}
+			case err == io.EOF || err == nil:
+				z.err = io.ErrUnexpectedEOF
+			default:
+				z.err = err
 			}
-			z.err = err
 			return 0
 		}
 		buf, _ = z.br.Peek(z.br.Buffered())
 		in = buf[z.held:]
 	}
 	z.setBuffers(in, dst)
+	held := z.held
 	ret := call(z.lib.inflate, z.state())
 	z.pin.Unpin()
 	z.putPtr(offNextIn, 0) // no pointer into Go memory outlives the call
@@ -128,6 +134,11 @@ func (z *Reader) inflate(dst []byte) int {
 	z.br.Discard(decoded)
 	z.taken += int64(decoded)
 	n := len(dst) - int(z.get32(offAvailOut))
+	z.need = z.held + 1
+	if len(in) > 0 && int(z.get32(offAvailIn)) == len(in) && n == 0 && ret == 0 {
+		// Nothing taken, nothing written: give it more next time.
+		z.need = held + len(in) + 1
+	}
 	switch {
 	case ret < 0:
 		z.err = &CorruptError{Offset: z.taken, Code: ret}

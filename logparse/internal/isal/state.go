@@ -28,7 +28,8 @@ const (
 
 // isal_inflate's error codes.
 const (
-	errInvalidBlock    = -1 // ISAL_INVALID_BLOCK
-	errInvalidSymbol   = -2 // ISAL_INVALID_SYMBOL
-	errInvalidLookback = -3 // ISAL_INVALID_LOOKBACK
+	errInvalidBlock    = -1   // ISAL_INVALID_BLOCK
+	errInvalidSymbol   = -2   // ISAL_INVALID_SYMBOL
+	errInvalidLookback = -3   // ISAL_INVALID_LOOKBACK
+	errNoProgress      = -100 // not ISA-L's: it took no input from a full buffer
 )
