@@ -29,10 +29,10 @@ func TestSampleIsSampleText(t *testing.T) {
 	stream := selfTestSample[:len(selfTestSample)-len(sampleTrailer)]
 	got, err := io.ReadAll(flate.NewReader(bytes.NewReader(stream)))
 	if err != nil || !bytes.Equal(got, sampleText()) {
-		t.Fatalf("selftest.deflate inflates in Go to %d bytes, %v; want sampleText()", len(got), err)
+		t.Fatalf("selfTestSample inflates in Go to %d bytes, %v; want sampleText()", len(got), err)
 	}
 	if tail := string(selfTestSample[len(stream):]); tail != sampleTrailer {
-		t.Fatalf("selftest.deflate ends with %q, want %q", tail, sampleTrailer)
+		t.Fatalf("selfTestSample ends with %q, want %q", tail, sampleTrailer)
 	}
 }
 

@@ -5,20 +5,12 @@ package isal
 import (
 	"bufio"
 	"bytes"
-	_ "embed"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"testing/iotest"
 )
-
-// selfTestSample is sampleText() compressed as raw deflate in three blocks
-// (dynamic Huffman, an empty stored block from a flush, dynamic Huffman),
-// followed by sampleTrailer, which is not part of the stream.
-//
-//go:embed selftest.deflate
-var selfTestSample []byte
 
 const sampleTrailer = "TRAILER!"
 
