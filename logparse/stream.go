@@ -58,10 +58,13 @@ const (
 	// InflateGo is klauspost/compress, in Go: everywhere, and about three
 	// times the CPU time of ISA-L.
 	InflateGo
-	// InflateISAL is Intel ISA-L's libisal, loaded at run time. It gives
-	// the same text and the same errors as Go (a corrupt deflate stream
-	// is a flate.CorruptInputError in both, but at an offset of its own);
-	// NewStreamWith fails with ErrNoISAL where it does not load.
+	// InflateISAL is Intel ISA-L's libisal, loaded at run time (on
+	// linux/amd64 and arm64, unless built with the noisal tag). It gives
+	// the same text and the same errors as Go, but for two details: a
+	// stream cut short yields the text up to the cut, where Go's stops a
+	// few hundred bytes before it; and a deflate stream that does not
+	// decode is a flate.CorruptInputError in both, at an offset of its
+	// own. NewStreamWith fails with ErrNoISAL where it does not load.
 	InflateISAL
 )
 
