@@ -38,7 +38,7 @@ type Reader struct {
 	held  int   // bytes at the front of br that ISA-L holds (read_in, tmp_in_buffer), taken but not decoded
 	need  int   // bytes of br the next call must be given: held+1, or more after a call that took nothing
 	taken int64 // bytes of the stream ISA-L decoded: what was discarded from br
-	err   error // io.EOF once the stream ended and out is empty
+	err   error // sticky, once what out holds is handed out: io.EOF at the end of the stream
 	pin   runtime.Pinner
 }
 
