@@ -14,6 +14,10 @@ var (
 	// ErrTrailingData is returned when a gzip file goes on, after its last
 	// member, with data that is neither a gzip member nor zero padding.
 	ErrTrailingData = errors.New("data after the end of the gzip stream")
+	// ErrNoISAL is returned when Intel ISA-L is asked for (InflateISAL)
+	// but libisal.so.2 does not load: install the Debian/Ubuntu package
+	// libisal2.
+	ErrNoISAL = errors.New("Intel ISA-L unavailable: install libisal2 (Debian/Ubuntu)")
 	// ErrUnknownFormat is returned by LookupFormat for a name it does not know.
 	ErrUnknownFormat = errors.New("unknown log format")
 	// ErrNotAccessLog is returned for an input in which no leading line

@@ -45,9 +45,18 @@ type streamMode struct {
 	new  func(io.Reader) (*Stream, error)
 }
 
-var streamModes = []streamMode{
+var streamModes = append([]streamMode{
 	{"NewStream", NewStream},
+	{"Go", func(r io.Reader) (*Stream, error) { return NewStreamWith(r, StreamOptions{Inflater: InflateGo}) }},
 	{"ReadAhead", func(r io.Reader) (*Stream, error) { return NewStreamWith(r, StreamOptions{ReadAhead: true}) }},
+}, isalModes()...)
+
+// isalModes is the Stream with ISA-L, where it loads.
+func isalModes() []streamMode {
+	if LoadISAL() != nil {
+		return nil
+	}
+	return []streamMode{{"ISAL", func(r io.Reader) (*Stream, error) { return NewStreamWith(r, StreamOptions{Inflater: InflateISAL}) }}}
 }
 
 // readStream reads all of path through a Stream made by mode.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -320,21 +321,31 @@ func TestDecompressors(t *testing.T) {
 	if want.code != 3 || want.stdout == "" || !strings.Contains(want.stderr, "data after the end of the gzip stream") {
 		t.Fatalf("--decompressor go: exit %d, %d bytes out; want 3 and the other files' counts", want.code, len(want.stdout))
 	}
-	for _, d := range []string{"auto", "igzip", "pigz"} {
-		if _, err := exec.LookPath(d); err != nil && d != "auto" {
+	for _, d := range []string{"auto", "isal", "igzip", "pigz"} {
+		if _, err := exec.LookPath(d); err != nil && d != "auto" && d != "isal" {
 			t.Logf("%s is not installed: not compared", d)
 			continue
 		}
-		if got := run(t, nil, append(args, d)...); got != want {
+		if d == "isal" && logparse.LoadISAL() != nil {
+			t.Logf("libisal2 is not installed: isal not compared")
+			continue
+		}
+		if got := run(t, nil, append(args, d)...); got.code != want.code || got.stdout != want.stdout ||
+			cutPlace.ReplaceAllString(got.stderr, "") != cutPlace.ReplaceAllString(want.stderr, "") {
 			t.Errorf("--decompressor %s: exit %d, stderr %q; differs from go's exit %d, stderr %q (or stdout differs)",
 				d, got.code, got.stderr, want.code, want.stderr)
 		}
 	}
 	got := run(t, nil, "hosts", "--decompressor", "zstd", dir)
-	if got.code != 2 || !strings.Contains(got.stderr, `--decompressor "zstd": want auto, go, igzip or pigz`) {
+	if got.code != 2 || !strings.Contains(got.stderr, `--decompressor "zstd": want auto, go, isal, igzip or pigz`) {
 		t.Errorf("--decompressor zstd: exit %d, stderr %q; want a usage error", got.code, got.stderr)
 	}
 }
+
+// cutPlace is where an error says a truncated gzip file was cut: with
+// ISA-L (in this process, or after a child failed), a few hundred bytes
+// later at most than with Go, which stops a few matches before the cut.
+var cutPlace = regexp.MustCompile(`after line \d+: truncated gzip stream \(the \d+ bytes of line \d+ before it were dropped\)`)
 
 func appendFile(t *testing.T, path, text string) {
 	t.Helper()

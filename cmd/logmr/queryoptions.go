@@ -49,11 +49,13 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 }
 
 // decompressorFlag is the flag of the commands that aggregate (hosts,
-// count): parse writes records as it reads them and keeps Go's inflater.
+// count): parse writes records as it reads them and inflates in this
+// process (with ISA-L when it loads).
 func decompressorFlag() cli.Flag {
 	return &cli.StringFlag{Name: "decompressor", Value: string(logscan.DecompressAuto), Usage: "what inflates gzip files: " +
-		"auto (igzip, when on PATH, for files with 3 or more cores each; else go), " +
-		"go (in this process), igzip or pigz (a child process per file); the result is the same with each"}
+		"auto (isal when libisal loads, else go; and igzip, when on PATH, for files with 3 or more cores each), " +
+		"isal (Intel ISA-L in this process: package libisal2), go (in this process), " +
+		"igzip or pigz (a child process per file); the result is the same with each"}
 }
 
 // queryOptions are the flags every query command shares (queryFlags),
@@ -178,10 +180,13 @@ func findDecompressor(choice string) (logscan.Decompressor, error) {
 	if err == nil || !errors.Is(err, logscan.ErrInvalidOptions) {
 		return d, err
 	}
+	if logscan.DecompressorChoice(choice) == logscan.DecompressISAL {
+		return d, usagef("--decompressor isal: %v", logparse.LoadISAL())
+	}
 	if pkg, known := decompressorPackages[logscan.DecompressorChoice(choice)]; known {
 		return d, usagef("--decompressor %s: not found on PATH (Debian/Ubuntu package %s)", choice, pkg)
 	}
-	return d, usagef("--decompressor %q: want auto, go, igzip or pigz", choice)
+	return d, usagef("--decompressor %q: want auto, go, isal, igzip or pigz", choice)
 }
 
 // decompressorPackages name the package of each decompressor command.

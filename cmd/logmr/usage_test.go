@@ -22,7 +22,7 @@ func TestUsageErrorsNameTheFlag(t *testing.T) {
 		{[]string{"hosts", "--referer-regex", "[", logs}, `--referer-regex "[": error parsing regexp`},
 		{[]string{"hosts", "--since", "2026-01-02", "--until", "2026-01-01", logs}, "--since, --until: the time window is empty"},
 		{[]string{"hosts", "--include", "[a", logs}, `--include or --exclude "[a": syntax error in pattern`},
-		{[]string{"hosts", "--decompressor", "zz", logs}, `--decompressor "zz": want auto, go, igzip or pigz`},
+		{[]string{"hosts", "--decompressor", "zz", logs}, `--decompressor "zz": want auto, go, isal, igzip or pigz`},
 		{[]string{"hosts", "--shard", "0/2", "-"}, "--shard: standard input cannot be split into shards"},
 		{[]string{"hosts", "-j", "x", logs}, `--workers "x": want a whole number`},
 		{[]string{"hosts", "--child-timeout", "5", logs}, `--child-timeout "5": want a duration`},

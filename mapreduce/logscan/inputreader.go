@@ -17,26 +17,28 @@ import (
 // settled it for that input (without the child decompressor for an input
 // with no cores to spare, or for Go's second reading; see readWithFallback).
 type readPlan struct {
-	format       *logparse.Format // nil: detected from the first lines
-	inputFilter  []subproc.Stage  // children the stored bytes go through first
-	childTimeout time.Duration    // of inputFilter; 0: no limit
-	progress     Progress         // nil: none
-	keepHead     bool             // a direct read keeps its first headBytes (the cache checks them)
-	decompressor subproc.Stage    // nil: gzip is inflated in Go
-	parsers      int              // goroutines that may parse what decompressor inflates
-	readAhead    bool             // Go inflates on a goroutine of its own (logparse.StreamOptions)
+	format       *logparse.Format  // nil: detected from the first lines
+	inputFilter  []subproc.Stage   // children the stored bytes go through first
+	childTimeout time.Duration     // of inputFilter; 0: no limit
+	progress     Progress          // nil: none
+	keepHead     bool              // a direct read keeps its first headBytes (the cache checks them)
+	decompressor subproc.Stage     // nil: gzip is inflated in this process
+	inProcess    logparse.Inflater // what inflates gzip in this process
+	parsers      int               // goroutines that may parse what decompressor inflates
+	readAhead    bool              // Go inflates on a goroutine of its own (logparse.StreamOptions)
 	// everyLine parses every line of the input, even when the filter
 	// allows a literal prefilter: its Stats then have Parsed == Lines and
 	// a complete time span. ScanOptions.CheckAllLines sets it for every
-	// input; a scan may set it for one (cachewindow.go does, to learn a file's time range).
+	// input; a scan may set it for one (cachewindow.go does, to learn a
+	// file's time range).
 	everyLine bool
 }
 
 // newReadPlan is the plan opts ask for.
 func newReadPlan(opts ScanOptions, readAhead bool) readPlan {
 	return readPlan{format: opts.Format, inputFilter: opts.InputFilter, childTimeout: opts.ChildTimeout,
-		progress: opts.Progress, keepHead: opts.Cache != nil, decompressor: opts.Decompressor.Command, readAhead: readAhead,
-		everyLine: opts.CheckAllLines}
+		progress: opts.Progress, keepHead: opts.Cache != nil, decompressor: opts.Decompressor.Command,
+		inProcess: opts.Decompressor.InProcess, readAhead: readAhead, everyLine: opts.CheckAllLines}
 }
 
 // An inputReader is one input opened for reading: its stored bytes, the
@@ -147,10 +149,10 @@ func (r *inputReader) start() error {
 	return r.startGo(filter.Stdout())
 }
 
-// startGo sniffs raw (a file, or a filter's output) and inflates it in Go
-// if it is gzip.
+// startGo sniffs raw (a file, or a filter's output) and inflates it in
+// this process if it is gzip.
 func (r *inputReader) startGo(raw io.Reader) error {
-	stream, err := logparse.NewStreamWith(raw, logparse.StreamOptions{ReadAhead: r.plan.readAhead})
+	stream, err := logparse.NewStreamWith(raw, logparse.StreamOptions{ReadAhead: r.plan.readAhead, Inflater: r.plan.inProcess})
 	if err != nil {
 		return err
 	}
@@ -209,7 +211,11 @@ func (r *inputReader) close(err error) (readResult, error) {
 		r.stream.Close()
 		res.compressed = r.stream.Compressed()
 		res.inflater = NotCompressed
-		if res.compressed {
+		switch {
+		case !res.compressed:
+		case r.stream.Inflater() == logparse.InflateISAL:
+			res.inflater = InflatedByISAL
+		default:
 			res.inflater = InflatedByGo
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 
+	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/subproc"
 )
 
@@ -18,20 +19,23 @@ type DecompressorChoice string
 
 // Decompressor choices for FindDecompressor.
 const (
-	DecompressAuto  DecompressorChoice = "auto"  // igzip when on PATH, for inputs with 3 cores or more each; else Go
+	DecompressAuto  DecompressorChoice = "auto"  // ISA-L in this process when it loads, else Go; and igzip, when on PATH, for inputs with 3 cores or more each
 	DecompressGo    DecompressorChoice = "go"    // klauspost/compress, in this process
-	DecompressIgzip DecompressorChoice = "igzip" // Intel ISA-L's igzip (Debian package isal)
+	DecompressISAL  DecompressorChoice = "isal"  // Intel ISA-L's libisal, in this process (Debian package libisal2)
+	DecompressIgzip DecompressorChoice = "igzip" // Intel ISA-L's igzip, a child process (Debian package isal)
 	DecompressPigz  DecompressorChoice = "pigz"
 )
 
 // An Inflater says what turned an input's stored bytes into the log text
 // read (see FileStats.Inflater): NotCompressed, InflatedByGo,
-// AnsweredByCache, or the name of a child decompressor (InflatedByChild).
+// InflatedByISAL, AnsweredByCache, or the name of a child decompressor
+// (InflatedByChild).
 type Inflater string
 
 const (
 	NotCompressed   Inflater = "none"   // plain text, read as stored or as an input filter wrote it
-	InflatedByGo    Inflater = "go"     // gzip inflated in this process, also after a child decompressor failed
+	InflatedByGo    Inflater = "go"     // gzip inflated in this process by Go, also after a child decompressor failed
+	InflatedByISAL  Inflater = "isal"   // gzip inflated in this process by Intel ISA-L, also after a child decompressor failed
 	AnsweredByCache Inflater = "cached" // the cache answered for the whole input: nothing was read
 )
 
@@ -39,32 +43,49 @@ const (
 // command (a path, such as /usr/bin/igzip) inflated: its base name.
 func InflatedByChild(command string) Inflater { return Inflater(filepath.Base(command)) }
 
-// Inflated reports whether the input was gzip, inflated by Go or a child.
+// Inflated reports whether the input was gzip, inflated in this process or
+// by a child.
 func (i Inflater) Inflated() bool { return i != "" && i != NotCompressed && i != AnsweredByCache }
 
-// A Decompressor is a child process that inflates gzip inputs (see
-// ScanOptions.Decompressor). The zero value inflates in Go.
+// A Decompressor says what inflates gzip inputs (see
+// ScanOptions.Decompressor): in this process, and possibly a child process
+// for big files. The zero value inflates in this process, with ISA-L when
+// it loads.
 type Decompressor struct {
-	Command subproc.Stage // such as igzip -dc: gzip on stdin, text on stdout
+	// InProcess inflates what no child does: every gzip input read
+	// directly, from standard input or from an input filter, and the
+	// files a failed child leaves to be read again. The zero value,
+	// logparse.InflateAuto, is ISA-L when it loads, else Go.
+	InProcess logparse.Inflater
+	Command   subproc.Stage // such as igzip -dc: gzip on stdin, text on stdout
 	// SpareCoresOnly uses the child only for inputs that have three
 	// cores or more each (at most a third as many inputs as workers, and
 	// as GOMAXPROCS). With every core busy, moving the text through a
-	// pipe costs about what igzip saves over Go: on 2 cores, 32 files took
-	// 1.64 s with igzip and 1.65 s with Go (docs/performance.md). With
-	// cores to spare, igzip inflates a big file about 3 times as fast as
-	// Go, and its lines are parsed on the spare cores.
+	// pipe costs more than the child saves: on 2 cores, 16 files of 16
+	// MiB took 2.04 s (1.3 CPU s) with igzip, 1.46 s (0.76) with ISA-L in
+	// this process and 2.18 s (1.0) with Go (docs/performance.md). With
+	// cores to spare, igzip inflates a big file while its lines are
+	// parsed on the spare cores; in this process they are parsed on one.
 	SpareCoresOnly bool
 }
 
-// FindDecompressor resolves a choice of gzip decompressor. "auto" picks
-// igzip, when it is on PATH, for inputs with cores to spare (see
-// SpareCoresOnly), Go otherwise; "igzip" and "pigz" use that child for
-// every gzip file of nativeMinBytes or more; pigz only when asked for, as
-// its single-threaded inflate is slower than Go's.
+// FindDecompressor resolves a choice of gzip decompressor. "auto" inflates
+// in this process, with ISA-L when libisal loads (a third of Go's CPU
+// time), and picks igzip, when it is on PATH, for inputs with cores to
+// spare (see SpareCoresOnly); "go" and "isal" inflate everything in this
+// process, with that inflater ("isal" fails where libisal does not load);
+// "igzip" and "pigz" use that child for every gzip file of nativeMinBytes
+// or more; pigz only when asked for, as its single-threaded inflate is
+// slower than Go's.
 func FindDecompressor(choice DecompressorChoice) (Decompressor, error) {
 	switch choice {
 	case DecompressGo:
-		return Decompressor{}, nil
+		return Decompressor{InProcess: logparse.InflateGo}, nil
+	case DecompressISAL:
+		if err := logparse.LoadISAL(); err != nil {
+			return Decompressor{}, fmt.Errorf("%w: decompressor isal: %v", ErrInvalidOptions, err)
+		}
+		return Decompressor{InProcess: logparse.InflateISAL}, nil
 	case DecompressAuto:
 		if path, err := exec.LookPath(string(DecompressIgzip)); err == nil {
 			return Decompressor{Command: subproc.Stage{path, "-dc"}, SpareCoresOnly: true}, nil
@@ -77,7 +98,7 @@ func FindDecompressor(choice DecompressorChoice) (Decompressor, error) {
 		}
 		return Decompressor{Command: subproc.Stage{path, "-dc"}}, nil
 	}
-	return Decompressor{}, fmt.Errorf("%w: decompressor %q: want auto, go, igzip or pigz", ErrInvalidOptions, choice)
+	return Decompressor{}, fmt.Errorf("%w: decompressor %q: want auto, go, isal, igzip or pigz", ErrInvalidOptions, choice)
 }
 
 // nativeMinBytes is the smallest file a child decompressor is started for:

@@ -1,9 +1,12 @@
 // Command inflate is the ceiling scripts/bench measures logmr against: it
-// inflates gzip files with the same pure-Go inflater logmr uses
-// (klauspost/compress), on -j goroutines, largest file first, and discards
-// the text; a file that is not gzip is read as is. It prints the bytes of text inflated.
+// inflates gzip files with the same inflater logmr uses, pure Go
+// (klauspost/compress, -inflater go, the default) or Intel ISA-L in this
+// process (-inflater isal), on -j goroutines, largest file first, and
+// discards the text; a file that is not gzip is read as is. It prints the
+// bytes of text inflated.
 //
 //	go run ./scripts/inflate -j 2 /tmp/logmr-bench/corpus/*
+//	go run ./scripts/inflate -j 2 -inflater isal /tmp/logmr-bench/corpus/*
 package main
 
 import (
@@ -19,11 +22,28 @@ import (
 	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/logmr/logmr/logparse"
 )
+
+// inflater is -inflater: Go's gzip.Reader (InflateGo), or a logparse.Stream
+// with ISA-L.
+var inflater = logparse.InflateGo
 
 func main() {
 	workers := flag.Int("j", runtime.NumCPU(), "files inflated at once")
+	which := flag.String("inflater", "go", "go (klauspost/compress) or isal (Intel ISA-L, libisal2)")
 	flag.Parse()
+	switch *which {
+	case "go":
+	case "isal":
+		if err := logparse.LoadISAL(); err != nil {
+			fail(err)
+		}
+		inflater = logparse.InflateISAL
+	default:
+		fail(fmt.Errorf("-inflater %q: want go or isal", *which))
+	}
 	type file struct {
 		path string
 		size int64
@@ -70,11 +90,21 @@ func inflate(path string, buf []byte) (int64, error) {
 		return 0, err
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	var r io.Reader = br // a plain (not yet compressed) log is read as is
-	if magic, _ := br.Peek(2); string(magic) == "\x1f\x8b" {
-		if r, err = gzip.NewReader(br); err != nil {
+	var r io.Reader
+	if inflater == logparse.InflateISAL {
+		s, err := logparse.NewStreamWith(f, logparse.StreamOptions{Inflater: inflater})
+		if err != nil {
 			return 0, err
+		}
+		defer s.Close()
+		r = s
+	} else {
+		br := bufio.NewReaderSize(f, 64<<10)
+		r = br // a plain (not yet compressed) log is read as is
+		if magic, _ := br.Peek(2); string(magic) == "\x1f\x8b" {
+			if r, err = gzip.NewReader(br); err != nil {
+				return 0, err
+			}
 		}
 	}
 	var n int64
