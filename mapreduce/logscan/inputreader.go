@@ -32,6 +32,10 @@ type readPlan struct {
 	// input; a scan may set it for one (cachewindow.go does, to learn a
 	// file's time range).
 	everyLine bool
+	// rereadInGo: a read error of ISA-L's is errNativeFailed, so that Go
+	// reads the input again and its error, which may say a line more or
+	// less of a file cut short, is the one reported (see readWithFallback).
+	rereadInGo bool
 }
 
 // newReadPlan is the plan opts ask for.
@@ -70,6 +74,9 @@ type inputReader struct {
 	sc      *logparse.Scanner // pooled: given back by close
 	ls      *lineSource       // nil until the format is known
 	first   int64             // lines before the first (a resumed read)
+	// textFailed: reading the text failed (a corrupt or truncated gzip
+	// stream, an I/O error), rather than what was made of its lines.
+	textFailed bool
 }
 
 // openInput opens in and its stages: it opens the file itself so that at
@@ -215,6 +222,9 @@ func (r *inputReader) close(err error) (readResult, error) {
 		case !res.compressed:
 		case r.stream.Inflater() == logparse.InflateISAL:
 			res.inflater = InflatedByISAL
+			if r.textFailed && r.plan.rereadInGo && r.ctx.Err() == nil {
+				err = fmt.Errorf("%w: %v", errNativeFailed, err)
+			}
 		default:
 			res.inflater = InflatedByGo
 		}
@@ -255,6 +265,7 @@ func (r *inputReader) closeText(err error) (readResult, error) {
 		return readResult{}, err
 	}
 	if err := r.sc.Err(); err != nil {
+		r.textFailed = true
 		return readResult{}, readError(r.sc, r.first, err)
 	}
 	return readResult{text: r.text.n, format: r.ls.format, settled: r.plan.format != nil || !r.ls.sampledToEOF}, nil

@@ -122,13 +122,19 @@ var errNativeFailed = errors.New("native decompressor failed")
 // answer, or the error, it would have given alone; Progress counts the
 // input's bytes once.
 func readWithFallback[T any](ctx context.Context, in Input, plan readPlan, read func(readPlan) (T, error)) (T, error) {
-	if plan.decompressor == nil {
-		return read(plan)
-	}
 	inGo := plan
-	inGo.decompressor = nil
-	if in.Size < nativeMinBytes || in.Open != nil {
-		return read(inGo)
+	inGo.decompressor, inGo.inProcess, inGo.rereadInGo = nil, logparse.InflateGo, false
+	if plan.decompressor != nil && (in.Size < nativeMinBytes || in.Open != nil) {
+		plan.decompressor = nil
+	}
+	if plan.decompressor == nil {
+		// ISA-L in this process: its read errors are read again in Go,
+		// where the input can be read twice (not through an input filter,
+		// whose children may not give the same bytes twice).
+		if plan.inProcess == logparse.InflateGo || in.Size < 0 || in.Open != nil || len(plan.inputFilter) > 0 {
+			return read(plan)
+		}
+		plan.rereadInGo = true
 	}
 	var shown *rereadProgress
 	if plan.progress != nil {
