@@ -118,37 +118,45 @@ var errNativeFailed = errors.New("native decompressor failed")
 // only on a regular file of nativeMinBytes or more (Size is -1 for
 // others: a pipe or FIFO would be empty, or block, the second time). If
 // it fails (errNativeFailed, see closeChild) and the run goes on, what it
-// read is dropped and Go reads the input again from the start, giving the
-// answer, or the error, it would have given alone; Progress counts the
-// input's bytes once.
+// read is dropped and the input is read again from the start in this
+// process; if ISA-L then fails to read a regular file, Go reads it once
+// more, giving the answer, or the error, it would have given alone.
+// Progress counts the input's bytes once.
 func readWithFallback[T any](ctx context.Context, in Input, plan readPlan, read func(readPlan) (T, error)) (T, error) {
-	inGo := plan
-	inGo.decompressor, inGo.inProcess, inGo.rereadInGo = nil, logparse.InflateGo, false
-	if plan.decompressor != nil && (in.Size < nativeMinBytes || in.Open != nil) {
-		plan.decompressor = nil
+	// The readings to try, in order, each while the one before failed
+	// with errNativeFailed: the child, ISA-L in this process, Go.
+	var plans []readPlan
+	if plan.decompressor != nil && in.Size >= nativeMinBytes && in.Open == nil {
+		plans = append(plans, plan)
 	}
-	if plan.decompressor == nil {
-		// ISA-L in this process: its read errors are read again in Go,
-		// where the input can be read twice (not through an input filter,
-		// whose children may not give the same bytes twice).
-		if plan.inProcess == logparse.InflateGo || in.Size < 0 || in.Open != nil || len(plan.inputFilter) > 0 {
-			return read(plan)
+	inProcess := plan
+	inProcess.decompressor = nil
+	// ISA-L's read errors are read again in Go where the input can be
+	// read twice: not through an input filter, whose children may not
+	// give the same bytes twice.
+	inProcess.rereadInGo = inProcess.inProcess != logparse.InflateGo && in.Size >= 0 && in.Open == nil && len(plan.inputFilter) == 0
+	plans = append(plans, inProcess)
+	if inProcess.rereadInGo {
+		inGo := inProcess
+		inGo.inProcess, inGo.rereadInGo = logparse.InflateGo, false
+		plans = append(plans, inGo)
+	}
+	var reported int64 // bytes the progress bar was told of
+	for i, p := range plans {
+		var shown *rereadProgress
+		if p.progress != nil && len(plans) > 1 {
+			shown = &rereadProgress{p: p.progress, skip: reported}
+			p.progress = shown
 		}
-		plan.rereadInGo = true
+		out, err := read(p)
+		if i == len(plans)-1 || !errors.Is(err, errNativeFailed) || ctx.Err() != nil {
+			return out, err
+		}
+		if shown != nil {
+			reported += shown.n
+		}
 	}
-	var shown *rereadProgress
-	if plan.progress != nil {
-		shown = &rereadProgress{p: plan.progress}
-		plan.progress = shown
-	}
-	out, err := read(plan)
-	if !errors.Is(err, errNativeFailed) || ctx.Err() != nil {
-		return out, err
-	}
-	if shown != nil { // the progress bar already counts what was read
-		inGo.progress = &rereadProgress{p: inGo.progress, skip: shown.n}
-	}
-	return read(inGo)
+	panic("unreachable")
 }
 
 // rereadProgress is the Progress of one input that may be read twice (see
