@@ -182,7 +182,7 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts logscan.Sc
 	// (and so gone: it is unlinked) when Count returns.
 	spills := &spillFile{}
 	defer spills.close()
-	newCounter := co.counters(spills)
+	newCounter := co.counters(spills, opts.Workers)
 	// With Top, merge partials as they finish: one waiting for a slow
 	// earlier input would keep its keys in memory, past any budget.
 	// Without, inputs merge in order, so that the stats (their examples of
@@ -253,13 +253,13 @@ func NewCounterFunc(co CountOptions) (func() *Counter, error) {
 		return nil, err
 	}
 	co.Top, co.Per = 0, nil
-	return co.counters(nil), nil
+	return co.counters(nil, 0), nil
 }
 
 // counters returns a maker of the Counters of one count. With spills,
 // they share a memory budget and spill into that file; without, they
-// never spill.
-func (co CountOptions) counters(spills *spillFile) func() *Counter {
+// never spill. workers is the scan's (0: GOMAXPROCS).
+func (co CountOptions) counters(spills *spillFile, workers int) func() *Counter {
 	loc := co.TZ
 	if loc == nil {
 		loc = time.UTC
@@ -267,7 +267,7 @@ func (co CountOptions) counters(spills *spillFile) func() *Counter {
 	var mem *memBudget
 	budget := 0
 	if spills != nil {
-		mem = newMemBudget(cmp.Or(co.Memory, DefaultCountMemory))
+		mem = newMemBudget(cmp.Or(co.Memory, DefaultCountMemory), workers)
 		budget = co.SpillKeys
 	}
 	return func() *Counter {
