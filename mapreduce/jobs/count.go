@@ -6,9 +6,11 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/logmr/logmr/logparse"
@@ -180,7 +182,7 @@ func Count(ctx context.Context, paths []string, co CountOptions, opts logscan.Sc
 	// (and so gone: it is unlinked) when Count returns.
 	spills := &spillFile{}
 	defer spills.close()
-	newCounter := co.counters(spills)
+	newCounter := co.counters(spills, opts.Workers)
 	// With Top, merge partials as they finish: one waiting for a slow
 	// earlier input would keep its keys in memory, past any budget.
 	// Without, inputs merge in order, so that the stats (their examples of
@@ -251,13 +253,13 @@ func NewCounterFunc(co CountOptions) (func() *Counter, error) {
 		return nil, err
 	}
 	co.Top, co.Per = 0, nil
-	return co.counters(nil), nil
+	return co.counters(nil, 0), nil
 }
 
 // counters returns a maker of the Counters of one count. With spills,
 // they share a memory budget and spill into that file; without, they
-// never spill.
-func (co CountOptions) counters(spills *spillFile) func() *Counter {
+// never spill. workers is the scan's (0: GOMAXPROCS).
+func (co CountOptions) counters(spills *spillFile, workers int) func() *Counter {
 	loc := co.TZ
 	if loc == nil {
 		loc = time.UTC
@@ -265,11 +267,19 @@ func (co CountOptions) counters(spills *spillFile) func() *Counter {
 	var mem *memBudget
 	budget := 0
 	if spills != nil {
-		mem = newMemBudget(cmp.Or(co.Memory, DefaultCountMemory))
+		mem = newMemBudget(cmp.Or(co.Memory, DefaultCountMemory), workers)
 		budget = co.SpillKeys
 	}
 	return func() *Counter {
-		return &Counter{by: co.By, loc: loc, budget: budget, mem: mem, spills: spills}
+		c := &Counter{by: co.By, loc: loc, budget: budget, mem: mem, spills: spills}
+		if mem != nil {
+			// logscan drops the aggregate of a reading that failed (and
+			// may read the input again): its bytes go back to the budget
+			// when it is collected.
+			c.share = new(atomic.Int64)
+			runtime.AddCleanup(c, func(share *atomic.Int64) { mem.add(-share.Swap(0)) }, c.share)
+		}
+		return c
 	}
 }
 
@@ -294,14 +304,15 @@ func (co CountOptions) check() error {
 type Counter struct {
 	by       []CountField
 	loc      *time.Location
-	counts   countTable // encoded key (appendKey) -> counts
-	key      []byte     // scratch for the key of the record being added
-	budget   int        // keys held before spilling; 0: no bound in keys
-	mem      *memBudget // shared by the Counters of a Count; nil: never spills by memory
-	reported int64      // counts.mem as last added to mem
-	spill    *spillSet  // nil until the first spill
-	spills   *spillFile // where spill writes its runs
-	esc      []byte     // scratch for escaping a value
+	counts   countTable    // encoded key (appendKey) -> counts
+	key      []byte        // scratch for the key of the record being added
+	budget   int           // keys held before spilling; 0: no bound in keys
+	mem      *memBudget    // shared by the Counters of a Count; nil: never spills by memory
+	reported int64         // counts.mem as last added to mem
+	share    *atomic.Int64 // reported, for the cleanup that gives it back when c is dropped
+	spill    *spillSet     // nil until the first spill
+	spills   *spillFile    // where spill writes its runs
+	esc      []byte        // scratch for escaping a value
 }
 
 type tally struct{ requests, bytes int64 }
@@ -327,7 +338,7 @@ func (c *Counter) Add(rec *logparse.Record) {
 // when they are past the budget.
 func (c *Counter) account() {
 	used := c.mem.add(c.counts.mem - c.reported)
-	c.reported = c.counts.mem
+	c.setReported(c.counts.mem)
 	if c.budget > 0 && c.counts.n > c.budget || c.mem.over(used, c.counts.mem) {
 		c.spillOut()
 	}
@@ -427,10 +438,12 @@ func (c *Counter) Merge(other *Counter) {
 	}
 	if other.counts.n > c.counts.n {
 		c.counts, other.counts = other.counts, c.counts
-		c.reported, other.reported = other.reported, c.reported
+		r := c.reported
+		c.setReported(other.reported)
+		other.setReported(r)
 	}
 	c.mem.add(-other.reported) // drain lets go of other's table as it goes
-	other.reported = 0
+	other.setReported(0)
 	other.counts.drain(&c.counts, func(key []byte, o tally) {
 		t := c.counts.add(key)
 		t.requests += o.requests
@@ -449,5 +462,14 @@ func (c *Counter) spillOut() {
 	}
 	c.spill.writeTable(&c.counts)
 	c.mem.add(-c.reported)
-	c.counts, c.reported = countTable{}, 0
+	c.counts = countTable{}
+	c.setReported(0)
+}
+
+// setReported records that mem holds v bytes of c's.
+func (c *Counter) setReported(v int64) {
+	c.reported = v
+	if c.share != nil {
+		c.share.Store(v)
+	}
 }

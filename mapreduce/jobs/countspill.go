@@ -31,11 +31,13 @@ type memBudget struct {
 	used  atomic.Int64
 }
 
-func newMemBudget(limit int64) *memBudget {
-	// A Count has at most about one Counter per worker filling and one
-	// per worker merging: when the whole is past the limit, one of them
-	// holds at least this much.
-	return &memBudget{limit: limit, least: limit / int64(2*runtime.GOMAXPROCS(0)+2)}
+func newMemBudget(limit int64, workers int) *memBudget {
+	// A Count has at most about one Counter per worker (or per core, the
+	// parsers of one input) filling and one per worker merging: when the
+	// whole is past the limit, one of them holds at least this much.
+	// Workers may outnumber cores (-j 16 on 2 cores).
+	n := max(workers, runtime.GOMAXPROCS(0))
+	return &memBudget{limit: limit, least: limit / int64(2*n+2)}
 }
 
 // add adds d to the bytes used and returns the new total; 0 for nil.

@@ -128,7 +128,7 @@ func CountPartial(ctx context.Context, paths []string, co CountOptions, opts log
 		return nil, logscan.Stats{}, err
 	}
 	co.Top, co.Per, co.Sort = 0, nil, SortAuto
-	p, stats, err := ScanPartial(ctx, paths, "count", co.counters(nil), opts)
+	p, stats, err := ScanPartial(ctx, paths, "count", co.counters(nil, 0), opts)
 	if p != nil {
 		p.Header.By = co.By
 	}

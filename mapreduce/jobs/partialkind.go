@@ -32,7 +32,7 @@ func init() {
 		if err := co.check(); err != nil {
 			return nil, err
 		}
-		return co.counters(nil)(), nil
+		return co.counters(nil, 0)(), nil
 	})
 }
 
