@@ -111,6 +111,12 @@ func NewStreamWith(r io.Reader, opts StreamOptions) (*Stream, error) {
 		}
 	}
 	member, err := newInflater(br, which, opts.ReadAhead)
+	if member == nil && opts.Inflater == InflateAuto && errors.Is(err, ErrNoISAL) {
+		// ISA-L loaded, but its memory could not be mapped (ENOMEM, the
+		// map count limit): nothing was read yet, and Go will do.
+		which = InflateGo
+		member, err = newInflater(br, which, opts.ReadAhead)
+	}
 	if err != nil {
 		if member != nil {
 			releaseInflater(member)

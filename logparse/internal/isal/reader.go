@@ -70,12 +70,20 @@ func (z *Reader) Reset(br *bufio.Reader) {
 }
 
 // CRC32 is the CRC-32 (IEEE) of the text inflated.
-func (z *Reader) CRC32() uint32 { return z.get32(offCRC) }
+func (z *Reader) CRC32() uint32 {
+	crc := z.get32(offCRC)
+	runtime.KeepAlive(z) // its cleanup unmaps z.mem
+	return crc
+}
 
 // Size is the number of bytes of text inflated, modulo 2^32 (as a gzip
 // trailer's ISIZE). CRC32 and Size are those of the whole text once Read
 // returned io.EOF.
-func (z *Reader) Size() uint32 { return z.get32(offTotalOut) }
+func (z *Reader) Size() uint32 {
+	n := z.get32(offTotalOut)
+	runtime.KeepAlive(z)
+	return n
+}
 
 // Read reads inflated text. It returns io.EOF at the end of the stream,
 // io.ErrUnexpectedEOF when br ends before it, and a *CorruptError when
@@ -159,7 +167,7 @@ func (z *Reader) setBuffers(in, out []byte) {
 	z.putPtr(offNextIn, inPtr)
 	z.put32(offAvailIn, uint32(len(in)))
 	z.putPtr(offNextOut, uintptr(unsafe.Pointer(&out[0])))
-	z.put32(offAvailOut, uint32(min(len(out), 1<<31)))
+	z.put32(offAvailOut, uint32(min(len(out), 1<<31-1)))
 }
 
 func (z *Reader) state() uintptr { return uintptr(unsafe.Pointer(&z.mem[0])) }
