@@ -27,6 +27,9 @@ func TestEmptyAnswerExplained(t *testing.T) {
 			"logmr: 0 matched: 23 lines read, 4 dropped by path, 15 by status, 4 malformed\n"},
 		{"parse", []string{"parse", "--path", "/nothing", logs},
 			"logmr: 0 matched: 23 lines read, 0 of them parsed (the others lack the text the filter requires; --check-all-lines parses them all)\n"},
+		{"a window and a prefilter: the span is the parsed lines'", []string{"hosts", "--path", "/robots.txt", "--since", "2030-01-01T00:00:00Z", logs},
+			"logmr: 0 matched: 23 lines read, 18 of them parsed (the others lack the text the filter requires; --check-all-lines parses them all): " +
+				"15 dropped by time, 3 malformed; the lines parsed span 2026-11-18 08:00 … 2026-11-21 10:00 (+0000), the window is --since 2030-01-01 00:00:00 (+0000)\n"},
 		{"no lines", []string{"hosts", "/dev/null"}, "logmr: 0 matched: the inputs hold no lines\n"},
 		{"-q silences it", []string{"hosts", "-q", "--since", "2030-01-01T00:00:00Z", logs}, ""},
 		{"a non-empty answer says nothing", []string{"hosts", "--path", "/robots.txt", logs}, ""},

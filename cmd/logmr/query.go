@@ -214,7 +214,11 @@ func explainEmpty(st logscan.Stats, f filter.Filter) string {
 	}
 	if _, byTime := st.Rejected()["time"]; byTime {
 		if first, last, ok := st.Span(); ok {
-			msg += "; the logs span " + formatSpan(first, last) + ", the window is " + formatWindow(f)
+			what := "the logs span "
+			if st.Parsed < st.Lines {
+				what = "the lines parsed span " // the others' times are not known
+			}
+			msg += "; " + what + formatSpan(first, last) + ", the window is " + formatWindow(f)
 		}
 	}
 	return msg

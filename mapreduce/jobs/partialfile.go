@@ -103,9 +103,10 @@ func (p *Partial) Aggregate() logscan.PartialCodec { return p.agg }
 func (p *Partial) Stats() logscan.Stats {
 	h := &p.Header
 	parsed := h.Parsed
-	if parsed == 0 && h.Sampled == 0 {
-		// Written before the counts were (a scan parses at least the
-		// lines it detects the format with): every line was parsed.
+	if parsed == 0 && h.Sampled == 0 && !strings.Contains("\n"+h.QueryText, "\nparsed ") {
+		// Written before the counts were: every line was parsed. Not so
+		// for a prefiltered query (its text says so, and is as new as
+		// the counts): it may have parsed none of its lines.
 		parsed = h.Lines
 	}
 	return logscan.Stats{Inputs: len(h.Inputs), Lines: h.Lines, Matched: h.Matched,

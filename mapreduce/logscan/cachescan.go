@@ -64,9 +64,6 @@ func (s *logScanner[A]) mapIdentified(ctx context.Context, in Input, plan readPl
 			out := scanned[A]{agg: s.newAggregate()}
 			if err := any(out.agg).(PartialCodec).ReadPartial(entry.Partial); err == nil {
 				out.stats = stats
-				if entry.Times != nil { // known only when every line was parsed
-					out.stats.Parsed = out.stats.Lines
-				}
 				if whole {
 					return s.fromEntry(in, plan, id, out, cs, start)
 				}

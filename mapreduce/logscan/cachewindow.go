@@ -176,8 +176,8 @@ func (w *windowCache[A]) known(ctx context.Context, in Input, plan readPlan, fil
 	if err == nil && e != nil {
 		k.out.stats, err = decodeStats(e.Stats, in.Path)
 	}
-	if err != nil || e == nil || e.Times == nil {
-		return knownFile[A]{}, nil
+	if err != nil || e == nil || e.Times == nil || k.out.stats.Parsed != k.out.stats.Lines {
+		return knownFile[A]{}, nil // a range is known only with every line parsed
 	}
 	k.entry = e
 	switch whole, resume := q.usable(file, e, id); {
@@ -193,9 +193,6 @@ func (w *windowCache[A]) known(ctx context.Context, in Input, plan readPlan, fil
 		plan.everyLine, plan.progress = true, nil
 		k.out, k.times, err = q.resume(ctx, in, plan, file, id, e, k.out, CacheStats{}, start)
 		k.resumed = true
-	}
-	if k.times != nil {
-		k.out.stats.Parsed = k.out.stats.Lines // known times: every line was parsed
 	}
 	return k, err
 }
@@ -268,7 +265,10 @@ func (w *windowCache[A]) storeFacts(read *cache.Entry, st *Stats, cs *CacheStats
 	if err == nil && e != nil {
 		old, err = decodeStats(e.Stats, "")
 	}
-	if err == nil && e != nil && !e.NoPartial && e.Times == nil && e.HasMtime && read.HasMtime &&
+	// Its stats must cover every line (no prefilter): the range says so of
+	// an entry's stats (knownTimes), and a sampled count would pass for an
+	// exact one.
+	if err == nil && e != nil && !e.NoPartial && e.Times == nil && old.Parsed == old.Lines && e.HasMtime && read.HasMtime &&
 		e.Size == read.Size && e.Mtime == read.Mtime && e.Sample == read.Sample {
 		// The same bytes: its stats gain the span it did not read.
 		old.span = st.span
