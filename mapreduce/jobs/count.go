@@ -294,14 +294,16 @@ func (co CountOptions) check() error {
 type Counter struct {
 	by       []CountField
 	loc      *time.Location
-	counts   countTable // encoded key (appendKey) -> counts
-	key      []byte     // scratch for the key of the record being added
-	budget   int        // keys held before spilling; 0: no bound in keys
-	mem      *memBudget // shared by the Counters of a Count; nil: never spills by memory
-	reported int64      // counts.mem as last added to mem
-	spill    *spillSet  // nil until the first spill
-	spills   *spillFile // where spill writes its runs
-	esc      []byte     // scratch for escaping a value
+	counts   countTable  // encoded key (appendKey) -> counts
+	key      []byte      // scratch for the key of the record being added
+	budget   int         // keys held before spilling; 0: no bound in keys
+	mem      *memBudget  // shared by the Counters of a Count; nil: never spills by memory
+	reported int64       // counts.mem as last added to mem
+	spill    *spillSet   // nil until the first spill
+	spills   *spillFile  // where spill writes its runs
+	esc      []byte      // scratch for escaping a value
+	memo     memoState   // whether status is kept (countmemo.go)
+	status   *statusMemo // by status alone: status -> its tally in counts
 }
 
 type tally struct{ requests, bytes int64 }
@@ -309,11 +311,15 @@ type tally struct{ requests, bytes int64 }
 // Add counts rec under its key. It allocates only when the table grows: a
 // chunk of keys or tallies, or its index.
 func (c *Counter) Add(rec *logparse.Record) {
+	if c.status != nil && c.addMemo(rec) {
+		return // a status met before: its key and tally are known
+	}
 	c.key = c.key[:0]
 	for _, f := range c.by {
 		c.key = c.appendKey(c.key, f, rec)
 	}
 	t := c.counts.add(c.key)
+	c.remember(rec, t)
 	t.requests++
 	if rec.Bytes > 0 {
 		t.bytes += rec.Bytes
@@ -428,7 +434,10 @@ func (c *Counter) Merge(other *Counter) {
 	if other.counts.n > c.counts.n {
 		c.counts, other.counts = other.counts, c.counts
 		c.reported, other.reported = other.reported, c.reported
+		c.status, other.status = other.status, c.status // each still points into its table
+		c.memo, other.memo = other.memo, c.memo
 	}
+	other.forget()             // its table is drained
 	c.mem.add(-other.reported) // drain lets go of other's table as it goes
 	other.reported = 0
 	other.counts.drain(&c.counts, func(key []byte, o tally) {
@@ -450,4 +459,5 @@ func (c *Counter) spillOut() {
 	c.spill.writeTable(&c.counts)
 	c.mem.add(-c.reported)
 	c.counts, c.reported = countTable{}, 0
+	c.forget()
 }
