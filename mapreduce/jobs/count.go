@@ -302,8 +302,9 @@ type Counter struct {
 	spill    *spillSet   // nil until the first spill
 	spills   *spillFile  // where spill writes its runs
 	esc      []byte      // scratch for escaping a value
-	memo     memoState   // whether status is kept (countmemo.go)
+	memo     memoState   // which of status and span is kept (countmemo.go)
 	status   *statusMemo // by status alone: status -> its tally in counts
+	span     spanMemo    // by hour or day alone: the last bucket's tally
 }
 
 type tally struct{ requests, bytes int64 }
@@ -311,8 +312,8 @@ type tally struct{ requests, bytes int64 }
 // Add counts rec under its key. It allocates only when the table grows: a
 // chunk of keys or tallies, or its index.
 func (c *Counter) Add(rec *logparse.Record) {
-	if c.status != nil && c.addMemo(rec) {
-		return // a status met before: its key and tally are known
+	if c.memo > memoNone && c.addMemo(rec) {
+		return // a key met before: its tally is known
 	}
 	c.key = c.key[:0]
 	for _, f := range c.by {
@@ -435,6 +436,7 @@ func (c *Counter) Merge(other *Counter) {
 		c.counts, other.counts = other.counts, c.counts
 		c.reported, other.reported = other.reported, c.reported
 		c.status, other.status = other.status, c.status // each still points into its table
+		c.span, other.span = other.span, c.span
 		c.memo, other.memo = other.memo, c.memo
 	}
 	other.forget()             // its table is drained
