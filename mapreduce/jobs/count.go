@@ -313,6 +313,9 @@ type Counter struct {
 	spill    *spillSet     // nil until the first spill
 	spills   *spillFile    // where spill writes its runs
 	esc      []byte        // scratch for escaping a value
+	memo     memoState     // which of status and span is kept (countmemo.go)
+	status   *statusMemo   // by status alone: status -> its tally in counts
+	span     spanMemo      // by hour or day alone: the last bucket's tally
 }
 
 type tally struct{ requests, bytes int64 }
@@ -320,11 +323,15 @@ type tally struct{ requests, bytes int64 }
 // Add counts rec under its key. It allocates only when the table grows: a
 // chunk of keys or tallies, or its index.
 func (c *Counter) Add(rec *logparse.Record) {
+	if c.memo > memoNone && c.addMemo(rec) {
+		return // a key met before: its tally is known
+	}
 	c.key = c.key[:0]
 	for _, f := range c.by {
 		c.key = c.appendKey(c.key, f, rec)
 	}
 	t := c.counts.add(c.key)
+	c.remember(rec, t)
 	t.requests++
 	if rec.Bytes > 0 {
 		t.bytes += rec.Bytes
@@ -441,7 +448,11 @@ func (c *Counter) Merge(other *Counter) {
 		r := c.reported
 		c.setReported(other.reported)
 		other.setReported(r)
+		c.status, other.status = other.status, c.status // each still points into its table
+		c.span, other.span = other.span, c.span
+		c.memo, other.memo = other.memo, c.memo
 	}
+	other.forget()             // its table is drained
 	c.mem.add(-other.reported) // drain lets go of other's table as it goes
 	other.setReported(0)
 	other.counts.drain(&c.counts, func(key []byte, o tally) {
@@ -464,6 +475,7 @@ func (c *Counter) spillOut() {
 	c.mem.add(-c.reported)
 	c.counts = countTable{}
 	c.setReported(0)
+	c.forget()
 }
 
 // setReported records that mem holds v bytes of c's.
