@@ -25,17 +25,21 @@ type step struct {
 	// starts with a colon ("%v:%p" reads "[::1]:443" as "[::1]" and 443).
 	stopLast  bool
 	stopBytes []byte // stop, for bytes.Index
-	last      bool   // nothing but the tail follows
-	user      bool   // %u: "" is an empty user; see plausibleUser
-	decode    bool   // decode Apache's escapes
-	noDash    bool
-	request   bool
-	slot      slot
-	extra     int // index in Record.extra when slot is slotExtra
-	typ       FieldType
-	usecs     int64 // microseconds per unit of a duration
-	time      *timeLayout
-	timeEnd   bool
+	// dash is stop when a "-" followed by it is an absent value, as it is
+	// for every scan of a value that may be "-" and ends at a stop that
+	// does not start with '-'; "" when that is not so.
+	dash    string
+	last    bool // nothing but the tail follows
+	user    bool // %u: "" is an empty user; see plausibleUser
+	decode  bool // decode Apache's escapes
+	noDash  bool
+	request bool
+	slot    slot
+	extra   int // index in Record.extra when slot is slotExtra
+	typ     FieldType
+	usecs   int64 // microseconds per unit of a duration
+	time    *timeLayout
+	timeEnd bool
 
 	errLit   *SyntaxError // the literal before the value is missing
 	errValue *SyntaxError // the value is not what the directive writes
@@ -204,6 +208,9 @@ func (f *Format) linkSteps() {
 			s.scan = scanNumber
 		case s.class == classToken && strings.HasPrefix(s.stop, " "):
 			s.scan = scanSpace
+		}
+		if !s.noDash && !s.stopLast && s.stop != "" && s.stop[0] != '-' {
+			s.dash = s.stop
 		}
 		// plain values may be stored inline, skipping storeText; an empty
 		// one (a malformed host) still goes through it.

@@ -45,6 +45,12 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		default:
 			return s.errLit
 		}
+		// A "-" that leaves the field absent, as %l, %u and referers
+		// mostly are: nothing to scan or store.
+		if len(rest) > 0 && rest[0] == '-' && s.dash != "" && hasPrefix(rest[1:], s.dash) {
+			rest = rest[1:]
+			continue
+		}
 		var v []byte
 		switch s.scan {
 		case scanQuoted:
