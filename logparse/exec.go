@@ -72,6 +72,14 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 			}
 			v, rest = rest[:end], rest[end:]
 		case scanNumber:
+			if s.slot == slotStatus && len(rest) >= 3 && isDigit(rest[0]) && isDigit(rest[1]) && isDigit(rest[2]) &&
+				(len(rest) == 3 || !isDigit(rest[3]) && (s.stop == "" || rest[3] == s.stop[0])) {
+				// Three digits, as every status but "-" is: what the
+				// loop below decides, without it.
+				rec.Status = int(rest[0]-'0')*100 + int(rest[1]-'0')*10 + int(rest[2]-'0')
+				rest = rest[3:]
+				continue
+			}
 			n, num := 0, int64(0)
 			for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
 				num = num*10 + int64(rest[n]-'0')
@@ -89,6 +97,10 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 				return s.errValue
 			}
 			v, rest = rest[:n], rest[n:]
+			if s.slot == slotBytes && num >= 0 {
+				rec.Bytes = num // as storeNumber would, inline
+				continue
+			}
 			if err := p.storeNumber(s, num, v, rec); err != nil {
 				return err
 			}
@@ -108,21 +120,16 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 			rest = stamp[clfStampLen+1:]
 			t, off := clfStampTime(stamp, &p.days)
 			if f.pieces {
-				p.clockFor(s).setInstant(t, off)
+				p.setInstant(s, t, off)
 			} else {
 				rec.Time, rec.Offset, rec.hasTime = t, off, true
 			}
 			continue
 		case scanStrftime:
-			if hasPrefix(rest, "-") && s.stopAfter(rest[1:]) {
-				rest = rest[1:]
-				continue
-			}
-			n, ok := s.time.parse(rest, p.clockFor(s))
-			if !ok {
+			var ok bool
+			if rest, ok = p.strftime(s, rest); !ok {
 				return s.errValue
 			}
-			rest = rest[n:]
 			continue
 		default:
 			end := s.valueEnd(rest)
@@ -159,6 +166,30 @@ done:
 		return nil
 	}
 	return p.finish(rec)
+}
+
+// strftime scans a %{format}t piece, or its "-", from the start of rest
+// and returns what follows it; ok is false when it is neither. It is not
+// inlined, nor is setInstant: parseSteps keeps its registers for the
+// common formats' scans.
+//
+//go:noinline
+func (p *Parser) strftime(s *step, rest []byte) (_ []byte, ok bool) {
+	if hasPrefix(rest, "-") && s.stopAfter(rest[1:]) {
+		return rest[1:], true
+	}
+	n, ok := s.time.parse(rest, p.clockFor(s))
+	if !ok {
+		return nil, false
+	}
+	return rest[n:], true
+}
+
+// setInstant gives %t's instant to the clock it is a piece of.
+//
+//go:noinline
+func (p *Parser) setInstant(s *step, t int64, off int32) {
+	p.clockFor(s).setInstant(t, off)
 }
 
 // hasPrefix is bytes.HasPrefix for the short literals of formats, where a
