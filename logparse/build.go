@@ -34,6 +34,9 @@ type step struct {
 	decode  bool // decode Apache's escapes
 	noDash  bool
 	request bool
+	// need is the group of fields (Parser.Need) the value is stored for:
+	// a parser that does not need it scans and checks the value only.
+	need    Fields
 	slot    slot
 	extra   int // index in Record.extra when slot is slotExtra
 	typ     FieldType
@@ -68,6 +71,14 @@ func (f *Format) build(tokens []token, tail string) {
 			f.nExtra++
 		}
 		s.request = d.request && s.slot == slotRequest
+		switch {
+		case s.request:
+			s.need = FieldRequest
+		case s.slot == slotReferer:
+			s.need = FieldReferer
+		case s.slot == slotUserAgent:
+			s.need = FieldUserAgent
+		}
 		s.decode = d.typ == TypeString && d.class != classToken
 		directiveText := "%" + braced(t) + string(t.letter)
 		name := d.name

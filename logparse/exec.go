@@ -29,7 +29,7 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		p.clock, p.clockEnd = timeParts{}, timeParts{}
 		p.clockSet, p.clockEndSet = false, false
 	}
-	rest := line
+	rest, skip := line, p.skip
 	for i := range f.steps {
 		s := &f.steps[i]
 		// Most literals are one or two bytes (" ", "\" ", " \""): compare
@@ -118,6 +118,10 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 				return s.errValue
 			}
 			rest = stamp[clfStampLen+1:]
+			if skip&FieldTime != 0 && !f.pieces {
+				rec.hasTime = true // checked, not converted: not needed
+				continue
+			}
 			t, off := clfStampTime(stamp, &p.days)
 			if f.pieces {
 				p.setInstant(s, t, off)
@@ -137,6 +141,9 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 				return s.errValue
 			}
 			v, rest = rest[:end], rest[end:]
+		}
+		if s.need&skip != 0 {
+			continue // checked, but neither decoded, split nor stored
 		}
 		if s.plain && len(v) > 0 && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
 			// The common case, inline: text with nothing to check or decode.
