@@ -3,6 +3,7 @@ package logparse
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // A step parses one directive's value: the literal text before it, then the
@@ -28,7 +29,10 @@ type step struct {
 	// dash is stop when a "-" followed by it is an absent value, as it is
 	// for every scan of a value that may be "-" and ends at a stop that
 	// does not start with '-'; "" when that is not so.
-	dash    string
+	dash string
+	// dashes is dash, "-" and the next step's dash when the next value
+	// follows dash directly and may be a "-" too: "- - [" for %l %u %t.
+	dashes  string
 	last    bool // nothing but the tail follows
 	user    bool // %u: "" is an empty user; see plausibleUser
 	decode  bool // decode Apache's escapes
@@ -36,7 +40,10 @@ type step struct {
 	request bool
 	// need is the group of fields (Parser.Need) the value is stored for:
 	// a parser that does not need it scans and checks the value only.
-	need    Fields
+	need Fields
+	// member is the offset in Record of the text member the value is
+	// stored in (textMember), or -1.
+	member  int
 	slot    slot
 	extra   int // index in Record.extra when slot is slotExtra
 	typ     FieldType
@@ -223,9 +230,20 @@ func (f *Format) linkSteps() {
 		if !s.noDash && !s.stopLast && s.stop != "" && s.stop[0] != '-' {
 			s.dash = s.stop
 		}
+		s.member = -1
+		var r Record
+		if m := r.textMember(s.slot); m != nil {
+			s.member = int(uintptr(unsafe.Pointer(m)) - uintptr(unsafe.Pointer(&r)))
+		}
 		// plain values may be stored inline, skipping storeText; an empty
 		// one (a malformed host) still goes through it.
 		s.plain = s.typ == TypeString && !s.user && !s.noDash
+	}
+	for i := 0; i+1 < len(f.steps); i++ {
+		s, next := &f.steps[i], &f.steps[i+1]
+		if s.dash != "" && s.dash == next.lit && next.dash != "" {
+			s.dashes = s.dash + "-" + next.dash
+		}
 	}
 }
 

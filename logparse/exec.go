@@ -3,6 +3,7 @@ package logparse
 import (
 	"bytes"
 	"strings"
+	"unsafe"
 )
 
 // How a step scans its value, worked out when the format is compiled.
@@ -29,9 +30,9 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		p.clock, p.clockEnd = timeParts{}, timeParts{}
 		p.clockSet, p.clockEndSet = false, false
 	}
-	rest, skip := line, p.skip
-	for i := range f.steps {
-		s := &f.steps[i]
+	rest, skip, steps := line, p.skip, f.steps
+	for i := 0; i < len(steps); i++ {
+		s := &steps[i]
 		// Most literals are one or two bytes (" ", "\" ", " \""): compare
 		// them by hand, the rest with hasPrefix.
 		switch n := len(s.lit); {
@@ -47,9 +48,17 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		}
 		// A "-" that leaves the field absent, as %l, %u and referers
 		// mostly are: nothing to scan or store.
-		if len(rest) > 0 && rest[0] == '-' && s.dash != "" && hasPrefix(rest[1:], s.dash) {
-			rest = rest[1:]
-			continue
+		if len(rest) > 0 && rest[0] == '-' && s.dash != "" {
+			if s.dashes != "" && hasPrefix(rest[1:], s.dashes) {
+				// And the next field too ("- - [").
+				rest = rest[1+len(s.dashes)-len(steps[i+1].dash):]
+				i++
+				continue
+			}
+			if hasPrefix(rest[1:], s.dash) {
+				rest = rest[1:]
+				continue
+			}
 		}
 		var v []byte
 		switch s.scan {
@@ -147,8 +156,10 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		}
 		if s.plain && len(v) > 0 && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
 			// The common case, inline: text with nothing to check or decode.
-			if m := rec.textMember(s.slot); m != nil {
-				*m = v
+			if s.member >= 0 {
+				// rec's member at offset s.member, which linkSteps
+				// took from textMember: no switch on the slot per value.
+				*(*[]byte)(unsafe.Add(unsafe.Pointer(rec), s.member)) = v
 				if s.request {
 					splitRequest(rec)
 				}
