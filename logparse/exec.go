@@ -65,7 +65,10 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		case scanQuoted:
 			end := 1 // "-", as referers mostly are: no scan
 			if len(rest) < 2 || rest[0] != '-' || rest[1] != '"' {
-				end = closingQuoteFast(rest)
+				// closingQuoteFast, written out: one call, not two.
+				if end = bytes.IndexByte(rest, '"'); end > 0 && rest[end-1] == '\\' {
+					end = closingQuote(rest)
+				}
 			}
 			if end < 0 {
 				return s.errValue
