@@ -9,8 +9,10 @@ import (
 // A step parses one directive's value: the literal text before it, then the
 // value, scanned as its class and place in the format say.
 type step struct {
-	lit        string // the literal text before the value
-	lit0, lit1 byte   // its first and last bytes
+	lit string // the literal text before the value
+	// litWord is lit as a little-endian word, when it is at most 4 bytes
+	// long, and litMask has the bits of its bytes set.
+	litWord, litMask uint32
 	// plain: a text value with no rule but "-" and escapes (not %u, %X).
 	plain bool
 	class scanClass
@@ -210,8 +212,10 @@ func (f *Format) linkSteps() {
 		}
 		s.quoted = strings.HasSuffix(s.lit, `"`) && nextQuote
 		s.stop, s.stopBytes = next, []byte(next)
-		if len(s.lit) > 0 {
-			s.lit0, s.lit1 = s.lit[0], s.lit[len(s.lit)-1]
+		if len(s.lit) <= 4 {
+			for j := len(s.lit) - 1; j >= 0; j-- {
+				s.litWord, s.litMask = s.litWord<<8|uint32(s.lit[j]), s.litMask<<8|0xff
+			}
 		}
 		// Only a colon is ambiguous in a token: an IPv6 address holds some.
 		s.stopLast = s.class == classToken && strings.HasPrefix(s.stop, ":") && !strings.Contains(s.stop, " ")

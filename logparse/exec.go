@@ -2,6 +2,7 @@ package logparse
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unsafe"
 )
@@ -33,13 +34,16 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 	rest, skip, steps := line, p.skip, f.steps
 	for i := 0; i < len(steps); i++ {
 		s := &steps[i]
-		// Most literals are one or two bytes (" ", "\" ", " \""): compare
-		// them by hand, the rest with hasPrefix.
+		// Most literals are one to three bytes (" ", "\" ", "\" \""):
+		// compare them as one word where the line has four bytes left,
+		// the rest with hasPrefix.
 		switch n := len(s.lit); {
-		case n == 0:
-		case n <= 2 && len(rest) >= n && rest[0] == s.lit0 && rest[n-1] == s.lit1:
+		case n <= 4 && len(rest) >= 4:
+			if binary.LittleEndian.Uint32(rest)&s.litMask != s.litWord {
+				return s.errLit
+			}
 			rest = rest[n:]
-		case n > 2 && hasPrefix(rest, s.lit):
+		case hasPrefix(rest, s.lit):
 			rest = rest[n:]
 		case len(rest) == 0 && i == f.optionalFrom:
 			goto done // a common line in a format that extends common
