@@ -13,6 +13,9 @@ type step struct {
 	// litWord is lit as a little-endian word, when it is at most 4 bytes
 	// long, and litMask has the bits of its bytes set.
 	litWord, litMask uint32
+	litBits          uint32 // 8 × len(lit)
+	// dashByte is '-' when dash is set, else a value no byte has.
+	dashByte uint32
 	// plain: a text value with no rule but "-" and escapes (not %u, %X).
 	plain bool
 	class scanClass
@@ -231,9 +234,11 @@ func (f *Format) linkSteps() {
 		case s.class == classToken && strings.HasPrefix(s.stop, " "):
 			s.scan = scanSpace
 		}
+		s.dashByte = 0x100
 		if !s.noDash && !s.stopLast && s.stop != "" && s.stop[0] != '-' {
-			s.dash = s.stop
+			s.dash, s.dashByte = s.stop, '-'
 		}
+		s.litBits = 8 * uint32(len(s.lit))
 		s.member = -1
 		var r Record
 		if m := r.textMember(s.slot); m != nil {

@@ -36,15 +36,20 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		s := &steps[i]
 		// Most literals are one to three bytes (" ", "\" ", "\" \""):
 		// compare them as one word where the line has four bytes left,
-		// the rest with hasPrefix.
+		// the rest with hasPrefix. The word holds the value's first byte
+		// too: whether it is a "-" that may leave the value absent.
+		dash := false
 		switch n := len(s.lit); {
-		case n <= 4 && len(rest) >= 4:
-			if binary.LittleEndian.Uint32(rest)&s.litMask != s.litWord {
+		case n < 4 && len(rest) >= 4:
+			w := binary.LittleEndian.Uint32(rest)
+			if w&s.litMask != s.litWord {
 				return s.errLit
 			}
 			rest = rest[n:]
+			dash = w>>s.litBits&0xff == s.dashByte
 		case hasPrefix(rest, s.lit):
 			rest = rest[n:]
+			dash = len(rest) > 0 && rest[0] == '-' && s.dash != ""
 		case len(rest) == 0 && i == f.optionalFrom:
 			goto done // a common line in a format that extends common
 		default:
@@ -52,7 +57,7 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		}
 		// A "-" that leaves the field absent, as %l, %u and referers
 		// mostly are: nothing to scan or store.
-		if len(rest) > 0 && rest[0] == '-' && s.dash != "" {
+		if dash {
 			if s.dashes != "" && hasPrefix(rest[1:], s.dashes) {
 				// And the next field too ("- - [").
 				rest = rest[1+len(s.dashes)-len(steps[i+1].dash):]
