@@ -72,22 +72,18 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		var v []byte
 		switch s.scan {
 		case scanQuoted:
-			end := 1 // "-", as referers mostly are: no scan
-			if len(rest) < 2 || rest[0] != '-' || rest[1] != '"' {
-				// closingQuoteFast, written out: one call, not two.
-				if end = bytes.IndexByte(rest, '"'); end > 0 && rest[end-1] == '\\' {
-					end = closingQuote(rest)
-				}
+			// closingQuoteFast, written out: one call, not two. (An
+			// absent "-" was skipped above.)
+			end := bytes.IndexByte(rest, '"')
+			if end > 0 && rest[end-1] == '\\' {
+				end = closingQuote(rest)
 			}
 			if end < 0 {
 				return s.errValue
 			}
 			v, rest = rest[:end], rest[end:]
 		case scanSpace: // a token ends at the first space
-			end := 1 // "-", as %l mostly is: no scan
-			if len(rest) < 2 || rest[0] != '-' || rest[1] != ' ' {
-				end = bytes.IndexByte(rest, ' ')
-			}
+			end := bytes.IndexByte(rest, ' ')
 			if end < 0 {
 				return s.errValue
 			}
