@@ -37,12 +37,16 @@ type step struct {
 	dash string
 	// dashes is dash, "-" and the next step's dash when the next value
 	// follows dash directly and may be a "-" too: "- - [" for %l %u %t.
-	dashes  string
-	last    bool // nothing but the tail follows
-	user    bool // %u: "" is an empty user; see plausibleUser
-	decode  bool // decode Apache's escapes
-	noDash  bool
-	request bool
+	dashes string
+	// dashWords: "-"+dash and "-"+dashes (when set) fit in 8 bytes, and
+	// are compared as the words dashWord and dashesWord under their masks.
+	dashWords                                  bool
+	dashWord, dashMask, dashesWord, dashesMask uint64
+	last                                       bool // nothing but the tail follows
+	user                                       bool // %u: "" is an empty user; see plausibleUser
+	decode                                     bool // decode Apache's escapes
+	noDash                                     bool
+	request                                    bool
 	// need is the group of fields (Parser.Need) the value is stored for:
 	// a parser that does not need it scans and checks the value only.
 	need Fields
@@ -216,9 +220,8 @@ func (f *Format) linkSteps() {
 		s.quoted = strings.HasSuffix(s.lit, `"`) && nextQuote
 		s.stop, s.stopBytes = next, []byte(next)
 		if len(s.lit) <= 4 {
-			for j := len(s.lit) - 1; j >= 0; j-- {
-				s.litWord, s.litMask = s.litWord<<8|uint32(s.lit[j]), s.litMask<<8|0xff
-			}
+			w, m := littleEndianWord(s.lit)
+			s.litWord, s.litMask = uint32(w), uint32(m)
 		}
 		// Only a colon is ambiguous in a token: an IPv6 address holds some.
 		s.stopLast = s.class == classToken && strings.HasPrefix(s.stop, ":") && !strings.Contains(s.stop, " ")
@@ -254,6 +257,17 @@ func (f *Format) linkSteps() {
 			s.dashes = s.dash + "-" + next.dash
 		}
 	}
+	for i := range f.steps {
+		s := &f.steps[i]
+		s.dashesWord = 1 // with a zero mask: never matches
+		s.dashWords = s.dash != "" && len(s.dash) < 8 && len(s.dashes) < 8
+		if s.dashWords {
+			s.dashWord, s.dashMask = littleEndianWord("-" + s.dash)
+			if s.dashes != "" {
+				s.dashesWord, s.dashesMask = littleEndianWord("-" + s.dashes)
+			}
+		}
+	}
 }
 
 // findOptionalTail lets a format that extends common (…%>s %b followed by
@@ -268,4 +282,13 @@ func (f *Format) findOptionalTail(tokens []token) {
 			return
 		}
 	}
+}
+
+// littleEndianWord returns the first bytes of a word that holds s (at most
+// 8 bytes) as binary.LittleEndian reads it, and the mask of those bytes.
+func littleEndianWord(s string) (word, mask uint64) {
+	for j := len(s) - 1; j >= 0; j-- {
+		word, mask = word<<8|uint64(s[j]), mask<<8|0xff
+	}
+	return word, mask
 }

@@ -58,13 +58,22 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		// A "-" that leaves the field absent, as %l, %u and referers
 		// mostly are: nothing to scan or store.
 		if dash {
-			if s.dashes != "" && hasPrefix(rest[1:], s.dashes) {
-				// And the next field too ("- - [").
+			// "-" and the stop, or "-", the next literal and "-" and
+			// its stop: as words where the line has 8 bytes left.
+			var one, two bool
+			if len(rest) >= 8 && s.dashWords {
+				w := binary.LittleEndian.Uint64(rest)
+				two, one = w&s.dashesMask == s.dashesWord, w&s.dashMask == s.dashWord
+			} else {
+				two = s.dashes != "" && hasPrefix(rest[1:], s.dashes)
+				one = hasPrefix(rest[1:], s.dash)
+			}
+			if two { // and the next field too ("- - [")
 				rest = rest[1+len(s.dashes)-len(steps[i+1].dash):]
 				i++
 				continue
 			}
-			if hasPrefix(rest[1:], s.dash) {
+			if one {
 				rest = rest[1:]
 				continue
 			}
