@@ -42,11 +42,12 @@ type step struct {
 	// are compared as the words dashWord and dashesWord under their masks.
 	dashWords                                  bool
 	dashWord, dashMask, dashesWord, dashesMask uint64
-	last                                       bool // nothing but the tail follows
-	user                                       bool // %u: "" is an empty user; see plausibleUser
-	decode                                     bool // decode Apache's escapes
-	noDash                                     bool
-	request                                    bool
+
+	last    bool // nothing but the tail follows
+	user    bool // %u: "" is an empty user; see plausibleUser
+	decode  bool // decode Apache's escapes
+	noDash  bool
+	request bool
 	// need is the group of fields (Parser.Need) the value is stored for:
 	// a parser that does not need it scans and checks the value only.
 	need Fields
@@ -219,10 +220,6 @@ func (f *Format) linkSteps() {
 		}
 		s.quoted = strings.HasSuffix(s.lit, `"`) && nextQuote
 		s.stop, s.stopBytes = next, []byte(next)
-		if len(s.lit) <= 4 {
-			w, m := littleEndianWord(s.lit)
-			s.litWord, s.litMask = uint32(w), uint32(m)
-		}
 		// Only a colon is ambiguous in a token: an IPv6 address holds some.
 		s.stopLast = s.class == classToken && strings.HasPrefix(s.stop, ":") && !strings.Contains(s.stop, " ")
 		switch {
@@ -237,19 +234,33 @@ func (f *Format) linkSteps() {
 		case s.class == classToken && strings.HasPrefix(s.stop, " "):
 			s.scan = scanSpace
 		}
+		// plain values may be stored inline, skipping storeText; an empty
+		// one (a malformed host) still goes through it.
+		s.plain = s.typ == TypeString && !s.user && !s.noDash
+	}
+	f.linkFastPaths()
+}
+
+// linkFastPaths works out what parseSteps' fast paths need: the literal
+// as a word, the "-" values that may be skipped, the member a value is
+// stored in.
+func (f *Format) linkFastPaths() {
+	for i := range f.steps {
+		s := &f.steps[i]
+		if len(s.lit) <= 4 {
+			w, m := littleEndianWord(s.lit)
+			s.litWord, s.litMask = uint32(w), uint32(m)
+		}
+		s.litBits = 8 * uint32(len(s.lit))
 		s.dashByte = 0x100
 		if !s.noDash && !s.stopLast && s.stop != "" && s.stop[0] != '-' {
 			s.dash, s.dashByte = s.stop, '-'
 		}
-		s.litBits = 8 * uint32(len(s.lit))
 		s.member = -1
 		var r Record
 		if m := r.textMember(s.slot); m != nil {
 			s.member = int(uintptr(unsafe.Pointer(m)) - uintptr(unsafe.Pointer(&r)))
 		}
-		// plain values may be stored inline, skipping storeText; an empty
-		// one (a malformed host) still goes through it.
-		s.plain = s.typ == TypeString && !s.user && !s.noDash
 	}
 	for i := 0; i+1 < len(f.steps); i++ {
 		s, next := &f.steps[i], &f.steps[i+1]

@@ -22,6 +22,10 @@ const (
 // parseSteps is the parser of a compiled format: it walks the steps once
 // over the line, each scanning with bytes.IndexByte where it can. It is one
 // long loop on purpose: a call per field would cost more than the scan.
+// Its fast paths (an absent "-" skipped before any scan, literals compared
+// as words, a status or size stored where it is read; see linkFastPaths)
+// decide every line as the general scans would: oldcompiled_test.go holds
+// it to the loop without them.
 func parseSteps(p *Parser, line []byte, rec *Record) error {
 	f := p.format
 	if f.nExtra > 0 {
