@@ -3,13 +3,19 @@ package logparse
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // A step parses one directive's value: the literal text before it, then the
 // value, scanned as its class and place in the format say.
 type step struct {
-	lit        string // the literal text before the value
-	lit0, lit1 byte   // its first and last bytes
+	lit string // the literal text before the value
+	// litWord is lit as a little-endian word, when it is at most 4 bytes
+	// long, and litMask has the bits of its bytes set.
+	litWord, litMask uint32
+	litBits          uint32 // 8 × len(lit)
+	// dashByte is '-' when dash is set, else a value no byte has.
+	dashByte uint32
 	// plain: a text value with no rule but "-" and escapes (not %u, %X).
 	plain bool
 	class scanClass
@@ -25,17 +31,35 @@ type step struct {
 	// starts with a colon ("%v:%p" reads "[::1]:443" as "[::1]" and 443).
 	stopLast  bool
 	stopBytes []byte // stop, for bytes.Index
-	last      bool   // nothing but the tail follows
-	user      bool   // %u: "" is an empty user; see plausibleUser
-	decode    bool   // decode Apache's escapes
-	noDash    bool
-	request   bool
-	slot      slot
-	extra     int // index in Record.extra when slot is slotExtra
-	typ       FieldType
-	usecs     int64 // microseconds per unit of a duration
-	time      *timeLayout
-	timeEnd   bool
+	// dash is stop when a "-" followed by it is an absent value, as it is
+	// for every scan of a value that may be "-" and ends at a stop that
+	// does not start with '-'; "" when that is not so.
+	dash string
+	// dashes is dash, "-" and the next step's dash when the next value
+	// follows dash directly and may be a "-" too: "- - [" for %l %u %t.
+	dashes string
+	// dashWords: "-"+dash and "-"+dashes (when set) fit in 8 bytes, and
+	// are compared as the words dashWord and dashesWord under their masks.
+	dashWords                                  bool
+	dashWord, dashMask, dashesWord, dashesMask uint64
+
+	last    bool // nothing but the tail follows
+	user    bool // %u: "" is an empty user; see plausibleUser
+	decode  bool // decode Apache's escapes
+	noDash  bool
+	request bool
+	// need is the group of fields (Parser.Need) the value is stored for:
+	// a parser that does not need it scans and checks the value only.
+	need Fields
+	// member is the offset in Record of the text member the value is
+	// stored in (textMember), or -1.
+	member  int
+	slot    slot
+	extra   int // index in Record.extra when slot is slotExtra
+	typ     FieldType
+	usecs   int64 // microseconds per unit of a duration
+	time    *timeLayout
+	timeEnd bool
 
 	errLit   *SyntaxError // the literal before the value is missing
 	errValue *SyntaxError // the value is not what the directive writes
@@ -64,6 +88,14 @@ func (f *Format) build(tokens []token, tail string) {
 			f.nExtra++
 		}
 		s.request = d.request && s.slot == slotRequest
+		switch {
+		case s.request:
+			s.need = FieldRequest
+		case s.slot == slotReferer:
+			s.need = FieldReferer
+		case s.slot == slotUserAgent:
+			s.need = FieldUserAgent
+		}
 		s.decode = d.typ == TypeString && d.class != classToken
 		directiveText := "%" + braced(t) + string(t.letter)
 		name := d.name
@@ -188,9 +220,6 @@ func (f *Format) linkSteps() {
 		}
 		s.quoted = strings.HasSuffix(s.lit, `"`) && nextQuote
 		s.stop, s.stopBytes = next, []byte(next)
-		if len(s.lit) > 0 {
-			s.lit0, s.lit1 = s.lit[0], s.lit[len(s.lit)-1]
-		}
 		// Only a colon is ambiguous in a token: an IPv6 address holds some.
 		s.stopLast = s.class == classToken && strings.HasPrefix(s.stop, ":") && !strings.Contains(s.stop, " ")
 		switch {
@@ -209,6 +238,47 @@ func (f *Format) linkSteps() {
 		// one (a malformed host) still goes through it.
 		s.plain = s.typ == TypeString && !s.user && !s.noDash
 	}
+	f.linkFastPaths()
+}
+
+// linkFastPaths works out what parseSteps' fast paths need: the literal
+// as a word, the "-" values that may be skipped, the member a value is
+// stored in.
+func (f *Format) linkFastPaths() {
+	for i := range f.steps {
+		s := &f.steps[i]
+		if len(s.lit) <= 4 {
+			w, m := littleEndianWord(s.lit)
+			s.litWord, s.litMask = uint32(w), uint32(m)
+		}
+		s.litBits = 8 * uint32(len(s.lit))
+		s.dashByte = 0x100
+		if !s.noDash && !s.stopLast && s.stop != "" && s.stop[0] != '-' {
+			s.dash, s.dashByte = s.stop, '-'
+		}
+		s.member = -1
+		var r Record
+		if m := r.textMember(s.slot); m != nil {
+			s.member = int(uintptr(unsafe.Pointer(m)) - uintptr(unsafe.Pointer(&r)))
+		}
+	}
+	for i := 0; i+1 < len(f.steps); i++ {
+		s, next := &f.steps[i], &f.steps[i+1]
+		if s.dash != "" && s.dash == next.lit && next.dash != "" {
+			s.dashes = s.dash + "-" + next.dash
+		}
+	}
+	for i := range f.steps {
+		s := &f.steps[i]
+		s.dashesWord = 1 // with a zero mask: never matches
+		s.dashWords = s.dash != "" && len(s.dash) < 8 && len(s.dashes) < 8
+		if s.dashWords {
+			s.dashWord, s.dashMask = littleEndianWord("-" + s.dash)
+			if s.dashes != "" {
+				s.dashesWord, s.dashesMask = littleEndianWord("-" + s.dashes)
+			}
+		}
+	}
 }
 
 // findOptionalTail lets a format that extends common (…%>s %b followed by
@@ -223,4 +293,13 @@ func (f *Format) findOptionalTail(tokens []token) {
 			return
 		}
 	}
+}
+
+// littleEndianWord returns the first bytes of a word that holds s (at most
+// 8 bytes) as binary.LittleEndian reads it, and the mask of those bytes.
+func littleEndianWord(s string) (word, mask uint64) {
+	for j := len(s) - 1; j >= 0; j-- {
+		word, mask = word<<8|uint64(s[j]), mask<<8|0xff
+	}
+	return word, mask
 }

@@ -176,3 +176,48 @@ func TestCompiledFieldNames(t *testing.T) {
 		}
 	}
 }
+
+// TestCompiledNeeds holds compiled parsers that need fewer fields to the
+// full parse (checkNeeds): the same verdict on every line and the same
+// needed fields, on the compiled cases and the real log.
+func TestCompiledNeeds(t *testing.T) {
+	for _, tc := range append(compiledCases, limitationCases...) {
+		f, err := LookupFormat(tc.format)
+		if err != nil {
+			t.Fatalf("LookupFormat(%q): %v", tc.format, err)
+		}
+		var rec Record
+		line := []byte(tc.line)
+		err = NewParser(f).Parse(line, &rec)
+		checkNeeds(t, f, line, &rec, err)
+	}
+	f := mustCompile(t, Combined.LogFormat)
+	full := NewParser(f)
+	for _, line := range readLines(t, realLogs)[:2000] {
+		var rec Record
+		err := full.Parse(line, &rec)
+		checkNeeds(t, f, line, &rec, err)
+	}
+}
+
+// TestCompiledNeedSkips checks that a compiled parser leaves the fields
+// it is not asked for unset, as Need allows, and still sees the time.
+func TestCompiledNeedSkips(t *testing.T) {
+	p := NewParser(mustCompile(t, Combined.LogFormat))
+	p.Need(0)
+	var rec Record
+	if err := p.Parse([]byte(docCombinedLine), &rec); err != nil {
+		t.Fatalf("Need(0).Parse(%q): %v", docCombinedLine, err)
+	}
+	if rec.Time != 0 || !rec.HasTime() {
+		t.Errorf("Need(0).Parse: Time = %d, HasTime = %v, want 0 and true", rec.Time, rec.HasTime())
+	}
+	if rec.Request != nil || rec.Method != nil || rec.Referer != nil || rec.UserAgent != nil {
+		t.Errorf("Need(0).Parse: Request %q, Method %q, Referer %q, UserAgent %q, want all nil",
+			rec.Request, rec.Method, rec.Referer, rec.UserAgent)
+	}
+	if string(rec.Host) != "127.0.0.1" || rec.Status != 200 || rec.Bytes != 2326 || string(rec.User) != "frank" {
+		t.Errorf("Need(0).Parse: Host %q, Status %d, Bytes %d, User %q, want 127.0.0.1, 200, 2326, frank",
+			rec.Host, rec.Status, rec.Bytes, rec.User)
+	}
+}

@@ -2,7 +2,9 @@ package logparse
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
+	"unsafe"
 )
 
 // How a step scans its value, worked out when the format is compiled.
@@ -20,6 +22,10 @@ const (
 // parseSteps is the parser of a compiled format: it walks the steps once
 // over the line, each scanning with bytes.IndexByte where it can. It is one
 // long loop on purpose: a call per field would cost more than the scan.
+// Its fast paths (an absent "-" skipped before any scan, literals compared
+// as words, a status or size stored where it is read; see linkFastPaths)
+// decide every line as the general scans would: oldcompiled_test.go holds
+// it to the loop without them.
 func parseSteps(p *Parser, line []byte, rec *Record) error {
 	f := p.format
 	if f.nExtra > 0 {
@@ -29,43 +35,81 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 		p.clock, p.clockEnd = timeParts{}, timeParts{}
 		p.clockSet, p.clockEndSet = false, false
 	}
-	rest := line
-	for i := range f.steps {
-		s := &f.steps[i]
-		// Most literals are one or two bytes (" ", "\" ", " \""): compare
-		// them by hand, the rest with hasPrefix.
+	rest, skip, steps := line, p.skip, f.steps
+	for i := 0; i < len(steps); i++ {
+		s := &steps[i]
+		// Most literals are one to three bytes (" ", "\" ", "\" \""):
+		// compare them as one word where the line has four bytes left,
+		// the rest with hasPrefix. The word holds the value's first byte
+		// too: whether it is a "-" that may leave the value absent.
+		dash := false
 		switch n := len(s.lit); {
-		case n == 0:
-		case n <= 2 && len(rest) >= n && rest[0] == s.lit0 && rest[n-1] == s.lit1:
+		case n < 4 && len(rest) >= 4:
+			w := binary.LittleEndian.Uint32(rest)
+			if w&s.litMask != s.litWord {
+				return s.errLit
+			}
 			rest = rest[n:]
-		case n > 2 && hasPrefix(rest, s.lit):
+			dash = w>>s.litBits&0xff == s.dashByte
+		case hasPrefix(rest, s.lit):
 			rest = rest[n:]
+			dash = len(rest) > 0 && rest[0] == '-' && s.dash != ""
 		case len(rest) == 0 && i == f.optionalFrom:
 			goto done // a common line in a format that extends common
 		default:
 			return s.errLit
 		}
+		// A "-" that leaves the field absent, as %l, %u and referers
+		// mostly are: nothing to scan or store.
+		if dash {
+			// "-" and the stop, or "-", the next literal and "-" and
+			// its stop: as words where the line has 8 bytes left.
+			var one, two bool
+			if len(rest) >= 8 && s.dashWords {
+				w := binary.LittleEndian.Uint64(rest)
+				two, one = w&s.dashesMask == s.dashesWord, w&s.dashMask == s.dashWord
+			} else {
+				two = s.dashes != "" && hasPrefix(rest[1:], s.dashes)
+				one = hasPrefix(rest[1:], s.dash)
+			}
+			if two { // and the next field too ("- - [")
+				rest = rest[1+len(s.dashes)-len(steps[i+1].dash):]
+				i++
+				continue
+			}
+			if one {
+				rest = rest[1:]
+				continue
+			}
+		}
 		var v []byte
 		switch s.scan {
 		case scanQuoted:
-			end := 1 // "-", as referers mostly are: no scan
-			if len(rest) < 2 || rest[0] != '-' || rest[1] != '"' {
-				end = closingQuoteFast(rest)
+			// closingQuoteFast, written out: one call, not two. (An
+			// absent "-" was skipped above.)
+			end := bytes.IndexByte(rest, '"')
+			if end > 0 && rest[end-1] == '\\' {
+				end = closingQuote(rest)
 			}
 			if end < 0 {
 				return s.errValue
 			}
 			v, rest = rest[:end], rest[end:]
 		case scanSpace: // a token ends at the first space
-			end := 1 // "-", as %l mostly is: no scan
-			if len(rest) < 2 || rest[0] != '-' || rest[1] != ' ' {
-				end = bytes.IndexByte(rest, ' ')
-			}
+			end := bytes.IndexByte(rest, ' ')
 			if end < 0 {
 				return s.errValue
 			}
 			v, rest = rest[:end], rest[end:]
 		case scanNumber:
+			if s.slot == slotStatus && len(rest) >= 3 && isDigit(rest[0]) && isDigit(rest[1]) && isDigit(rest[2]) &&
+				(len(rest) == 3 || !isDigit(rest[3]) && (s.stop == "" || rest[3] == s.stop[0])) {
+				// Three digits, as every status but "-" is: what the
+				// loop below decides, without it.
+				rec.Status = int(rest[0]-'0')*100 + int(rest[1]-'0')*10 + int(rest[2]-'0')
+				rest = rest[3:]
+				continue
+			}
 			n, num := 0, int64(0)
 			for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
 				num = num*10 + int64(rest[n]-'0')
@@ -83,6 +127,10 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 				return s.errValue
 			}
 			v, rest = rest[:n], rest[n:]
+			if s.slot == slotBytes && num >= 0 {
+				rec.Bytes = num // as storeNumber would, inline
+				continue
+			}
 			if err := p.storeNumber(s, num, v, rec); err != nil {
 				return err
 			}
@@ -100,23 +148,22 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 				return s.errValue
 			}
 			rest = stamp[clfStampLen+1:]
+			if skip&FieldTime != 0 && !f.pieces {
+				rec.hasTime = true // checked, not converted: not needed
+				continue
+			}
 			t, off := clfStampTime(stamp, &p.days)
 			if f.pieces {
-				p.clockFor(s).setInstant(t, off)
+				p.setInstant(s, t, off)
 			} else {
 				rec.Time, rec.Offset, rec.hasTime = t, off, true
 			}
 			continue
 		case scanStrftime:
-			if hasPrefix(rest, "-") && s.stopAfter(rest[1:]) {
-				rest = rest[1:]
-				continue
-			}
-			n, ok := s.time.parse(rest, p.clockFor(s))
-			if !ok {
+			var ok bool
+			if rest, ok = p.strftime(s, rest); !ok {
 				return s.errValue
 			}
-			rest = rest[n:]
 			continue
 		default:
 			end := s.valueEnd(rest)
@@ -125,10 +172,15 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 			}
 			v, rest = rest[:end], rest[end:]
 		}
+		if s.need&skip != 0 {
+			continue // checked, but neither decoded, split nor stored
+		}
 		if s.plain && len(v) > 0 && (len(v) != 1 || v[0] != '-') && (!s.decode || bytes.IndexByte(v, '\\') < 0) {
 			// The common case, inline: text with nothing to check or decode.
-			if m := rec.textMember(s.slot); m != nil {
-				*m = v
+			if s.member >= 0 {
+				// rec's member at offset s.member, which linkSteps
+				// took from textMember: no switch on the slot per value.
+				*(*[]byte)(unsafe.Add(unsafe.Pointer(rec), s.member)) = v
 				if s.request {
 					splitRequest(rec)
 				}
@@ -153,6 +205,30 @@ done:
 		return nil
 	}
 	return p.finish(rec)
+}
+
+// strftime scans a %{format}t piece, or its "-", from the start of rest
+// and returns what follows it; ok is false when it is neither. It is not
+// inlined, nor is setInstant: parseSteps keeps its registers for the
+// common formats' scans.
+//
+//go:noinline
+func (p *Parser) strftime(s *step, rest []byte) (_ []byte, ok bool) {
+	if hasPrefix(rest, "-") && s.stopAfter(rest[1:]) {
+		return rest[1:], true
+	}
+	n, ok := s.time.parse(rest, p.clockFor(s))
+	if !ok {
+		return nil, false
+	}
+	return rest[n:], true
+}
+
+// setInstant gives %t's instant to the clock it is a piece of.
+//
+//go:noinline
+func (p *Parser) setInstant(s *step, t int64, off int32) {
+	p.clockFor(s).setInstant(t, off)
 }
 
 // hasPrefix is bytes.HasPrefix for the short literals of formats, where a

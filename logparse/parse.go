@@ -39,9 +39,9 @@ const (
 // names (the others, Host and Status say, are always filled in). Parse
 // still checks the whole line, so a line is malformed or not whatever f
 // is, but it may leave the fields not in f zero, and save their work:
-// converting the time, splitting the request, decoding escapes. Only the
-// common and combined formats' parser saves it; others fill in every
-// field. A new Parser needs AllFields.
+// converting the time, splitting the request, decoding escapes. A time
+// given in pieces (%{format}t) is converted whatever f is. A new Parser
+// needs AllFields.
 func (p *Parser) Need(f Fields) { p.skip = AllFields &^ f }
 
 // Format returns the format p parses.
