@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
@@ -27,7 +29,13 @@ func needISAL(tb testing.TB) {
 // varying sizes (as the Scanner makes), and returns the text and the error.
 func readWith(tb testing.TB, data []byte, which Inflater) (string, error) {
 	tb.Helper()
-	s, err := NewStreamWith(bytes.NewReader(data), StreamOptions{Inflater: which})
+	return readWithOptions(tb, data, StreamOptions{Inflater: which})
+}
+
+func readWithOptions(tb testing.TB, data []byte, opts StreamOptions) (string, error) {
+	tb.Helper()
+	which := opts.Inflater
+	s, err := NewStreamWith(bytes.NewReader(data), opts)
 	if err != nil {
 		return "", err
 	}
@@ -158,6 +166,10 @@ func TestISALAnswersAsGo(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			want, wantErr := readWith(t, data, InflateGo)
 			got, err := readWith(t, data, InflateISAL)
+			ahead, aheadErr := readWithOptions(t, data, StreamOptions{Inflater: InflateISAL, ReadAhead: true})
+			if ahead != got || fmt.Sprint(aheadErr) != fmt.Sprint(err) {
+				t.Errorf("ISA-L reading ahead: %d bytes, %v; reading in turn: %d bytes, %v", len(ahead), aheadErr, len(got), err)
+			}
 			switch {
 			case got == want:
 			case errors.Is(wantErr, ErrTruncated) && strings.HasPrefix(got, want) && len(got)-len(want) <= 1024:
@@ -289,4 +301,36 @@ func FuzzISALAnswersAsGo(f *testing.F) {
 			t.Fatalf("ISA-L: %d bytes, Go: %d (equal up to %d)", len(got), len(want), commonPrefix(got, want))
 		}
 	})
+}
+
+// A Stream that reads ahead with ISA-L and is closed before its end stops
+// its goroutine: Close returns, and no goroutine is left behind.
+func TestISALReadAheadClosedEarly(t *testing.T) {
+	needISAL(t)
+	var text bytes.Buffer
+	for i := 0; text.Len() < 12<<20; i++ {
+		fmt.Fprintf(&text, "192.0.2.%d - - [02/Dec/2026:13:00:00 +0000] \"GET /%d HTTP/1.1\" 200 %d\n", i%250, i, i%9000)
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	zw.Write(text.Bytes())
+	zw.Close()
+	before := runtime.NumGoroutine()
+	for _, read := range []int{0, 100, 3 << 20} {
+		s, err := NewStreamWith(bytes.NewReader(gz.Bytes()), StreamOptions{Inflater: InflateISAL, ReadAhead: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, read)
+		if _, err := io.ReadFull(s, got); err != nil || !bytes.Equal(got, text.Bytes()[:read]) {
+			t.Fatalf("reading the first %d bytes: %v, or they differ", read, err)
+		}
+		s.Close()
+	}
+	for i := 0; runtime.NumGoroutine() > before && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after closing the streams, %d before", n, before)
+	}
 }

@@ -56,7 +56,12 @@ func isalModes() []streamMode {
 	if LoadISAL() != nil {
 		return nil
 	}
-	return []streamMode{{"ISAL", func(r io.Reader) (*Stream, error) { return NewStreamWith(r, StreamOptions{Inflater: InflateISAL}) }}}
+	return []streamMode{
+		{"ISAL", func(r io.Reader) (*Stream, error) { return NewStreamWith(r, StreamOptions{Inflater: InflateISAL}) }},
+		{"ISALReadAhead", func(r io.Reader) (*Stream, error) {
+			return NewStreamWith(r, StreamOptions{Inflater: InflateISAL, ReadAhead: true})
+		}},
+	}
 }
 
 // readStream reads all of path through a Stream made by mode.
