@@ -142,21 +142,25 @@ func readWithFallback[T any](ctx context.Context, in Input, plan readPlan, read 
 		plans = append(plans, inGo)
 	}
 	var reported int64 // bytes the progress bar was told of
-	for i, p := range plans {
+	for _, p := range plans[:len(plans)-1] {
 		var shown *rereadProgress
-		if p.progress != nil && len(plans) > 1 {
+		if p.progress != nil {
 			shown = &rereadProgress{p: p.progress, skip: reported}
 			p.progress = shown
 		}
 		out, err := read(p)
-		if i == len(plans)-1 || !errors.Is(err, errNativeFailed) || ctx.Err() != nil {
+		if !errors.Is(err, errNativeFailed) || ctx.Err() != nil {
 			return out, err
 		}
 		if shown != nil {
 			reported += shown.n
 		}
 	}
-	panic("unreachable")
+	last := plans[len(plans)-1]
+	if last.progress != nil && len(plans) > 1 {
+		last.progress = &rereadProgress{p: last.progress, skip: reported}
+	}
+	return read(last)
 }
 
 // rereadProgress is the Progress of one input that may be read twice (see
