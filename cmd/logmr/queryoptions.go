@@ -52,7 +52,7 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 // count): parse writes records as it reads them and inflates in this
 // process (with ISA-L when it loads).
 func decompressorFlag() cli.Flag {
-	return &cli.StringFlag{Name: "decompressor", Value: string(logscan.DecompressAuto), Usage: "what inflates gzip files: " +
+	return &cli.StringFlag{Name: "decompressor", Value: string(logscan.DecompressAuto), Usage: "inflate gzip files with `NAME`: " +
 		"auto (isal when libisal loads, else go; and igzip, when on PATH, for files with 3 or more cores each), " +
 		"isal (Intel ISA-L in this process: package libisal2), go (in this process), " +
 		"igzip or pigz (a child process per file); the result is the same with each"}
