@@ -130,12 +130,10 @@ func (s *logScanner[A]) resume(ctx context.Context, in Input, plan readPlan, fil
 	}
 	counter := &rawCounter{r: raw, last: '\n'} // the cached part ends with one
 	tail := scanned[A]{agg: s.newAggregate()}
-	r, err := openText(counter, format, out.stats.Lines)
+	r, err := openText(counter, format, out.stats.Lines, plan.everyLine)
 	if err != nil {
 		return scanned[A]{}, nil, err
 	}
-	r.plan.everyLine = plan.everyLine
-	r.Lines().everyLine = plan.everyLine // openText's lines took its own plan's
 	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &tail))
 	if err != nil {
 		return scanned[A]{}, nil, err

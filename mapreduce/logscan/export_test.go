@@ -26,7 +26,7 @@ func ScanTextForTest[A Aggregate[A]](opts ScanOptions, newAggregate func() A, al
 	return func(r io.Reader, name string, parsers, maxLineBytes int) (A, Stats, error) {
 		out := scanned[A]{agg: newAggregate()}
 		if parsers == 0 && maxLineBytes == 0 {
-			tr, err := openText(r, nil, 0)
+			tr, err := openText(r, nil, 0, opts.CheckAllLines)
 			if err == nil {
 				_, err = tr.close(s.scanLines(context.Background(), name, tr.Lines(), &out))
 			}
@@ -39,6 +39,7 @@ func ScanTextForTest[A Aggregate[A]](opts ScanOptions, newAggregate func() A, al
 			return out.agg, out.stats, err
 		}
 		lines.parsers = parsers
+		lines.everyLine = opts.CheckAllLines // as a read plan sets it
 		err = s.scanLines(context.Background(), name, lines, &out)
 		return out.agg, out.stats, err
 	}, nil

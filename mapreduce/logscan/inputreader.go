@@ -115,9 +115,10 @@ func openReader(ctx context.Context, file io.ReadCloser, in Input, plan readPlan
 }
 
 // openText reads log text in format (nil: detected from the first lines),
-// the first line numbered firstLine+1; it is read as it is, with no stage.
-func openText(text io.Reader, format *logparse.Format, firstLine int64) (*inputReader, error) {
-	r := &inputReader{ctx: context.Background(), plan: readPlan{format: format}}
+// the first line numbered firstLine+1; it is read as it is, with no stage,
+// every line parsed when everyLine is set (readPlan.everyLine).
+func openText(text io.Reader, format *logparse.Format, firstLine int64, everyLine bool) (*inputReader, error) {
+	r := &inputReader{ctx: context.Background(), plan: readPlan{format: format, everyLine: everyLine}}
 	if err := r.startText(text, firstLine); err != nil {
 		_, err = r.close(err)
 		return nil, err

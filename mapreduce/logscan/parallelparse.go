@@ -48,7 +48,7 @@ func (s *logScanner[A]) scanLinesParallel(ctx context.Context, name string, line
 		parts[i].agg = s.newAggregate()
 		wg.Go(func() {
 			p := s.newLineParser(ctx, name, lines.format)
-			bl := s.blockLines(lines)
+			bl := s.prefilter.search(lines)
 			for c := range work {
 				addChunk(p, bl, c, &parts[i])
 				if cap(c.text) > 4*parseChunkSize {

@@ -140,6 +140,17 @@ type blockLines struct {
 	no   int64 // the number of the line before buf[pos:]
 }
 
+// search returns the search for one reader's lines, or nil when every
+// line is to be parsed: no prefilter, one not exact for the lines'
+// format, or an input whose every line is parsed (readPlan.everyLine,
+// which ScanOptions.CheckAllLines sets for all).
+func (pf *prefilter) search(lines *lineSource) *blockLines {
+	if lines.everyLine || !pf.usable(lines.format) {
+		return nil
+	}
+	return newBlockLines(pf)
+}
+
 func newBlockLines(pf *prefilter) *blockLines {
 	return &blockLines{pf: pf, next: make([]int, len(pf.anchors))}
 }

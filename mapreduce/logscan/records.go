@@ -227,8 +227,8 @@ func (rw *recordWriter) encodeLines(ctx context.Context, in Input, lines *lineSo
 	p.lineErrors = rw.out.Malformed != nil
 	var bl *blockLines
 	// Malformed lines written out are every one: no line is passed over.
-	if !p.lineErrors && !rw.opts.CheckAllLines && !lines.everyLine && rw.prefilter.usable(lines.format) {
-		bl = newBlockLines(rw.prefilter)
+	if !p.lineErrors {
+		bl = rw.prefilter.search(lines)
 	}
 	for {
 		outcome, line, ok := p.next(lines, bl, st)

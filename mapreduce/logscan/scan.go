@@ -432,7 +432,7 @@ func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineS
 		return s.scanLinesParallel(ctx, name, lines, out)
 	}
 	p := s.newLineParser(ctx, name, lines.format)
-	bl := s.blockLines(lines)
+	bl := s.prefilter.search(lines)
 	for {
 		outcome, _, ok := p.next(lines, bl, &out.stats)
 		if !ok {
@@ -445,15 +445,6 @@ func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineS
 			return ctx.Err()
 		}
 	}
-}
-
-// blockLines returns the prefilter's search for one reader of lines, or
-// nil when every line is to be parsed.
-func (s *logScanner[A]) blockLines(lines *lineSource) *blockLines {
-	if s.opts.CheckAllLines || lines.everyLine || !s.prefilter.usable(lines.format) {
-		return nil
-	}
-	return newBlockLines(s.prefilter)
 }
 
 // newLineParser returns the per-line work of one of s's workers.
