@@ -251,7 +251,11 @@ func parseHostPrefix(s string) (netip.Prefix, error) {
 const (
 	stageStatus = iota
 	stageMethod
-	stageTime
+	// StageTime is the stage of Since and Until. Only the stages before
+	// it can reject a record that has a time outside the window, which is
+	// why a scan that rules out a whole input by its times counts its
+	// well-formed lines there and before it.
+	StageTime
 	stageVHost
 	stagePath
 	stageHost
@@ -289,11 +293,11 @@ func (m *Matcher) Stage(rec *logparse.Record) int {
 	}
 	if m.hasSince || m.hasUntil {
 		if !rec.HasTime() {
-			return stageTime
+			return StageTime
 		}
 		t := instant{rec.Time, rec.Nsec}
 		if (m.hasSince && t.before(m.since)) || (m.hasUntil && !t.before(m.until)) {
-			return stageTime
+			return StageTime
 		}
 	}
 	if len(m.vhosts) > 0 && !anyEqualFold(m.vhosts, rec.VHost) {

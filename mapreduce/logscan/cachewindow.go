@@ -29,7 +29,6 @@ type windowCache[A Aggregate[A]] struct {
 	own          *logScanner[A] // the query with the window
 	free         *logScanner[A] // the same query without the window, on its own cache query
 	since, until time.Time      // zero: no bound
-	timeStage    int            // the filter stage the window's rejections count under
 }
 
 // newWindowCache returns the windowCache of s, the scanner of a cached
@@ -52,16 +51,7 @@ func newWindowCache[A Aggregate[A]](s *logScanner[A]) (*windowCache[A], error) {
 	}
 	free := &logScanner[A]{opts: opts, filter: match, newAggregate: s.newAggregate, cache: cq,
 		fields: s.fields | match.Fields() | logparse.FieldTime, plan: s.plan}
-	w := &windowCache[A]{own: s, free: free, since: f.Since, until: f.Until, timeStage: -1}
-	for i := range filter.NumStages {
-		if (*filter.Matcher)(nil).StageName(i) == "time" {
-			w.timeStage = i
-		}
-	}
-	if w.timeStage < 0 {
-		return nil, nil // no stage to count the window's rejections under: never skip
-	}
-	return w, nil
+	return &windowCache[A]{own: s, free: free, since: f.Since, until: f.Until}, nil
 }
 
 // knownTimes is the range of the times of the well-formed lines st counts,
@@ -238,11 +228,11 @@ func (w *windowCache[A]) outside(in Input, plan readPlan, id cache.FileID, free 
 	st := Stats{Lines: free.Lines, Parsed: free.Parsed, Malformed: free.Malformed, Bytes: free.Bytes,
 		Stored: max(id.Size, free.Stored), Examples: free.Examples, span: free.span}
 	early := int64(0)
-	for i := range w.timeStage {
+	for i := range filter.StageTime {
 		st.rejected[i] = free.rejected[i]
 		early += free.rejected[i]
 	}
-	st.rejected[w.timeStage] = free.Lines - free.Malformed - early
+	st.rejected[filter.StageTime] = free.Lines - free.Malformed - early
 	if plan.progress != nil {
 		plan.progress.Add(id.Size)
 	}
@@ -276,7 +266,7 @@ func (w *windowCache[A]) storeFacts(read *cache.Entry, st *Stats, cs *CacheStats
 	} else {
 		facts := Stats{Lines: st.Lines, Parsed: st.Parsed, Malformed: st.Malformed, Bytes: st.Bytes,
 			Examples: st.Examples, span: st.span}
-		for i := range w.timeStage {
+		for i := range filter.StageTime {
 			facts.rejected[i] = st.rejected[i]
 		}
 		e = &cache.Entry{Dev: read.Dev, Ino: read.Ino, Size: read.Size, Mtime: read.Mtime, HasMtime: read.HasMtime,
