@@ -167,8 +167,9 @@ func malformedText(st logscan.Stats) string {
 		return fmt.Sprintf("%d malformed", st.Malformed)
 	}
 	msg := fmt.Sprintf("%d malformed in %d parsed lines", st.Malformed, st.Parsed)
-	if other := st.Lines - (st.Parsed - st.Sampled); st.Sampled > 0 {
-		msg += fmt.Sprintf(" (≈%.1f %% in a 1/64 sample of the other %d)", 100*float64(st.SampledMalformed)/float64(st.Sampled), other)
+	if st.Sampled > 0 {
+		msg += fmt.Sprintf(" (≈%.1f %% in a 1/%d sample of the other %d)",
+			100*float64(st.SampledMalformed)/float64(st.Sampled), logscan.SampleEvery, st.LinesWithoutText())
 	}
 	return msg
 }

@@ -7,10 +7,10 @@ import (
 	"github.com/logmr/logmr/logparse/filter"
 )
 
-// sampleEvery is the prefilter's sampling interval: of the lines without
+// SampleEvery is the prefilter's sampling interval: of the lines without
 // the literal, those whose number is a multiple of it are parsed all the
 // same, for the malformed count and the time span (see Stats.Sampled).
-const sampleEvery = 64
+const SampleEvery = 64
 
 // A prefilter is the literal text that every line whose record can pass
 // the filter holds (filter.Required), compiled for a search over many
@@ -191,7 +191,7 @@ func (b *blockLines) line(st *Stats) (line []byte, no int64, sampled, ok bool) {
 		if hit < end {
 			return trimCR(b.buf[start:end]), b.no, false, true
 		}
-		if b.no%sampleEvery == 0 {
+		if b.no%SampleEvery == 0 {
 			return trimCR(b.buf[start:end]), b.no, true, true
 		}
 		st.Lines++
@@ -208,7 +208,7 @@ func (b *blockLines) one(line []byte, no int64) (parse, sampled bool) {
 			return true, false
 		}
 	}
-	return no%sampleEvery == 0, no%sampleEvery == 0
+	return no%SampleEvery == 0, no%SampleEvery == 0
 }
 
 // trimCR strips the '\r' of a "\r\n" line ending, as logparse.Scanner does.

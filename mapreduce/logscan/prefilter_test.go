@@ -384,7 +384,7 @@ func FuzzBlockLines(f *testing.F) {
 			line = trimCR(line[:len(line)-1])
 			if holds(m.Required(), line) {
 				want = append(want, fmt.Sprintf("%d %v %q", no, false, line))
-			} else if no%sampleEvery == 0 {
+			} else if no%SampleEvery == 0 {
 				want = append(want, fmt.Sprintf("%d %v %q", no, true, line))
 			} else {
 				passed++

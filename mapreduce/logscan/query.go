@@ -101,7 +101,7 @@ func QueryDescription(kind string, opts ScanOptions) string {
 	}
 	if m, err := f.Compile(); err == nil && !opts.CheckAllLines && len(m.Required().Any) > 0 {
 		// A line only then: the stats of other queries keep their meaning, and their hash.
-		line("parsed", "lines with the filter's text", "1/"+strconv.Itoa(sampleEvery)+" of the others")
+		line("parsed", "lines with the filter's text", "1/"+strconv.Itoa(SampleEvery)+" of the others")
 	}
 	return b.String()
 }

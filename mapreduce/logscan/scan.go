@@ -461,9 +461,12 @@ func (s Stats) MalformedEstimate() float64 {
 	if s.Sampled == 0 {
 		return float64(s.Malformed)
 	}
-	without := s.Lines - (s.Parsed - s.Sampled) // lines without the literal
-	return float64(s.Malformed-s.SampledMalformed) + float64(s.SampledMalformed)*float64(without)/float64(s.Sampled)
+	return float64(s.Malformed-s.SampledMalformed) + float64(s.SampledMalformed)*float64(s.LinesWithoutText())/float64(s.Sampled)
 }
+
+// LinesWithoutText is the lines the prefilter found without the filter's
+// text: those it passed over, and its sample of them (Sampled).
+func (s Stats) LinesWithoutText() int64 { return s.Lines - (s.Parsed - s.Sampled) }
 
 // checkMalformed applies MaxMalformed to an input's counts.
 func (o ScanOptions) checkMalformed(st *Stats) error {
@@ -473,7 +476,7 @@ func (o ScanOptions) checkMalformed(st *Stats) error {
 	}
 	if st.Parsed < st.Lines {
 		return fmt.Errorf("%w: about %.0f of %d lines are malformed (%d of the %d parsed; estimated from a 1 in %d sample of the lines without the filter's text), more than %g of them: is the format right?",
-			ErrTooMalformed, estimate, st.Lines, st.Malformed, st.Parsed, sampleEvery, o.MaxMalformed)
+			ErrTooMalformed, estimate, st.Lines, st.Malformed, st.Parsed, SampleEvery, o.MaxMalformed)
 	}
 	return fmt.Errorf("%w: %d of %d lines are malformed, more than %g of them: is the format right?",
 		ErrTooMalformed, st.Malformed, st.Lines, o.MaxMalformed)
