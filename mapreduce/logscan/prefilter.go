@@ -40,6 +40,13 @@ type anchor struct {
 	// escapes: for the backslash, the bytes of every literal (in both
 	// cases, folded): an escape decoding to one makes a candidate.
 	escapes *[256]bool
+	// check is the offset in lit of another byte, the rarest after c,
+	// compared before the whole literal: most places where c stops a
+	// search fail there, without a call (c is the rarest byte, yet
+	// still met about once a line: the 'x' of /robots.txt in x86_64).
+	// -1: none. checkFold: compare it in any case.
+	check     int
+	checkFold bool
 }
 
 // newPrefilter returns the prefilter of m, or nil when m requires no text.
@@ -48,7 +55,7 @@ func newPrefilter(m *filter.Matcher) *prefilter {
 	if len(req.Any) == 0 {
 		return nil
 	}
-	pf := &prefilter{path: req.Path, anchors: []anchor{{c: '\\', escapes: new([256]bool)}}}
+	pf := &prefilter{path: req.Path, anchors: []anchor{{c: '\\', escapes: new([256]bool), check: -1}}}
 	for _, l := range req.Any {
 		for _, c := range l.Text {
 			pf.anchors[0].escapes[c] = true
@@ -58,13 +65,35 @@ func newPrefilter(m *filter.Matcher) *prefilter {
 		}
 		off := filter.RareByte(l)
 		c := l.Text[off]
-		pf.anchors = append(pf.anchors, anchor{c: c, off: off, lit: l.Text, fold: l.Fold})
+		check := checkByte(l, off)
+		checkFold := check >= 0 && l.Fold && isLetter(l.Text[check])
+		pf.anchors = append(pf.anchors, anchor{c: c, off: off, lit: l.Text, fold: l.Fold, check: check, checkFold: checkFold})
 		if l.Fold && 'a' <= c && c <= 'z' {
-			pf.anchors = append(pf.anchors, anchor{c: c - 'a' + 'A', off: off, lit: l.Text, fold: true})
+			pf.anchors = append(pf.anchors, anchor{c: c - 'a' + 'A', off: off, lit: l.Text, fold: true, check: check, checkFold: checkFold})
 		}
 	}
 	return pf
 }
+
+// checkByte returns the offset of l's rarest byte in log text but the one
+// at off, or -1 when l has no other.
+func checkByte(l filter.Literal, off int) int {
+	cost := func(c byte) int {
+		if l.Fold && isLetter(c) {
+			return filter.ByteFrequency(c&^0x20) + filter.ByteFrequency(c|0x20)
+		}
+		return filter.ByteFrequency(c)
+	}
+	best := -1
+	for i, c := range l.Text {
+		if i != off && (best < 0 || cost(c) < cost(l.Text[best])) {
+			best = i
+		}
+	}
+	return best
+}
+
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // usable says whether the prefilter is exact for an input in format: a
 // path literal is not when the target is joined from %U and %q.
@@ -95,6 +124,16 @@ func (a *anchor) find(buf []byte, from int) int {
 			return len(buf)
 		}
 		start := from + i
+		if a.check >= 0 {
+			j := start + a.check
+			if j >= len(buf) {
+				return len(buf)
+			}
+			if c := buf[j]; c != a.lit[a.check] && !(a.checkFold && c|0x20 == a.lit[a.check]) {
+				from = start + 1
+				continue
+			}
+		}
 		if a.matches(buf, start) {
 			return start
 		}
@@ -180,23 +219,65 @@ func (b *blockLines) candidate() int {
 // number; sampled says it is there only as the sample. ok is false at the
 // end of the block. Lines passed over are added to st.Lines.
 //
-// It walks the lines with one IndexByte each, which finds the line a match
-// is in without looking back, and costs little beside inflating them.
+// It does not look at each line: it counts the line endings (bytes.Count,
+// a few times faster than one IndexByte per line) up to the next sampled
+// line or the next match, whichever comes first, and finds that line's
+// bounds alone.
 func (b *blockLines) line(st *Stats) (line []byte, no int64, sampled, ok bool) {
-	hit := b.candidate()
-	for b.pos < len(b.buf) {
-		start := b.pos
-		end := start + bytes.IndexByte(b.buf[start:], '\n')
-		b.pos, b.no = end+1, b.no+1
-		if hit < end {
-			return trimCR(b.buf[start:end]), b.no, false, true
-		}
-		if b.no%SampleEvery == 0 {
-			return trimCR(b.buf[start:end]), b.no, true, true
-		}
-		st.Lines++
+	if b.pos >= len(b.buf) {
+		return nil, 0, false, false
 	}
-	return nil, 0, false, false
+	hit := b.candidate()
+	// Lines no+1 ... no+before are passed over unless the match is in
+	// one; line no+before+1 is the next sampled one.
+	before := SampleEvery - 1 - int(b.no%SampleEvery)
+	start, passed := skipLines(b.buf, b.pos, hit, before)
+	sampled = passed == before
+	if !sampled {
+		// Fewer line endings than that before the match: the match's
+		// line comes first, or, with no match, the block ends first.
+		if hit == len(b.buf) {
+			st.Lines += int64(passed)
+			b.pos, b.no = len(b.buf), b.no+int64(passed)
+			return nil, 0, false, false
+		}
+		start = b.pos + bytes.LastIndexByte(b.buf[b.pos:hit], '\n') + 1
+	}
+	st.Lines += int64(passed)
+	b.no += int64(passed)
+	if start == len(b.buf) {
+		b.pos = start
+		return nil, 0, false, false
+	}
+	end := start + bytes.IndexByte(b.buf[start:], '\n')
+	b.pos, b.no = end+1, b.no+1
+	return trimCR(b.buf[start:end]), b.no, sampled && hit >= end, true
+}
+
+var newline = []byte{'\n'}
+
+// skipChunk is how much text skipLines counts the line endings of at once:
+// a few lines, so that finding the last one's place costs a few IndexByte
+// calls more, not many.
+const skipChunk = 2 << 10
+
+// skipLines passes over n line endings in buf[from:limit] and returns the
+// position after the last one and n; when fewer lie there, it passes over
+// them all and returns limit and how many.
+func skipLines(buf []byte, from, limit, n int) (pos, passed int) {
+	pos = from
+	for passed < n && pos < limit {
+		end := min(pos+skipChunk, limit)
+		if c := bytes.Count(buf[pos:end], newline); passed+c < n {
+			pos, passed = end, passed+c
+			continue
+		}
+		for passed < n { // the n-th is in this chunk
+			pos += bytes.IndexByte(buf[pos:end], '\n') + 1
+			passed++
+		}
+	}
+	return pos, passed
 }
 
 // one says what to do with a line handed out alone (by lineSource.next,

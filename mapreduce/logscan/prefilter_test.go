@@ -344,15 +344,16 @@ func TestPrefilterEveryLine(t *testing.T) {
 // FuzzBlockLines holds blockLines to a slow, plain reading of its
 // contract: every line handed out, and how, and the count of the others.
 func FuzzBlockLines(f *testing.F) {
-	f.Add([]byte("a /robots.txt b\nx\n\\x2f\n"), uint8(0))
-	f.Add([]byte(strings.Repeat("GET /ROBOTS.txt\r\nnothing\n", 70)), uint8(1))
-	f.Add([]byte(trickyLog()[:4000]+"\n"), uint8(2))
+	f.Add([]byte("a /robots.txt b\nx\n\\x2f\n"), uint8(0), uint16(0))
+	f.Add([]byte(strings.Repeat("GET /ROBOTS.txt\r\nnothing\n", 70)), uint8(1), uint16(62))
+	f.Add([]byte(trickyLog()[:4000]+"\n"), uint8(2), uint16(0))
+	f.Add([]byte(strings.Repeat("a line of some length, longer than most, without the text\n", 300)+"/robots.txt\n"), uint8(0), uint16(100))
 	filters := []filter.Filter{
 		{Paths: []string{"/robots.txt"}},
 		{UserAgentRegexps: []string{`(?i)robots|Bingbot`}},
 		{VHosts: []string{"Shop.example"}},
 	}
-	f.Fuzz(func(t *testing.T, text []byte, which uint8) {
+	f.Fuzz(func(t *testing.T, text []byte, which uint8, first uint16) {
 		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
 			text = text[:i+1] // whole lines, as a block holds
 		} else {
@@ -364,7 +365,7 @@ func FuzzBlockLines(f *testing.F) {
 		}
 		pf := newPrefilter(m)
 		bl := newBlockLines(pf)
-		bl.reset(text, 1)
+		bl.reset(text, int64(first)+1)
 		var st Stats
 		var got []string
 		for {
@@ -380,7 +381,7 @@ func FuzzBlockLines(f *testing.F) {
 			if len(line) == 0 {
 				continue
 			}
-			no := int64(i + 1)
+			no := int64(first) + int64(i+1)
 			line = trimCR(line[:len(line)-1])
 			if holds(m.Required(), line) {
 				want = append(want, fmt.Sprintf("%d %v %q", no, false, line))
