@@ -72,8 +72,8 @@ func FuzzNginxRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, request, referer, agent string, status uint16, ms uint32, json bool) {
 		status %= 1000
 		line := "192.0.2.1 - - [21/Nov/2026:10:00:00 +0000] \"" + nginxEscapeSlow(request, json) + "\" " +
-			strconv.Itoa(int(status)+1000)[1:] + " 0 \"" + nginxEscapeSlow(referer, json) + "\" \"" +
-			nginxEscapeSlow(agent, json) + "\" " + strconv.Itoa(int(ms/1000)) + "." + strconv.Itoa(int(ms%1000)+1000)[1:]
+			strconv.Itoa(int(status) + 1000)[1:] + " 0 \"" + nginxEscapeSlow(referer, json) + "\" \"" +
+			nginxEscapeSlow(agent, json) + "\" " + strconv.Itoa(int(ms/1000)) + "." + strconv.Itoa(int(ms%1000) + 1000)[1:]
 		var rec Record
 		if err := NewParser(formats[json]).Parse([]byte(line), &rec); err != nil {
 			t.Fatalf("Parse(%q): %v", line, err)
