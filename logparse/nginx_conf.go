@@ -12,8 +12,9 @@ type confWord struct {
 // nginxWords splits a pasted log_format directive, or a run of its quoted
 // pieces, into words as nginx's configuration reader does: words are set
 // apart by white space (new lines included), quoted with ' or " to hold
-// spaces, may escape \" \' \\ \t \r \n, and end at a ';'. A # outside
-// quotes starts a comment that runs to the end of the line.
+// spaces, may escape \" \' \\ \t \r \n, and end at the first ';', after
+// which nothing is read. A # outside quotes starts a comment that runs to
+// the end of the line.
 func nginxWords(s string) ([]confWord, *FormatError) {
 	var words []confWord
 	for i := 0; i < len(s); {
@@ -25,9 +26,8 @@ func nginxWords(s string) ([]confWord, *FormatError) {
 				i++
 			}
 		case c == ';':
-			if rest := strings.TrimLeft(s[i+1:], " \t\r\n"); rest != "" && rest[0] != '#' {
-				return nil, &FormatError{Column: len(s) - len(rest) + 1, Msg: "text after the ';' that ends log_format"}
-			}
+			// What follows is the rest of a pasted configuration (the
+			// next directive, as `sed -n '/log_format/,/;/p'` prints it).
 			return words, nil
 		default:
 			w, next, err := confWordAt(s, i)
