@@ -237,3 +237,24 @@ func TestCompileNginxErrors(t *testing.T) {
 		}
 	}
 }
+
+// Parsing nginx lines, escapes decoded included, allocates nothing once
+// the Parser is warm.
+func TestNginxAllocs(t *testing.T) {
+	tests := []struct{ format, line string }{
+		{nginxMainExt, string(mainExtLine([]byte(`::1 - - [21/Nov/2026:10:00:00 +0000] "GET /\x22a\x22 HTTP/1.1" 200 5 "-" "Mozilla \x5C\xD0\xB9"`)))},
+		{nginxJSON, `{"time_local":"21/Nov/2026:10:00:00 +0000","remote_addr":"::1","remote_user":"","request":"GET /\"x\" HTTP/1.1","status": "200","body_bytes_sent":"612","request_time":"0.004","http_referrer":"","http_user_agent":"curl\\8 \u0001"}`},
+		{`$msec $time_iso8601 "$request"`, `1795251600.123 2026-11-21T10:00:00+01:00 "GET / HTTP/1.1"`},
+	}
+	for _, tc := range tests {
+		p := NewParser(mustCompileNginx(t, tc.format))
+		var rec Record
+		line := []byte(tc.line)
+		if err := p.Parse(line, &rec); err != nil {
+			t.Fatalf("Parse(%q): %v", line, err)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = p.Parse(line, &rec) }); n != 0 {
+			t.Errorf("Parse(%q) allocates %v times a call on a warm Parser, want 0", line, n)
+		}
+	}
+}
