@@ -154,19 +154,30 @@ func isNginxNameByte(c byte) bool {
 
 // looksNginx reports whether LookupFormat should compile s as an nginx
 // format: it is a pasted log_format directive, or it holds a $variable and
-// does not compile as an Apache LogFormat.
+// no Apache directive. A string with both that does not compile as Apache's
+// is taken for a mistyped Apache format, so that its error is Apache's.
 func looksNginx(s string) bool {
 	if isLogFormatDirective(s) {
 		return true
 	}
-	if !hasNginxVariable(s) {
-		return false
+	return hasNginxVariable(s) && !hasApacheDirective(s)
+}
+
+// hasApacheDirective reports whether s holds a % followed by what starts an
+// Apache directive: a letter, '{', '<', '>', '!' or a digit ("%%" is a %).
+func hasApacheDirective(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		switch c := s[i+1]; {
+		case c == '%':
+			i++
+		case 'a' <= c|0x20 && c|0x20 <= 'z', c == '{', c == '<', c == '>', c == '!', '0' <= c && c <= '9':
+			return true
+		}
 	}
-	if strings.Contains(s, "%") {
-		_, err := Compile(s)
-		return err != nil
-	}
-	return true
+	return false
 }
 
 // hasNginxVariable reports whether s holds a $ followed by a name or a {.

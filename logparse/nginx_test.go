@@ -195,6 +195,7 @@ func TestLookupFormatNginxOrApache(t *testing.T) {
 		{`%h $ %>s`, false},  // a lone $ is text
 		{`%h $5 %>s`, false}, // compiles as Apache: Apache's
 		{`LogFormat "%h %>s" common`, false},
+		{`%h %>s $ratio%%`, false},
 	}
 	for _, tc := range tests {
 		f, err := LookupFormat(tc.s)
@@ -206,6 +207,17 @@ func TestLookupFormatNginxOrApache(t *testing.T) {
 		if isNginx != tc.nginx {
 			t.Errorf("LookupFormat(%q) is nginx: %v, want %v (fields %s)", tc.s, isNginx, tc.nginx, fieldNames(f))
 		}
+	}
+}
+
+// A string with an Apache directive and a $variable that does not compile
+// is a mistyped Apache format: the error is Apache's, not a format that
+// reads "%h" as literal text.
+func TestLookupFormatApacheMistake(t *testing.T) {
+	_, err := LookupFormat(`%h %Z $foo`)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, "unknown directive %Z") {
+		t.Errorf("LookupFormat(%q) = %v, want Apache's unknown directive %%Z", `%h %Z $foo`, err)
 	}
 }
 
