@@ -270,3 +270,21 @@ func TestNginxAllocs(t *testing.T) {
 		}
 	}
 }
+
+// DecodeEscape, which the prefilter asks which escapes could make a
+// literal's bytes, knows the JSON escapes Apache's decoder does not.
+func TestDecodeEscapeJSON(t *testing.T) {
+	tests := []struct {
+		s string
+		c byte
+		n int
+	}{
+		{`x22`, '"', 3}, {`"`, '"', 1}, {`f`, '\f', 1}, {`/`, '/', 1}, {`u0001`, 1, 5},
+		{`u00e9`, 0xc3, 5}, {`ud83d\ude00`, 0xf0, 11}, {`u00g9`, 0, 0}, {`u12`, 0, 0}, {`q`, 0, 0},
+	}
+	for _, tc := range tests {
+		if c, n := DecodeEscape([]byte(tc.s)); c != tc.c || n != tc.n {
+			t.Errorf("DecodeEscape(%q) = %#x, %d, want %#x, %d", tc.s, c, n, tc.c, tc.n)
+		}
+	}
+}

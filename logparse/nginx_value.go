@@ -175,6 +175,24 @@ func appendJSONRune(dst, s []byte) ([]byte, int) {
 	return utf8.AppendRune(dst, r), 5 // a lone surrogate becomes U+FFFD
 }
 
+// decodeJSONEscapeFirst decodes the JSON escapes Apache's decodeEscape
+// does not know, whose backslash precedes s: the byte (for \uXXXX, the
+// first byte of the character's UTF-8) and the bytes of s it used, 0 when
+// it is none of them.
+func decodeJSONEscapeFirst(s []byte) (byte, int) {
+	switch s[0] {
+	case 'f':
+		return '\f', 1
+	case '/':
+		return '/', 1
+	case 'u':
+		if out, n := appendJSONRune(nil, s); n > 0 {
+			return out[0], n
+		}
+	}
+	return 0, 0
+}
+
 func hex4(s []byte) (rune, bool) {
 	if len(s) < 4 {
 		return 0, false

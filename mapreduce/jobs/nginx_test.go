@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/logmr/logmr/logparse"
+	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
@@ -92,5 +93,39 @@ func TestNginxCustomFormats(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A filter's text is searched for in raw lines before they are parsed
+// (logscan's prefilter): a value that JSON escapes ("caf\u00e9",
+// "\/login") must still be found.
+func TestNginxJSONEscapesFiltered(t *testing.T) {
+	const format = `log_format j escape=json '{"ip":"$remote_addr","r":"$request","s":$status,"ua":"$http_user_agent"}';`
+	var b strings.Builder
+	want := 0
+	for i := range 500 {
+		ua, path := "curl/8.4.0", "/index.html"
+		if i%7 == 3 {
+			ua, path, want = `caf\u00e9 bot`, `\/login`, want+1
+		}
+		fmt.Fprintf(&b, `{"ip":"192.0.2.%d","r":"GET %s HTTP/1.1","s":200,"ua":"%s"}`+"\n", i%250, path, ua)
+	}
+	path := t.TempDir() + "/access.json.log"
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := logparse.LookupFormat(format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, flt := range []filter.Filter{{UserAgentRegexps: []string{"café"}}, {Paths: []string{"/login"}}} {
+		opts := logscan.ScanOptions{Format: f, Filter: flt}
+		res, err := Count(context.Background(), []string{path}, CountOptions{By: []CountField{ByStatus}}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows := res.Rows(); len(rows) != 1 || rows[0].Requests != int64(want) {
+			t.Errorf("Count(%+v) = %v, want %d requests", flt, rows, want)
+		}
 	}
 }
