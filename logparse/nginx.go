@@ -75,6 +75,9 @@ func compileNginxSource(s, src string, cols []int, escape nginxEscape) (*Format,
 		st := &f.steps[i]
 		st.nginx = nginxStep{store: true, escape: escape, kind: kinds[i]}
 		st.decode = st.typ == TypeString && escape != nginxEscapeNone
+		if kinds[i] == nginxSeconds {
+			st.errValue = syntaxErr(st.errValue.Field, "not seconds such as 0.052, or -")
+		}
 	}
 	// build names each field's directive as Apache writes it, "%{name}L"
 	// (arg is the variable's name): name it as nginx does.

@@ -129,6 +129,8 @@ var nginxCases = []compiledCase{
 
 	// Malformed lines name the field.
 	{name: "bad request_time", format: `$remote_addr $request_time`, line: `::1 0.1x`, wantErr: "duration_us"},
+	{name: "bad request_time dot", format: `$remote_addr $request_time`, line: `::1 1.`, wantErr: "duration_us"},
+	{name: "bad request_time huge", format: `$remote_addr $request_time`, line: `::1 99999999999999.1`, wantErr: "duration_us"},
 	{name: "bad status", format: `$remote_addr $status`, line: `::1 2O0`, wantErr: "status"},
 	{name: "bad msec", format: `$msec $status`, line: `1700000000 200`, wantErr: "time"},
 	{name: "bad iso time", format: `$time_iso8601 $status`, line: `2026-13-21T10:00:00+00:00 200`, wantErr: "time"},
