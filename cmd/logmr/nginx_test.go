@@ -49,3 +49,11 @@ func TestNginxFormatFlag(t *testing.T) {
 		}
 	}
 }
+
+// An invalid nginx format is a usage error that names the column.
+func TestNginxFormatFlagInvalid(t *testing.T) {
+	r := run(t, nil, "hosts", "--format", "log_format main '$remote_addr ${status';", "../../testdata/nginx/access.log")
+	if r.code != 2 || !strings.Contains(r.stderr, "--format: column 31: ${ without its closing }") {
+		t.Errorf("hosts --format with ${status: exit %d, stderr %q; want 2 naming column 31", r.code, r.stderr)
+	}
+}
