@@ -90,3 +90,14 @@ func mustCompileNginx(tb testing.TB, s string) *Format {
 func BenchmarkParseNginxCombined(b *testing.B) {
 	benchParse(b, mustCompileNginx(b, nginxCombinedDirective), nil, nil)
 }
+
+// BenchmarkParseApacheMainExtShape is an Apache format of main_ext's shape
+// (the lists without their spaces, which Apache's %e could not hold) on
+// the same lines: what BenchmarkParseNginxMainExt costs beyond the compiled
+// steps themselves.
+func BenchmarkParseApacheMainExtShape(b *testing.B) {
+	f := mustCompile(b, `%h - %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{X-Forwarded-For}i" %v rt=%{us}T urt=%{A}e us=%{B}e ua=%{C}e`)
+	benchParse(b, f, func(l []byte) []byte {
+		return append(bytes.Clone(l), ` "10.1.2.3" shop.example.com rt=52000 urt=0.011,0.040 us=502,200 ua=10.0.0.5:8080,10.0.0.6:8080`...)
+	}, nil)
+}
