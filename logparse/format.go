@@ -5,14 +5,16 @@ import (
 	"strings"
 )
 
-// A Format is a log line layout that a Parser can parse: a named format or
-// a compiled LogFormat string (Compile). A Format is immutable and safe for
+// A Format is a log line layout that a Parser can parse: a named format, a
+// compiled LogFormat string (Compile) or nginx log_format (CompileNginx). A Format is immutable and safe for
 // concurrent use; each goroutine needs its own Parser.
 type Format struct {
 	// Name is the format's name as the command line takes it; for a
 	// compiled string, the string itself.
 	Name string
-	// LogFormat is the Apache LogFormat string the format parses.
+	// LogFormat is the Apache LogFormat string the format parses; for an
+	// nginx format, the log_format as given. Its fields' Directive is then
+	// the variable ("$remote_addr").
 	LogFormat string
 
 	parse  func(p *Parser, line []byte, rec *Record) error
