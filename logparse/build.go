@@ -63,6 +63,8 @@ type step struct {
 
 	errLit   *SyntaxError // the literal before the value is missing
 	errValue *SyntaxError // the value is not what the directive writes
+
+	nginx nginxStep // a step of an nginx format (nginx_value.go)
 }
 
 // build turns the directives into fields and parse steps.

@@ -28,12 +28,18 @@ func appendUnescaped(dst, s []byte) []byte {
 // many bytes of s it takes, or n == 0 when the backslash escapes nothing
 // (it is then kept, and s read as it is). Every escape stands for one
 // byte. A search of raw lines for a field's text (mapreduce/logscan's
-// prefilter) uses it to tell which escapes could make that text.
+// prefilter) uses it to tell which escapes could make that text. It also
+// reads the JSON escapes of nginx's escape=json (\f, \/, \uXXXX: c is the
+// first byte of the character's UTF-8), so that such a search finds those
+// lines too; an Apache line only gains candidates by it.
 func DecodeEscape(s []byte) (c byte, n int) {
 	if len(s) == 0 {
 		return 0, 0
 	}
-	return decodeEscape(s)
+	if c, n = decodeEscape(s); n == 0 {
+		c, n = decodeJSONEscapeFirst(s)
+	}
+	return c, n
 }
 
 // decodeEscape decodes the escape whose backslash precedes s and returns the

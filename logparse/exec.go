@@ -293,6 +293,9 @@ func closingQuote(s []byte) int {
 // valueEnd returns where an unquoted text or token value that starts rest
 // ends, or -1 when what must follow it is not there.
 func (s *step) valueEnd(rest []byte) int {
+	if s.nginx.kind == nginxList {
+		return s.listEnd(rest)
+	}
 	var end int
 	switch {
 	case s.stop == "":
@@ -359,6 +362,9 @@ func (p *Parser) storeNumber(s *step, num int64, v []byte, rec *Record) error {
 // storeText checks a scanned value against its directive and puts it in
 // rec. A quoted number comes here too.
 func (p *Parser) storeText(s *step, v []byte, rec *Record) error {
+	if s.nginx.store {
+		return p.storeNginx(s, v, rec)
+	}
 	absent := len(v) == 1 && v[0] == '-' && !s.noDash
 	if s.typ == TypeInt {
 		num := int64(-1)

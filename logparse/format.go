@@ -5,14 +5,16 @@ import (
 	"strings"
 )
 
-// A Format is a log line layout that a Parser can parse: a named format or
-// a compiled LogFormat string (Compile). A Format is immutable and safe for
+// A Format is a log line layout that a Parser can parse: a named format, a
+// compiled LogFormat string (Compile) or nginx log_format (CompileNginx). A Format is immutable and safe for
 // concurrent use; each goroutine needs its own Parser.
 type Format struct {
 	// Name is the format's name as the command line takes it; for a
 	// compiled string, the string itself.
 	Name string
-	// LogFormat is the Apache LogFormat string the format parses.
+	// LogFormat is the Apache LogFormat string the format parses; for an
+	// nginx format, the log_format as given. Its fields' Directive is then
+	// the variable ("$remote_addr").
 	LogFormat string
 
 	parse  func(p *Parser, line []byte, rec *Record) error
@@ -84,7 +86,9 @@ func named(name, logFormat string, parse func(p *Parser, line []byte, rec *Recor
 const AutoFormat = "auto"
 
 // LookupFormat returns the named format, or compiles s when it holds a
-// %-directive (a LogFormat string, or a pasted httpd.conf LogFormat line).
+// %-directive (a LogFormat string, or a pasted httpd.conf LogFormat line)
+// or is an nginx log_format (CompileNginx: $variables, or a pasted
+// log_format directive).
 // "auto" returns nil, nil: the caller detects the format of each input with
 // Detect. An invalid LogFormat string returns a *FormatError.
 func LookupFormat(s string) (*Format, error) {
@@ -99,6 +103,9 @@ func LookupFormat(s string) (*Format, error) {
 			return f, nil
 		}
 	}
+	if looksNginx(s) {
+		return CompileNginx(s)
+	}
 	if strings.Contains(s, "%") {
 		return Compile(s)
 	}
@@ -106,7 +113,8 @@ func LookupFormat(s string) (*Format, error) {
 	for i, f := range namedFormats {
 		names[i] = f.Name
 	}
-	return nil, fmt.Errorf("%w %q (want auto, %s, or a LogFormat string such as '%%h %%l %%u %%t \"%%r\" %%>s %%b')",
+	return nil, fmt.Errorf("%w %q (want auto, %s, a LogFormat string such as '%%h %%l %%u %%t \"%%r\" %%>s %%b' "+
+		"or an nginx log_format such as '$remote_addr [$time_local] \"$request\" $status')",
 		ErrUnknownFormat, s, strings.Join(names, ", "))
 }
 
