@@ -108,6 +108,7 @@ type follower struct {
 	retired []*followed         // files rotated away, read until their grace ends
 	seen    map[fileKey]bool    // every file followed: a rotation is never new
 	dirs    []string            // directory arguments, checked for new files
+	rescan  bool                // a file may have been created: list dirs again
 	sel     Selection           // which of their files are taken
 	stats   Stats               // what lineParser counts; not handed out
 	entry   Entry               // the one Entry handed out, reused

@@ -50,24 +50,28 @@ func (f *follower) follow() {
 		case <-f.ctx.Done():
 			return
 		case <-tick:
+			f.rescan = true
 		case <-grace.C:
-		case _, ok := <-events:
+		case ev, ok := <-events:
 			if !ok {
 				return
 			}
-			drain(events)
-		case <-errs: // an overflow: the check reads everything anyway
+			f.rescan = ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || drain(events)
+		case <-errs: // an overflow: events were lost
+			f.rescan = true
 		}
 	}
 }
 
-// drain takes the events already waiting: one check covers them all.
-func drain(events chan fsnotify.Event) {
+// drain takes the events already waiting, for one check covers them all,
+// and reports whether a file was created or renamed among them.
+func drain(events chan fsnotify.Event) (created bool) {
 	for {
 		select {
-		case <-events:
+		case ev := <-events:
+			created = created || ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename)
 		default:
-			return
+			return created
 		}
 	}
 }
@@ -106,7 +110,8 @@ func (f *follower) watch() *fsnotify.Watcher {
 }
 
 // check reads what every followed name and retired file gained, follows
-// the names through rotation, and picks up the directories' new files.
+// the names through rotation, and, when f.rescan says a file may have been
+// created, picks up the directories' new files.
 func (f *follower) check() {
 	for _, fw := range f.files {
 		if f.stopped {
@@ -132,6 +137,10 @@ func (f *follower) check() {
 	}
 	clear(f.retired[len(kept):])
 	f.retired = kept
+	if !f.rescan {
+		return
+	}
+	f.rescan = false
 	for _, d := range f.dirs {
 		for _, path := range f.listDir(d) {
 			if f.stopped {
