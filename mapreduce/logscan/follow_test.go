@@ -50,7 +50,7 @@ func seqOf(line string) int {
 	return n
 }
 
-func appendTo(t *testing.T, path, text string) {
+func appendTo(t testing.TB, path, text string) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
@@ -64,7 +64,7 @@ func appendTo(t *testing.T, path, text string) {
 
 // follow runs Follow on a goroutine and sends each line it hands out,
 // copied, prefixed by its source's base name and "|" when label.
-func follow(t *testing.T, paths []string, opts logscan.FollowOptions, label bool) (<-chan string, *atomic.Int64) {
+func follow(t testing.TB, paths []string, opts logscan.FollowOptions, label bool) (<-chan string, *atomic.Int64) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	lines := make(chan string, 200_000)
