@@ -391,3 +391,20 @@ func TestFollowDirectory(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowCopytruncateRegrown: a file truncated and grown past where it
+// was read before a check saw it small is read again from its start, not
+// from the middle of a line.
+func TestFollowCopytruncateRegrown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "access.log")
+	appendTo(t, path, "")
+	lines, _ := follow(t, []string{path}, logscan.FollowOptions{Poll: 300 * time.Millisecond}, false)
+	appendTo(t, path, seqLines(1, 3))
+	wantSeq(t, seqs(t, take(t, lines, 3)), 1, 3)
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	appendTo(t, path, seqLines(100, 110)) // longer lines: no newline where one was
+	wantSeq(t, seqs(t, take(t, lines, 11)), 100, 110)
+	none(t, lines, "after the copytruncate")
+}

@@ -158,7 +158,7 @@ func (f *follower) check() {
 }
 
 // checkName reads what fw's file gained: from its start when it shrank
-// (copytruncate). When another file took its name, or it was deleted, it
+// (copytruncate), or was rewritten (see endsLine). When another file took its name, or it was deleted, it
 // is read to its end and retired, and the new file read from its start.
 func (f *follower) checkName(fw *followed) {
 	if fw.done {
@@ -169,7 +169,7 @@ func (f *follower) checkName(fw *followed) {
 			return
 		}
 	}
-	if info, err := fw.file.Stat(); err == nil && info.Size() < fw.offset {
+	if info, err := fw.file.Stat(); err == nil && info.Size() < fw.offset || !f.endsLine(fw) {
 		fw.offset, fw.pending, fw.discarding, fw.numbered, fw.lineNo = 0, fw.pending[:0], false, true, 0
 	}
 	f.read(fw, -1, false)
@@ -202,4 +202,22 @@ func (f *follower) listDir(dir string) []string {
 		}
 	})
 	return out
+}
+
+// endsLine reports whether the last line handed out of fw's file still
+// ends with a newline where it did: a file truncated (copytruncate) and
+// grown past where it was read before a check saw it smaller most likely
+// has another byte there, and is read again from its start rather than
+// from the middle of a line.
+func (f *follower) endsLine(fw *followed) bool {
+	at := fw.offset
+	if len(fw.pending) > 0 {
+		at = fw.pendingAt
+	}
+	if at == 0 || fw.discarding {
+		return true
+	}
+	var b [1]byte
+	n, _ := fw.file.ReadAt(b[:], at-1)
+	return n == 1 && b[0] == '\n'
 }
