@@ -58,7 +58,8 @@ const (
 )
 
 // Follow hands out the last matching records of each input that paths name
-// (see FindInputs; a directory gives its live logs, see followable), then,
+// (a file, or a directory's live logs: the files opts.Selection keeps that
+// are not rotations, such as access.log.1 or access.log.2.gz), then,
 // unless opts.Once, every line appended to them as it is appended, until
 // ctx is done or the caller stops ranging. Entries come from the calling
 // goroutine alone, one at a time, so the lines of different inputs never
@@ -102,18 +103,17 @@ type follower struct {
 	yield   func(*Entry, error) bool
 	stopped bool // yield returned false, or ctx is done: hand out nothing more
 
-	args    []string            // the paths given
-	files   []*followed         // the followed names, in input order
-	byPath  map[string]bool     // the names in files
-	retired []*followed         // files rotated away, read until their grace ends
-	seen    map[fileKey]bool    // every file followed: a rotation is never new
-	dirs    []string            // directory arguments, checked for new files
-	rescan  bool                // a file may have been created: list dirs again
-	sel     Selection           // which of their files are taken
-	stats   Stats               // what lineParser counts; not handed out
-	entry   Entry               // the one Entry handed out, reused
-	buf     []byte              // read buffer
-	watched map[string]struct{} // directories inotify watches
+	args    []string         // the paths given
+	files   []*followed      // the followed names, in input order
+	byPath  map[string]bool  // the names in files
+	retired []*followed      // files rotated away, read until their grace ends
+	seen    map[fileKey]bool // every file followed: a rotation is never new
+	dirs    []string         // directory arguments, checked for new files
+	rescan  bool             // a file may have been created: list dirs again
+	sel     Selection        // which of their files are taken
+	stats   Stats            // what lineParser counts; not handed out
+	entry   Entry            // the one Entry handed out, reused
+	buf     []byte           // read buffer
 }
 
 func newFollower(ctx context.Context, paths []string, opts FollowOptions, yield func(*Entry, error) bool) (*follower, error) {
@@ -131,8 +131,7 @@ func newFollower(ctx context.Context, paths []string, opts FollowOptions, yield 
 		return nil, err
 	}
 	return &follower{ctx: ctx, args: paths, opts: opts, match: match, yield: yield, sel: opts.Selection,
-		byPath: map[string]bool{}, seen: map[fileKey]bool{}, buf: make([]byte, 64<<10),
-		watched: map[string]struct{}{}}, nil
+		byPath: map[string]bool{}, seen: map[fileKey]bool{}, buf: make([]byte, 64<<10)}, nil
 }
 
 // start opens each input and hands out its last records; false when the

@@ -17,18 +17,26 @@ func (f *follower) follow() {
 	var events chan fsnotify.Event
 	var errs chan error
 	var tick <-chan time.Time
+	var ticker *time.Ticker
+	defer func() {
+		if ticker != nil {
+			ticker.Stop()
+		}
+	}()
+	poll := func() {
+		every := f.opts.Poll
+		if every == 0 {
+			every = DefaultPoll
+		}
+		ticker = time.NewTicker(every)
+		tick, events, errs = ticker.C, nil, nil
+	}
 	w := f.watch()
 	if w != nil {
 		defer w.Close()
 		events, errs = w.Events, w.Errors
 	} else {
-		poll := f.opts.Poll
-		if poll == 0 {
-			poll = DefaultPoll
-		}
-		t := time.NewTicker(poll)
-		defer t.Stop()
-		tick = t.C
+		poll()
 	}
 	grace := time.NewTimer(time.Hour)
 	defer grace.Stop()
@@ -53,8 +61,9 @@ func (f *follower) follow() {
 			f.rescan = true
 		case <-grace.C:
 		case ev, ok := <-events:
-			if !ok {
-				return
+			if !ok { // the watcher failed: poll instead
+				poll()
+				continue
 			}
 			f.rescan = ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || drain(events)
 		case <-errs: // an overflow: events were lost
