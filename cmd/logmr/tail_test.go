@@ -37,6 +37,9 @@ func TestTailLast(t *testing.T) {
 		{[]string{"-n", "2", a, b}, tailLines(19, 20) + tailLines(34, 35)},
 		{[]string{"-n", "1", "--label", "--status", "5xx", a, b}, a + ": " + tailLine(19) + "\n" + b + ": " + tailLine(35) + "\n"},
 		{[]string{"-n", "1", "--keep-malformed", b}, tailLine(35) + "\njunk\n"},
+		{[]string{"--since", "2026-12-02T09:00:00Z", a}, tailLines(1, 20)}, // a replay: every record since
+		{[]string{"--since", "2026-12-02T09:00:00Z", "-n", "2", a}, tailLines(19, 20)},
+		{[]string{"--since", "2026-12-02T11:00:00Z", a}, ""},
 		{[]string{"-n", "1", "-O", "csv", "--label", b}, "source,host,ident,user,time,request,method,target,protocol,status,bytes,bytes_out,referer,user_agent,vhost,port\n" +
 			b + ",192.0.2.7,,,2026-12-02T10:00:00+00:00,GET /seq/35 HTTP/1.1,GET,/seq/35,HTTP/1.1,503,512,,,test,,\n"},
 	}
