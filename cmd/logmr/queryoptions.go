@@ -65,22 +65,23 @@ type queryOptions struct {
 	output string       // -o; "": stdout
 	format outputFormat // -O
 	// logFormat is the --format asked for; nil: detected per input.
-	logFormat     *logparse.Format
-	outputFilter  []subproc.Stage // nil: none
-	childTimeout  time.Duration
-	lockPath      string        // --lock; "": none
-	lockWait      time.Duration // --lock-wait
-	cacheDir      string        // --cache; "": none
-	cacheMaxAge   time.Duration // --cache-max-age; 0: entries do not age out
-	csvSafe       bool          // --csv-safe
-	quiet         bool
-	verbose       bool
-	showProgress  bool // --progress, decided
-	label         bool // --label (cat, tail): each line names its input
-	keepMalformed bool // --keep-malformed (cat, tail): malformed lines kept in place
+	logFormat    *logparse.Format
+	outputFilter []subproc.Stage // nil: none
+	childTimeout time.Duration
+	lockPath     string        // --lock; "": none
+	lockWait     time.Duration // --lock-wait
+	cacheDir     string        // --cache; "": none
+	cacheMaxAge  time.Duration // --cache-max-age; 0: entries do not age out
+	csvSafe      bool          // --csv-safe
+	quiet        bool
+	verbose      bool
+	showProgress bool // --progress, decided
 	// scan is what the library is asked, but for Cache and Progress,
 	// which openQuery sets once it has them.
 	scan logscan.ScanOptions
+
+	label         bool // --label (cat, tail): each line names its input
+	keepMalformed bool // --keep-malformed (cat, tail): malformed lines kept in place
 }
 
 // validateQuery turns the shared flags of a query command into options,
