@@ -16,11 +16,12 @@ import (
 var flagCategories = map[string][]string{
 	"filters":   {"path", "path-prefix", "path-regex", "status", "method", "since", "until", "host", "user-agent-regex", "referer-regex", "vhost", "tz"},
 	"input":     {"format", "include", "exclude", "workers", "input-filter", "decompressor"},
-	"output":    {"output", "output-format", "output-filter", "progress", "quiet", "verbose", "csv-safe", "malformed"},
+	"output":    {"output", "output-format", "output-filter", "progress", "quiet", "verbose", "csv-safe", "malformed", "label", "keep-malformed"},
 	"count":     {"by", "top", "per", "sort", "human", "memory"},
 	"cron":      {"lock", "lock-wait", "fail-fast", "max-malformed", "check-all-lines", "child-timeout"},
 	"scale-out": {"shard", "shards", "partial"},
 	"cache":     {"cache", "cache-max-age"},
+	"follow":    {"lines", "follow", "poll"},
 }
 
 // categorize sets the Category of every flag of the app's commands that

@@ -52,7 +52,9 @@ func signalName(sig syscall.Signal) string {
 func exitCode(ctx context.Context, err error, env *env) int {
 	var sig interrupted
 	if err != nil && errors.As(context.Cause(ctx), &sig) { // a run that finished anyway succeeded
-		env.errorf("%v", sig)
+		if !errors.Is(err, errFollowStopped) { // tail -f ends so: nothing to say
+			env.errorf("%v", sig)
+		}
 		return exitInterrupted + int(sig.sig)
 	}
 	var failed *mapreduce.FailedInputs

@@ -33,6 +33,7 @@ var minimalArgs = map[string][]string{
 	"parse": {"../../testdata/logs"},
 	"merge": {"no-such.partial"},
 	"plan":  {"--shards", "2", "../../testdata/logs"},
+	"tail":  {"../../testdata/logs"},
 	// No flags of their own:
 	"completion": {"bash"},
 	"man":        {},

@@ -28,6 +28,7 @@ const (
 	outJSONL outputFormat = "jsonl"
 	outCSV   outputFormat = "csv"
 	outTSV   outputFormat = "tsv"
+	outRaw   outputFormat = "raw" // the line as logged (cat, tail)
 )
 
 func parseOutputFormat(s string) (outputFormat, error) {

@@ -81,6 +81,9 @@ type queryOptions struct {
 	// scan is what the library is asked, but for Cache and Progress,
 	// which openQuery sets once it has them.
 	scan logscan.ScanOptions
+
+	label         bool // --label (cat, tail): each line names its input
+	keepMalformed bool // --keep-malformed (cat, tail): malformed lines kept in place
 }
 
 // validateQuery turns the shared flags of a query command into options,
