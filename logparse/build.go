@@ -78,6 +78,7 @@ func (f *Format) build(tokens []token, tail string) {
 	}
 	f.urlPath, f.query = -1, -1
 	f.optionalFrom = -1
+	first := map[string]int{} // a field's name -> the step that has it first
 	for i, t := range tokens {
 		d := t.dir
 		s := step{lit: t.lit, class: d.class, typ: d.typ, noDash: d.noDash, usecs: d.usecs,
@@ -86,6 +87,19 @@ func (f *Format) build(tokens []token, tail string) {
 		if owner, ok := owners[d.slot]; !d.clock() && (!ok || owner != i) {
 			s.slot, s.extra = slotExtra, f.nExtra
 			f.nExtra++
+		}
+		j, repeated := first[d.name]
+		if !repeated && !d.clock() {
+			first[d.name] = i
+		}
+		if repeated && (t.cond || tokens[j].cond) {
+			// One field logged under conditions ("%400r" "%r"): each
+			// instance fills the first one's place, and the "-" of the
+			// instances that do not apply leave it as it is.
+			if s.slot == slotExtra {
+				f.nExtra-- // the place taken above is not needed
+			}
+			s.slot, s.extra = f.steps[j].slot, f.steps[j].extra
 		}
 		s.request = d.request && s.slot == slotRequest
 		switch {
@@ -96,13 +110,15 @@ func (f *Format) build(tokens []token, tail string) {
 		case s.slot == slotUserAgent:
 			s.need = FieldUserAgent
 		}
-		s.decode = d.typ == TypeString && d.class != classToken
-		directiveText := "%" + braced(t) + string(t.letter)
+		s.decode = d.typ == TypeString && d.class != classToken && !d.raw
+		directiveText := "%" + braced(t) + string(t.letter) + t.caret
 		name := d.name
 		if t.letter == 's' && name == "status" && s.slot == slotExtra {
 			name = "status_original" // %s beside the final %>s is the original status
 		}
 		switch {
+		case repeated && (t.cond || tokens[j].cond):
+			name = f.steps[j].errValue.Field
 		case d.clock():
 			f.hasTime = f.hasTime || s.slot == slotTime
 			if d.class == classStrftime {
@@ -147,8 +163,28 @@ func (f *Format) build(tokens []token, tail string) {
 	}
 	f.tail = tail
 	f.errTail = syntaxErr("line", "missing "+strconv.Quote(tail)+" at the end")
+	f.dateless = [2]bool{!clockDated(tokens, false), !clockDated(tokens, true)}
+	f.hasTime = f.hasTime && !f.dateless[0]
 	f.linkSteps()
 	f.findOptionalTail(tokens)
+}
+
+// clockDated reports whether the pieces of a clock (the begin time, or
+// the end time when end is set) can give a date: a %t, an epoch, or a year
+// with a month and day or a day of the year. One that cannot (%{%H:%M:%S}t)
+// leaves the record's time null rather than failing every line.
+func clockDated(tokens []token, end bool) bool {
+	var layouts []*timeLayout
+	for _, t := range tokens {
+		switch d := t.dir; {
+		case !d.clock() || d.timeEnd != end:
+		case d.class == classCLFTime:
+			return true
+		default:
+			layouts = append(layouts, d.time)
+		}
+	}
+	return datedLayouts(layouts)
 }
 
 func braced(t token) string {
@@ -197,6 +233,8 @@ func valueMessage(d directive) string {
 		return "not [dd/Mon/yyyy:HH:MM:SS +hhmm]"
 	case classStrftime:
 		return "not a time in the format's layout"
+	case classHex:
+		return "not hexadecimal digits or -"
 	}
 	return "missing or unterminated"
 }
@@ -229,6 +267,11 @@ func (f *Format) linkSteps() {
 			s.scan = scanStrftime
 		case s.quoted:
 			s.scan = scanQuoted
+		case s.class == classRequest && !(s.last && s.stop == ""):
+			// Unquoted, a request line is read as its three words
+			// (the last %r of a line runs to its end, as text does).
+			s.scan = scanRequest
+			s.errValue = syntaxErr(s.errValue.Field, "not METHOD TARGET PROTOCOL or - (an unquoted request line)")
 		case s.class == classNumber || s.class == classStatus:
 			s.scan = scanNumber
 		case s.class == classToken && strings.HasPrefix(s.stop, " "):

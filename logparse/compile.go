@@ -22,9 +22,13 @@ func (e *FormatError) Error() string {
 type token struct {
 	lit    string
 	dir    directive
-	column int // where the directive's '%' is, 1-based
-	letter byte
+	column int    // where the directive's '%' is, 1-based
+	letter byte   // '^' for the two-letter directives, named by caret
+	caret  string // "ti", "to" or "FB" after a '^'
 	arg    string
+	// cond: the directive has a status condition (%400r, %!200{Referer}i)
+	// and is "-" on the lines it does not apply to.
+	cond bool
 }
 
 // Compile compiles an Apache mod_log_config format string into a Format
@@ -32,17 +36,20 @@ type token struct {
 // accepted, with '<'/'>' and status-condition modifiers (%!200,304{Referer}i,
 // %400r: such a field may be "-"). Literal text may use the escapes of
 // httpd.conf (\" \\ \n \t). A whole httpd.conf line, `LogFormat "..." name`,
-// is accepted too. An invalid string returns a *FormatError.
+// is accepted too, as are mod_logio's, mod_ssl's %{VAR}x and %{name}c, and
+// the trailers %{Name}^ti and %{Name}^to. Like Apache, a format may be
+// literal text only ("%%"): its lines have no fields. An invalid string
+// returns a *FormatError.
 func Compile(logFormat string) (*Format, error) {
 	src, offset := stripLogFormatLine(logFormat)
+	if src == "" {
+		return nil, &FormatError{LogFormat: logFormat, Column: offset + 1, Msg: "empty format"}
+	}
 	tokens, tail, err := tokenize(src)
 	if err != nil {
 		err.Column += offset
 		err.LogFormat = logFormat
 		return nil, err
-	}
-	if len(tokens) == 0 {
-		return nil, &FormatError{LogFormat: logFormat, Column: 1, Msg: "no directive: a format needs at least one %-directive"}
 	}
 	f := &Format{Name: logFormat, LogFormat: logFormat, parse: parseSteps}
 	f.build(tokens, tail)
@@ -111,13 +118,15 @@ func tokenize(s string) ([]token, string, *FormatError) {
 		i++
 		var modifier byte
 		var arg string
-		hasArg := false
+		hasArg, cond := false, false
 	modifiers:
 		for ; i < len(s); i++ {
 			switch m := s[i]; {
 			case m == '<' || m == '>':
 				modifier = m
-			case m == '!' || m == ',' || '0' <= m && m <= '9':
+			case '0' <= m && m <= '9':
+				cond = true
+			case m == '!' || m == ',':
 			case m == '{':
 				end := strings.IndexByte(s[i:], '}')
 				if end < 0 {
@@ -137,7 +146,19 @@ func tokenize(s string) ([]token, string, *FormatError) {
 			lit = append(lit, '%')
 			continue
 		}
-		d, err := lookupDirective(letter, arg, hasArg, modifier)
+		var d directive
+		var err error
+		caret := ""
+		if letter == '^' {
+			if i+2 >= len(s) {
+				return fail(start, "%%^ needs two letters after it, as in %%{Name}^ti or %%^FB")
+			}
+			caret = s[i+1 : i+3]
+			i += 2
+			d, err = lookupCaretDirective(caret, arg, hasArg)
+		} else {
+			d, err = lookupDirective(letter, arg, hasArg, modifier)
+		}
 		if err != nil {
 			if le, ok := err.(*timeLayoutError); ok {
 				// Point into the layout: after "%{", plus any modifiers.
@@ -145,7 +166,7 @@ func tokenize(s string) ([]token, string, *FormatError) {
 			}
 			return fail(start, "%v", err)
 		}
-		tokens = append(tokens, token{lit: string(lit), dir: d, column: start + 1, letter: letter, arg: arg})
+		tokens = append(tokens, token{lit: string(lit), dir: d, column: start + 1, letter: letter, caret: caret, arg: arg, cond: cond})
 		lit = lit[:0]
 	}
 	return tokens, string(lit), nil
