@@ -78,7 +78,7 @@ func (f *Format) build(tokens []token, tail string) {
 	}
 	f.urlPath, f.query = -1, -1
 	f.optionalFrom = -1
-	first := map[string]int{} // a field's name -> the step that has it first
+	first := map[string]int{} // a directive -> the step that has it first
 	for i, t := range tokens {
 		d := t.dir
 		s := step{lit: t.lit, class: d.class, typ: d.typ, noDash: d.noDash, usecs: d.usecs,
@@ -88,9 +88,12 @@ func (f *Format) build(tokens []token, tail string) {
 			s.slot, s.extra = slotExtra, f.nExtra
 			f.nExtra++
 		}
-		j, repeated := first[d.name]
+		// The same directive, with the same modifier: %400s and %>s are
+		// not one field.
+		key := d.name + "/" + strconv.Itoa(d.priority)
+		j, repeated := first[key]
 		if !repeated && !d.clock() {
-			first[d.name] = i
+			first[key] = i
 		}
 		if repeated && (t.cond || tokens[j].cond) {
 			// One field logged under conditions ("%400r" "%r"): each
