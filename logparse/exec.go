@@ -18,7 +18,7 @@ const (
 	scanNumber                   // digits or "-"
 	scanCLFTime                  // [dd/Mon/yyyy:HH:MM:SS +hhmm]
 	scanStrftime                 // as the %{format}t layout says
-	scanRequest                  // an unquoted %r: three words, then the stop
+	scanRequest                  // an unquoted %r: three words, then the stop (in valueEnd)
 )
 
 // parseSteps is the parser of a compiled format: it walks the steps once
@@ -167,12 +167,6 @@ func parseSteps(p *Parser, line []byte, rec *Record) error {
 				return s.errValue
 			}
 			continue
-		case scanRequest:
-			end := s.requestEnd(rest)
-			if end < 0 {
-				return s.errValue
-			}
-			v, rest = rest[:end], rest[end:]
 		default:
 			end := s.valueEnd(rest)
 			if end < 0 {
@@ -301,6 +295,9 @@ func closingQuote(s []byte) int {
 // valueEnd returns where an unquoted text or token value that starts rest
 // ends, or -1 when what must follow it is not there.
 func (s *step) valueEnd(rest []byte) int {
+	if s.scan == scanRequest {
+		return s.requestEnd(rest)
+	}
 	var end int
 	switch {
 	case s.stop == "":

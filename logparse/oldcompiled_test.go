@@ -113,12 +113,6 @@ func oldParseSteps(p *Parser, line []byte, rec *Record) error {
 			}
 			rest = rest[n:]
 			continue
-		case scanRequest:
-			end := s.requestEnd(rest)
-			if end < 0 {
-				return s.errValue
-			}
-			v, rest = rest[:end], rest[end:]
 		default:
 			end := s.valueEnd(rest)
 			if end < 0 {
