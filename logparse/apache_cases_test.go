@@ -1,7 +1,10 @@
 package logparse
 
 import (
+	"bytes"
 	"errors"
+	"maps"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -112,6 +115,26 @@ var apacheDocCases = []compiledCase{
 	{name: "%<s %s %>s", format: `%<s %s %>s`, line: `201 202 203`,
 		want: fv{"status_original": "201", "status_original_2": "202", "status": "203"}},
 
+	// ---- conditions, modifiers and %% around other fields ------------------
+	{name: "%<{Referer}i %{Referer}i %>{Referer}i", format: `%<{Referer}i %{Referer}i %>{Referer}i`,
+		line: `http://a/o http://a/d http://a/f`, want: fv{"referer": "http://a/o", "referer_2": "http://a/d", "referer_3": "http://a/f"}},
+	{name: "%200f -", format: `%200f`, line: `-`, want: fv{"filename": "null"}},
+	{name: "%200f", format: `%200f`, line: `/var/www/html/index.html`, want: fv{"filename": "/var/www/html/index.html"}},
+	{name: "%200{%Y-%m-%d}t -", format: `%200{%Y-%m-%d}t`, line: `-`, want: fv{"time": "null"}},
+	{name: "%200{%Y-%m-%d}t", format: `%200{%Y-%m-%d}t`, line: `2019-05-06`, want: fv{"time": "2019-05-06T00:00:00+00:00"}},
+	{name: "%200t -", format: `%200t`, line: `-`, want: fv{"time": "null"}},
+	{name: "%200{}t -", format: `%200{}t`, line: `-`, want: fv{"time": "null"}},
+	{name: "%<t", format: `%<t`, line: `[14/Apr/2018:18:39:42 +0000]`, want: fv{"time": "2018-04-14T18:39:42+00:00"}},
+	{name: "%>{...}t pieces", format: `%>{%Y-%m-%dT%H:%M:%S}t.%>{usec_frac}t%>{%z}t`, line: `2019-05-06T12:09:43.123456-0400`,
+		want: fv{"time": "2019-05-06T12:09:43.123456-04:00"}},
+	{name: "%% between fields", format: `%m %% %U%q %% %H`, line: `GET % /index.html?foo % HTTP/1.1`,
+		want: fv{"method": "GET", "url_path": "/index.html", "query": "?foo", "protocol": "HTTP/1.1", ".Target": "/index.html?foo"}},
+	{name: "mod_wsgi debugging format", format: `%{%Y-%m-%d %H:%M:%S %z}t [%{msec_frac}t] %s %a:%{remote}p <-> %A:%p "%m" "%U%q" "%f" %P:%{tid}P "%R"`,
+		line: `2019-05-05 20:49:14 +0000 [690] 403 172.21.0.1:44782 <-> 172.21.0.2:80 "GET" "/wsgi/test?q=foo" "/usr/local/app/run.wsgi" 16:140168282543872 "wsgi-script"`,
+		want: fv{"time": "2019-05-05T20:49:14.690+00:00", "status": "403", "remote_ip": "172.21.0.1", "remote_port": "44782",
+			"local_ip": "172.21.0.2", "port": "80", "method": "GET", "url_path": "/wsgi/test", "query": "?q=foo",
+			"filename": "/usr/local/app/run.wsgi", "pid": "16", "tid": "140168282543872", "handler": "wsgi-script"}},
+
 	// ---- %r not quoted -----------------------------------------------------
 	{name: "unquoted request", format: clfUnquoted, line: `1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] GET /a?b=c HTTP/1.1 200 5`,
 		want: fv{"method": "GET", "target": "/a?b=c", "protocol": "HTTP/1.1", "status": "200", "bytes": "5"}},
@@ -192,5 +215,49 @@ func TestApacheDirectiveErrors(t *testing.T) {
 		if fe.Column != tc.column || !strings.Contains(fe.Msg, tc.msg) {
 			t.Errorf("Compile(%q) = column %d %q, want column %d containing %q", tc.format, fe.Column, fe.Msg, tc.column, tc.msg)
 		}
+	}
+}
+
+// The ssl_request_log of testdata, read line by line: the TLS versions and
+// ciphers it holds, worked out by hand, and its one torn line.
+func TestSSLRequestLogFile(t *testing.T) {
+	text, err := os.ReadFile("../testdata/formats/apache_ssl_request_log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Compile(sslRequestLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]Field{}
+	for _, fd := range f.Fields() {
+		fields[fd.Name] = fd
+	}
+	p, rec := NewParser(f), &Record{}
+	protocols, ciphers := map[string]int{}, map[string]int{}
+	var malformed []int
+	for i, line := range bytes.Split(bytes.TrimSuffix(text, []byte("\n")), []byte("\n")) {
+		if err := p.Parse(line, rec); err != nil {
+			malformed = append(malformed, i+1)
+			continue
+		}
+		v, _ := rec.AppendValue(nil, fields["ssl_protocol"])
+		protocols[string(v)]++
+		v, _ = rec.AppendValue(nil, fields["ssl_cipher"])
+		ciphers[string(v)]++
+		if i+1 == 8 {
+			if got := string(rec.Target); got != `/search?q="apache"+ssl` {
+				t.Errorf("line 8: Target = %q, want the escaped quotes decoded", got)
+			}
+		}
+	}
+	if want := map[string]int{"TLSv1.3": 12, "TLSv1.2": 5}; !maps.Equal(protocols, want) {
+		t.Errorf("ssl_protocol counts = %v, want %v", protocols, want)
+	}
+	if len(ciphers) != 5 || ciphers["ECDHE-RSA-CHACHA20-POLY1305"] != 3 {
+		t.Errorf("ssl_cipher counts = %v, want 5 ciphers, ECDHE-RSA-CHACHA20-POLY1305 3 times", ciphers)
+	}
+	if !slices.Equal(malformed, []int{16}) {
+		t.Errorf("malformed lines = %v, want [16]", malformed)
 	}
 }
