@@ -78,7 +78,7 @@ func (f *Format) build(tokens []token, tail string) {
 	}
 	f.urlPath, f.query = -1, -1
 	f.optionalFrom = -1
-	first := map[string]int{} // a directive -> the step that has it first
+	twins := conditionalTwins(tokens)
 	for i, t := range tokens {
 		d := t.dir
 		s := step{lit: t.lit, class: d.class, typ: d.typ, noDash: d.noDash, usecs: d.usecs,
@@ -88,17 +88,10 @@ func (f *Format) build(tokens []token, tail string) {
 			s.slot, s.extra = slotExtra, f.nExtra
 			f.nExtra++
 		}
-		// The same directive, with the same modifier: %400s and %>s are
-		// not one field.
-		key := d.name + "/" + strconv.Itoa(d.priority)
-		j, repeated := first[key]
-		if !repeated && !d.clock() {
-			first[key] = i
-		}
-		if repeated && (t.cond || tokens[j].cond) {
-			// One field logged under conditions ("%400r" "%r"): each
-			// instance fills the first one's place, and the "-" of the
-			// instances that do not apply leave it as it is.
+		j := twins[i]
+		if j >= 0 {
+			// Each instance fills the first one's place, and the "-" of
+			// those that do not apply leave it as it is.
 			if s.slot == slotExtra {
 				f.nExtra-- // the place taken above is not needed
 			}
@@ -120,7 +113,7 @@ func (f *Format) build(tokens []token, tail string) {
 			name = "status_original" // %s beside the final %>s is the original status
 		}
 		switch {
-		case repeated && (t.cond || tokens[j].cond):
+		case j >= 0: // the field is listed once, with its first directive
 			name = f.steps[j].errValue.Field
 		case d.clock():
 			f.hasTime = f.hasTime || s.slot == slotTime
@@ -170,6 +163,30 @@ func (f *Format) build(tokens []token, tail string) {
 	f.hasTime = f.hasTime && !f.dateless[0]
 	f.linkSteps()
 	f.findOptionalTail(tokens)
+}
+
+// conditionalTwins returns, for each directive, the earlier one whose
+// field it logs too under status conditions, as in "%400r" "%r" or
+// "%!200{Referer}i" "%{Referer}i", or -1: the same directive with the same
+// modifier, one of the two with a condition. %400s and %>s are two fields.
+func conditionalTwins(tokens []token) []int {
+	twins := make([]int, len(tokens))
+	first := map[string]int{}
+	for i, t := range tokens {
+		twins[i] = -1
+		if t.dir.clock() {
+			continue
+		}
+		key := t.dir.name + "/" + strconv.Itoa(t.dir.priority)
+		j, seen := first[key]
+		switch {
+		case !seen:
+			first[key] = i
+		case t.cond || tokens[j].cond:
+			twins[i] = j
+		}
+	}
+	return twins
 }
 
 // clockDated reports whether the pieces of a clock (the begin time, or
