@@ -135,6 +135,20 @@ var apacheDocCases = []compiledCase{
 			"local_ip": "172.21.0.2", "port": "80", "method": "GET", "url_path": "/wsgi/test", "query": "?q=foo",
 			"filename": "/usr/local/app/run.wsgi", "pid": "16", "tid": "140168282543872", "handler": "wsgi-script"}},
 
+	// ---- pasted httpd.conf lines ---------------------------------------------
+	{name: "ssl.conf CustomLog, continued", format: "CustomLog logs/ssl_request_log \\\n          \"%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x \\\"%r\\\" %b\"",
+		line: `[02/Dec/2026:10:15:02 +0100] 203.0.113.9 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 "GET / HTTP/1.1" 5`,
+		want: fv{"ssl_protocol": "TLSv1.2", "target": "/", "bytes": "5"}},
+	{name: "CustomLog to a pipe, with env=", format: `customlog "|/usr/bin/rotatelogs /var/log/x 86400" "%h %>s" env=HTTPS`,
+		line: `h 200`, want: fv{"host": "h", "status": "200"}},
+	{name: "CustomLog with an unquoted format", format: `CustomLog logs/x %h`, line: `h`, want: fv{"host": "h"}},
+	{name: "LogFormat continued over lines", format: "LogFormat \"%h %l %u %t \\\"%r\\\" %>s %b \\\n\\\"%{Referer}i\\\" %{ratio}n%% \\\r\n%D\" extended",
+		line: `h - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" 42% 1500`,
+		want: fv{"status": "200", "referer": "null", "note_ratio": "42", "duration_us": "1500"}},
+	{name: "logformat in lower case", format: `logformat "%h %>s" x`, line: `h 200`, want: fv{"status": "200"}},
+	{name: "ModSecurity %{VAR}M", format: `%h %{TX.anomaly_score}M %{TX.perf_modsecinbound}M`, line: `h 5 -`,
+		want: fv{"modsec_tx_anomaly_score": "5", "modsec_tx_perf_modsecinbound": "null"}},
+
 	// ---- %r not quoted -----------------------------------------------------
 	{name: "unquoted request", format: clfUnquoted, line: `1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] GET /a?b=c HTTP/1.1 200 5`,
 		want: fv{"method": "GET", "target": "/a?b=c", "protocol": "HTTP/1.1", "status": "200", "bytes": "5"}},
@@ -204,6 +218,9 @@ func TestApacheDirectiveErrors(t *testing.T) {
 		{"%{MSEC}T", 1, "unknown argument"},
 		{"%{C}a", 1, "unknown argument"}, // Apache compares %a's and %h's with strcmp
 		{`LogFormat ""`, 12, "empty"},
+		{`CustomLog logs/access_log combined`, 1, "nickname"},
+		{"CustomLog logs/x \\\n  \"%h %Q\"", 26, "unknown directive %Q"},
+		{"%M", 1, "needs a {name}"},
 	}
 	for _, tc := range tests {
 		_, err := Compile(tc.format)

@@ -41,7 +41,10 @@ type token struct {
 // literal text only ("%%"): its lines have no fields. An invalid string
 // returns a *FormatError.
 func Compile(logFormat string) (*Format, error) {
-	src, offset := stripLogFormatLine(logFormat)
+	src, offset, msg := stripLogFormatLine(logFormat)
+	if msg != "" {
+		return nil, &FormatError{LogFormat: logFormat, Column: 1, Msg: msg}
+	}
 	if src == "" {
 		return nil, &FormatError{LogFormat: logFormat, Column: offset + 1, Msg: "empty format"}
 	}
@@ -57,33 +60,88 @@ func Compile(logFormat string) (*Format, error) {
 }
 
 // stripLogFormatLine takes the format string out of a pasted httpd.conf
-// line (LogFormat "%h %l ..." common) and returns it with its offset in s.
-func stripLogFormatLine(s string) (string, int) {
-	rest := strings.TrimLeft(s, " \t")
-	if !strings.HasPrefix(rest, "LogFormat ") && !strings.HasPrefix(rest, "LogFormat\t") {
-		return s, 0
+// line, `LogFormat "%h %l ..." common` or `CustomLog logs/ssl_request_log
+// "%t %h ..."`, and returns it with its offset in s. The directive's name
+// may be in any case, as httpd reads it, and the line may be continued
+// with a backslash at the end. msg is not "" when the line is a CustomLog
+// that names its format by nickname: there is no format to compile.
+func stripLogFormatLine(s string) (format string, offset int, msg string) {
+	start := skipConfBlank(s, 0)
+	name := start
+	for name < len(s) && s[name] != ' ' && s[name] != '\t' && s[name] != '\\' {
+		name++
 	}
-	start := len(s) - len(rest) + len("LogFormat")
-	for start < len(s) && (s[start] == ' ' || s[start] == '\t') {
-		start++
+	custom := strings.EqualFold(s[start:name], "CustomLog")
+	if !custom && !strings.EqualFold(s[start:name], "LogFormat") || name == len(s) {
+		return s, 0, ""
+	}
+	start = skipConfBlank(s, name)
+	if custom { // the file or pipe comes first
+		start = skipConfBlank(s, confArgEnd(s, start))
 	}
 	if start >= len(s) || s[start] != '"' {
 		// Unquoted, the format is one word; a nickname may follow.
-		end := start
-		for end < len(s) && s[end] != ' ' && s[end] != '\t' {
-			end++
+		end := confArgEnd(s, start)
+		if custom && !strings.Contains(s[start:end], "%") {
+			return "", 0, "CustomLog names its format by the nickname " + strconv.Quote(s[start:end]) +
+				": give --format that name, or the LogFormat line that defines it"
 		}
-		return s[start:end], start
+		return s[start:end], start, ""
 	}
-	for i := start + 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
+	end := confArgEnd(s, start)
+	if end > start+1 && s[end-1] == '"' {
+		end--
+	}
+	return s[start+1 : end], start + 1, ""
+}
+
+// skipConfBlank returns the index of the first byte of s from i on that is
+// not a blank nor a line continuation (a backslash ending a line).
+func skipConfBlank(s string, i int) int {
+	for i < len(s) {
+		switch {
+		case s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n':
 			i++
-		case '"':
-			return s[start+1 : i], start + 1
+		case s[i] == '\\' && continuation(s[i+1:]) > 0:
+			i += 1 + continuation(s[i+1:])
+		default:
+			return i
 		}
 	}
-	return s[start+1:], start + 1
+	return i
+}
+
+// confArgEnd returns where the httpd.conf argument that starts at i ends:
+// after its closing quote when quoted (a backslash escapes the next byte),
+// else at the next blank.
+func confArgEnd(s string, i int) int {
+	if i < len(s) && s[i] == '"' {
+		for j := i + 1; j < len(s); j++ {
+			switch s[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return len(s)
+	}
+	for i < len(s) && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' {
+		i++
+	}
+	return i
+}
+
+// continuation returns the length of the line end that s starts with
+// ("\n" or "\r\n"), or 0: after a backslash, it continues the line.
+func continuation(s string) int {
+	switch {
+	case strings.HasPrefix(s, "\n"):
+		return 1
+	case strings.HasPrefix(s, "\r\n"):
+		return 2
+	}
+	return 0
 }
 
 // tokenize splits a format string into directives and the literal text
@@ -96,6 +154,10 @@ func tokenize(s string) ([]token, string, *FormatError) {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c == '\\' && continuation(s[i+1:]) > 0 {
+			i += continuation(s[i+1:]) // a pasted line continued: httpd joins it
+			continue
+		}
 		if c == '\\' && i+1 < len(s) {
 			i++
 			switch s[i] {

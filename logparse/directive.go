@@ -272,6 +272,12 @@ func lookupDirective(letter byte, arg string, hasArg bool, modifier byte) (direc
 			return directive{}, err
 		}
 		return sslCrypto(arg), nil
+	case 'M':
+		// ModSecurity's %{VAR}M (TX.anomaly_score, ...), written unescaped.
+		if _, err := needArg("TX.name"); err != nil {
+			return directive{}, err
+		}
+		return directive{name: "modsec_" + snake(arg), typ: TypeString, class: classText, raw: true}, nil
 	}
 	return directive{}, fmt.Errorf("unknown directive %%%c", letter)
 }

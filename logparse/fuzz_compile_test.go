@@ -24,6 +24,8 @@ func FuzzCompile(f *testing.F) {
 		{`%h %l %u %t %r %>s %b`, `h - - [10/Oct/2000:13:55:36 -0700] GET /a HTTP/1.1 200 5`},
 		{`"%400r" "%r" %!200{Referer}i %{Referer}i`, `"-" "GET / HTTP/1.0" - -`},
 		{`%{%H:%M:%S}t %{end:%b %d}t`, `13:55:36 Oct 10`}, {`%%`, `%`}, {`%^`, ``},
+		{"CustomLog logs/ssl_request_log \\\n \"%t %h %{SSL_PROTOCOL}x \\\"%r\\\" %b\" env=HTTPS", `[10/Oct/2000:13:55:36 -0700] h TLSv1.3 "GET / HTTP/1.1" 5`},
+		{"LogFormat \"%h \\\r\n%{TX.x}M\" x", `h 5`}, {`CustomLog "|x" nick`, ``},
 		{`%`, ``}, {`%{x`, ``}, {`%C`, ``}, {`LogFormat "%h" x`, `h`},
 	}
 	for _, s := range seeds {
