@@ -35,11 +35,12 @@ type token struct {
 // whose parser reads lines written with it. Every directive of Apache 2.4 is
 // accepted, with '<'/'>' and status-condition modifiers (%!200,304{Referer}i,
 // %400r: such a field may be "-"). Literal text may use the escapes of
-// httpd.conf (\" \\ \n \t). A whole httpd.conf line, `LogFormat "..." name`,
-// is accepted too, as are mod_logio's, mod_ssl's %{VAR}x and %{name}c, and
-// the trailers %{Name}^ti and %{Name}^to. Like Apache, a format may be
-// literal text only ("%%"): its lines have no fields. An invalid string
-// returns a *FormatError.
+// httpd.conf (\" \\ \n \t). A whole httpd.conf line, `LogFormat "..." name`
+// or `CustomLog file "..."`, is accepted too, continued with backslashes or
+// not. So are the directives of mod_logio, mod_ssl (%{VAR}x, %{name}c) and
+// ModSecurity (%{VAR}M), and the trailers %{Name}^ti and %{Name}^to. Like
+// Apache, a format may be literal text only ("%%"): its lines have no
+// fields. An invalid string returns a *FormatError.
 func Compile(logFormat string) (*Format, error) {
 	src, offset, msg := stripLogFormatLine(logFormat)
 	if msg != "" {
