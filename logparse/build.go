@@ -80,6 +80,7 @@ func (f *Format) build(tokens []token, tail string) {
 	}
 	f.urlPath, f.query = -1, -1
 	f.optionalFrom = -1
+	twins := conditionalTwins(tokens)
 	for i, t := range tokens {
 		d := t.dir
 		s := step{lit: t.lit, class: d.class, typ: d.typ, noDash: d.noDash, usecs: d.usecs,
@@ -88,6 +89,15 @@ func (f *Format) build(tokens []token, tail string) {
 		if owner, ok := owners[d.slot]; !d.clock() && (!ok || owner != i) {
 			s.slot, s.extra = slotExtra, f.nExtra
 			f.nExtra++
+		}
+		j := twins[i]
+		if j >= 0 {
+			// Each instance fills the first one's place, and the "-" of
+			// those that do not apply leave it as it is.
+			if s.slot == slotExtra {
+				f.nExtra-- // the place taken above is not needed
+			}
+			s.slot, s.extra = f.steps[j].slot, f.steps[j].extra
 		}
 		s.request = d.request && s.slot == slotRequest
 		switch {
@@ -98,13 +108,15 @@ func (f *Format) build(tokens []token, tail string) {
 		case s.slot == slotUserAgent:
 			s.need = FieldUserAgent
 		}
-		s.decode = d.typ == TypeString && d.class != classToken
-		directiveText := "%" + braced(t) + string(t.letter)
+		s.decode = d.typ == TypeString && d.class != classToken && !d.raw
+		directiveText := "%" + braced(t) + string(t.letter) + t.caret
 		name := d.name
 		if t.letter == 's' && name == "status" && s.slot == slotExtra {
 			name = "status_original" // %s beside the final %>s is the original status
 		}
 		switch {
+		case j >= 0: // the field is listed once, with its first directive
+			name = f.steps[j].errValue.Field
 		case d.clock():
 			f.hasTime = f.hasTime || s.slot == slotTime
 			if d.class == classStrftime {
@@ -149,8 +161,52 @@ func (f *Format) build(tokens []token, tail string) {
 	}
 	f.tail = tail
 	f.errTail = syntaxErr("line", "missing "+strconv.Quote(tail)+" at the end")
+	f.dateless = [2]bool{!clockDated(tokens, false), !clockDated(tokens, true)}
+	f.hasTime = f.hasTime && !f.dateless[0]
 	f.linkSteps()
 	f.findOptionalTail(tokens)
+}
+
+// conditionalTwins returns, for each directive, the earlier one whose
+// field it logs too under status conditions, as in "%400r" "%r" or
+// "%!200{Referer}i" "%{Referer}i", or -1: the same directive with the same
+// modifier, one of the two with a condition. %400s and %>s are two fields.
+func conditionalTwins(tokens []token) []int {
+	twins := make([]int, len(tokens))
+	first := map[string]int{}
+	for i, t := range tokens {
+		twins[i] = -1
+		if t.dir.clock() {
+			continue
+		}
+		key := t.dir.name + "/" + strconv.Itoa(t.dir.priority)
+		j, seen := first[key]
+		switch {
+		case !seen:
+			first[key] = i
+		case t.cond || tokens[j].cond:
+			twins[i] = j
+		}
+	}
+	return twins
+}
+
+// clockDated reports whether the pieces of a clock (the begin time, or
+// the end time when end is set) can give a date: a %t, an epoch, or a year
+// with a month and day or a day of the year. One that cannot (%{%H:%M:%S}t)
+// leaves the record's time null rather than failing every line.
+func clockDated(tokens []token, end bool) bool {
+	var layouts []*timeLayout
+	for _, t := range tokens {
+		switch d := t.dir; {
+		case !d.clock() || d.timeEnd != end:
+		case d.class == classCLFTime:
+			return true
+		default:
+			layouts = append(layouts, d.time)
+		}
+	}
+	return datedLayouts(layouts)
 }
 
 func braced(t token) string {
@@ -199,6 +255,8 @@ func valueMessage(d directive) string {
 		return "not [dd/Mon/yyyy:HH:MM:SS +hhmm]"
 	case classStrftime:
 		return "not a time in the format's layout"
+	case classHex:
+		return "not hexadecimal digits or -"
 	}
 	return "missing or unterminated"
 }
@@ -231,6 +289,11 @@ func (f *Format) linkSteps() {
 			s.scan = scanStrftime
 		case s.quoted:
 			s.scan = scanQuoted
+		case s.class == classRequest && !(s.last && s.stop == ""):
+			// Unquoted, a request line is read as its three words
+			// (the last %r of a line runs to its end, as text does).
+			s.scan = scanRequest
+			s.errValue = syntaxErr(s.errValue.Field, "not METHOD TARGET PROTOCOL or - (an unquoted request line)")
 		case s.class == classNumber || s.class == classStatus:
 			s.scan = scanNumber
 		case s.class == classToken && strings.HasPrefix(s.stop, " "):

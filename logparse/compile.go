@@ -22,27 +22,38 @@ func (e *FormatError) Error() string {
 type token struct {
 	lit    string
 	dir    directive
-	column int // where the directive's '%' is, 1-based
-	letter byte
+	column int    // where the directive's '%' is, 1-based
+	letter byte   // '^' for the two-letter directives, named by caret
+	caret  string // "ti", "to" or "FB" after a '^'
 	arg    string
+	// cond: the directive has a status condition (%400r, %!200{Referer}i)
+	// and is "-" on the lines it does not apply to.
+	cond bool
 }
 
 // Compile compiles an Apache mod_log_config format string into a Format
 // whose parser reads lines written with it. Every directive of Apache 2.4 is
 // accepted, with '<'/'>' and status-condition modifiers (%!200,304{Referer}i,
 // %400r: such a field may be "-"). Literal text may use the escapes of
-// httpd.conf (\" \\ \n \t). A whole httpd.conf line, `LogFormat "..." name`,
-// is accepted too. An invalid string returns a *FormatError.
+// httpd.conf (\" \\ \n \t). A whole httpd.conf line, `LogFormat "..." name`
+// or `CustomLog file "..."`, is accepted too, continued with backslashes or
+// not. So are the directives of mod_logio, mod_ssl (%{VAR}x, %{name}c) and
+// ModSecurity (%{VAR}M), and the trailers %{Name}^ti and %{Name}^to. Like
+// Apache, a format may be literal text only ("%%"): its lines have no
+// fields. An invalid string returns a *FormatError.
 func Compile(logFormat string) (*Format, error) {
-	src, offset := stripLogFormatLine(logFormat)
+	src, offset, msg := stripLogFormatLine(logFormat)
+	if msg != "" {
+		return nil, &FormatError{LogFormat: logFormat, Column: 1, Msg: msg}
+	}
+	if src == "" {
+		return nil, &FormatError{LogFormat: logFormat, Column: offset + 1, Msg: "empty format"}
+	}
 	tokens, tail, err := tokenize(src)
 	if err != nil {
 		err.Column += offset
 		err.LogFormat = logFormat
 		return nil, err
-	}
-	if len(tokens) == 0 {
-		return nil, &FormatError{LogFormat: logFormat, Column: 1, Msg: "no directive: a format needs at least one %-directive"}
 	}
 	f := &Format{Name: logFormat, LogFormat: logFormat, parse: parseSteps}
 	f.build(tokens, tail)
@@ -50,33 +61,88 @@ func Compile(logFormat string) (*Format, error) {
 }
 
 // stripLogFormatLine takes the format string out of a pasted httpd.conf
-// line (LogFormat "%h %l ..." common) and returns it with its offset in s.
-func stripLogFormatLine(s string) (string, int) {
-	rest := strings.TrimLeft(s, " \t")
-	if !strings.HasPrefix(rest, "LogFormat ") && !strings.HasPrefix(rest, "LogFormat\t") {
-		return s, 0
+// line, `LogFormat "%h %l ..." common` or `CustomLog logs/ssl_request_log
+// "%t %h ..."`, and returns it with its offset in s. The directive's name
+// may be in any case, as httpd reads it, and the line may be continued
+// with a backslash at the end. msg is not "" when the line is a CustomLog
+// that names its format by nickname: there is no format to compile.
+func stripLogFormatLine(s string) (format string, offset int, msg string) {
+	start := skipConfBlank(s, 0)
+	name := start
+	for name < len(s) && s[name] != ' ' && s[name] != '\t' && s[name] != '\\' {
+		name++
 	}
-	start := len(s) - len(rest) + len("LogFormat")
-	for start < len(s) && (s[start] == ' ' || s[start] == '\t') {
-		start++
+	custom := strings.EqualFold(s[start:name], "CustomLog")
+	if !custom && !strings.EqualFold(s[start:name], "LogFormat") || name == len(s) {
+		return s, 0, ""
+	}
+	start = skipConfBlank(s, name)
+	if custom { // the file or pipe comes first
+		start = skipConfBlank(s, confArgEnd(s, start))
 	}
 	if start >= len(s) || s[start] != '"' {
 		// Unquoted, the format is one word; a nickname may follow.
-		end := start
-		for end < len(s) && s[end] != ' ' && s[end] != '\t' {
-			end++
+		end := confArgEnd(s, start)
+		if custom && !strings.Contains(s[start:end], "%") {
+			return "", 0, "CustomLog names its format by the nickname " + strconv.Quote(s[start:end]) +
+				": give --format that name, or the LogFormat line that defines it"
 		}
-		return s[start:end], start
+		return s[start:end], start, ""
 	}
-	for i := start + 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
+	end := confArgEnd(s, start)
+	if end > start+1 && s[end-1] == '"' {
+		end--
+	}
+	return s[start+1 : end], start + 1, ""
+}
+
+// skipConfBlank returns the index of the first byte of s from i on that is
+// not a blank nor a line continuation (a backslash ending a line).
+func skipConfBlank(s string, i int) int {
+	for i < len(s) {
+		switch {
+		case s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n':
 			i++
-		case '"':
-			return s[start+1 : i], start + 1
+		case s[i] == '\\' && continuation(s[i+1:]) > 0:
+			i += 1 + continuation(s[i+1:])
+		default:
+			return i
 		}
 	}
-	return s[start+1:], start + 1
+	return i
+}
+
+// confArgEnd returns where the httpd.conf argument that starts at i ends:
+// after its closing quote when quoted (a backslash escapes the next byte),
+// else at the next blank.
+func confArgEnd(s string, i int) int {
+	if i < len(s) && s[i] == '"' {
+		for j := i + 1; j < len(s); j++ {
+			switch s[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return len(s)
+	}
+	for i < len(s) && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n' {
+		i++
+	}
+	return i
+}
+
+// continuation returns the length of the line end that s starts with
+// ("\n" or "\r\n"), or 0: after a backslash, it continues the line.
+func continuation(s string) int {
+	switch {
+	case strings.HasPrefix(s, "\n"):
+		return 1
+	case strings.HasPrefix(s, "\r\n"):
+		return 2
+	}
+	return 0
 }
 
 // tokenize splits a format string into directives and the literal text
@@ -89,6 +155,10 @@ func tokenize(s string) ([]token, string, *FormatError) {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c == '\\' && continuation(s[i+1:]) > 0 {
+			i += continuation(s[i+1:]) // a pasted line continued: httpd joins it
+			continue
+		}
 		if c == '\\' && i+1 < len(s) {
 			i++
 			switch s[i] {
@@ -111,13 +181,15 @@ func tokenize(s string) ([]token, string, *FormatError) {
 		i++
 		var modifier byte
 		var arg string
-		hasArg := false
+		hasArg, cond := false, false
 	modifiers:
 		for ; i < len(s); i++ {
 			switch m := s[i]; {
 			case m == '<' || m == '>':
 				modifier = m
-			case m == '!' || m == ',' || '0' <= m && m <= '9':
+			case '0' <= m && m <= '9':
+				cond = true
+			case m == '!' || m == ',':
 			case m == '{':
 				end := strings.IndexByte(s[i:], '}')
 				if end < 0 {
@@ -137,7 +209,19 @@ func tokenize(s string) ([]token, string, *FormatError) {
 			lit = append(lit, '%')
 			continue
 		}
-		d, err := lookupDirective(letter, arg, hasArg, modifier)
+		var d directive
+		var err error
+		caret := ""
+		if letter == '^' {
+			if i+2 >= len(s) {
+				return fail(start, "%%^ needs two letters after it, as in %%{Name}^ti or %%^FB")
+			}
+			caret = s[i+1 : i+3]
+			i += 2
+			d, err = lookupCaretDirective(caret, arg, hasArg)
+		} else {
+			d, err = lookupDirective(letter, arg, hasArg, modifier)
+		}
 		if err != nil {
 			if le, ok := err.(*timeLayoutError); ok {
 				// Point into the layout: after "%{", plus any modifiers.
@@ -145,7 +229,7 @@ func tokenize(s string) ([]token, string, *FormatError) {
 			}
 			return fail(start, "%v", err)
 		}
-		tokens = append(tokens, token{lit: string(lit), dir: d, column: start + 1, letter: letter, arg: arg})
+		tokens = append(tokens, token{lit: string(lit), dir: d, column: start + 1, letter: letter, caret: caret, arg: arg, cond: cond})
 		lit = lit[:0]
 	}
 	return tokens, string(lit), nil

@@ -131,8 +131,7 @@ func TestCompileErrors(t *testing.T) {
 		{"%{x}P", 1, "unknown argument"},
 		{"%{q}a", 1, "unknown argument"},
 		{"%{x}u", 1, "takes no"},
-		{"no directive here", 1, "no directive"},
-		{"", 1, "no directive"},
+		{"", 1, "empty"},
 		{`LogFormat "%h %Q" x`, 15, "unknown directive %Q"},
 	}
 	for _, tc := range tests {

@@ -64,6 +64,8 @@ const (
 	classPath                      // like classText, but never contains '?' (%U before %q)
 	classCLFTime                   // "[dd/Mon/yyyy:HH:MM:SS +hhmm]"
 	classStrftime                  // %{format}t: as its layout says
+	classHex                       // hexadecimal digits, or "-": %{hextid}P
+	classRequest                   // an unquoted %r: METHOD SP TARGET SP PROTOCOL, or "-"
 )
 
 // A directive is what the compiler knows about one %-directive.
@@ -75,6 +77,7 @@ type directive struct {
 	priority int  // among directives wanting one slot, the lowest takes it
 	usecs    int64
 	noDash   bool // "-" is a real value (%X), not absent
+	raw      bool // logged as is, without Apache's escapes (mod_ssl's %x, %c)
 	time     *timeLayout
 	timeEnd  bool
 	request  bool // %r: also yields method, target and protocol
@@ -162,7 +165,13 @@ func lookupDirective(letter byte, arg string, hasArg bool, modifier byte) (direc
 	case 'l':
 		return noArg(directive{name: "ident", class: classToken, slot: slotIdent})
 	case 'L':
-		return noArg(str("log_id", classToken))
+		switch {
+		case !hasArg:
+			return str("log_id", classToken), nil
+		case arg == "c":
+			return str("connection_log_id", classToken), nil
+		}
+		return badArg("{c} or none")
 	case 'm':
 		return noArg(directive{name: "method", class: classToken, slot: slotMethod, priority: 2})
 	case 'n':
@@ -176,7 +185,8 @@ func lookupDirective(letter byte, arg string, hasArg bool, modifier byte) (direc
 		}
 		return str("response_header_"+snake(arg), classText), nil
 	case 'p':
-		switch arg {
+		// Apache compares the arguments of %p, %P and %T with strcasecmp.
+		switch strings.ToLower(arg) {
 		case "", "canonical":
 			return directive{name: "port", typ: TypeInt, class: classNumber, slot: slotPort, priority: 1}, nil
 		case "local":
@@ -186,19 +196,22 @@ func lookupDirective(letter byte, arg string, hasArg bool, modifier byte) (direc
 		}
 		return badArg("{canonical}, {local} or {remote}")
 	case 'P':
-		switch arg {
+		switch strings.ToLower(arg) {
 		case "", "pid":
 			return num("pid"), nil
-		case "tid":
+		case "tid", "hextid":
+			// Apache writes hex only when the argument starts with a
+			// lower-case 'h' (it tests *a == 'h'): %{HEXTID}P is decimal.
+			if arg[0] == 'h' {
+				return directive{name: "tid", typ: TypeInt, class: classHex}, nil
+			}
 			return num("tid"), nil
-		case "hextid":
-			return str("tid_hex", classToken), nil
 		}
 		return badArg("{pid}, {tid} or {hextid}")
 	case 'q':
 		return noArg(str("query", classText))
 	case 'r':
-		return noArg(directive{name: "request", class: classText, slot: slotRequest, request: true})
+		return noArg(directive{name: "request", class: classRequest, slot: slotRequest, request: true})
 	case 'R':
 		return noArg(str("handler", classToken))
 	case 's':
@@ -222,7 +235,7 @@ func lookupDirective(letter byte, arg string, hasArg bool, modifier byte) (direc
 		}
 		return d, nil
 	case 'T':
-		switch arg {
+		switch strings.ToLower(arg) {
 		case "", "s":
 			return directive{name: "duration_s", typ: TypeInt, class: classNumber, slot: slotDuration, priority: 2, usecs: 1e6}, nil
 		case "ms":
@@ -249,8 +262,79 @@ func lookupDirective(letter byte, arg string, hasArg bool, modifier byte) (direc
 		return noArg(directive{name: "bytes_out", typ: TypeInt, class: classNumber, slot: slotBytes, priority: 2})
 	case 'S':
 		return noArg(num("bytes_total"))
+	case 'x':
+		if _, err := needArg("SSL_PROTOCOL"); err != nil {
+			return directive{}, err
+		}
+		return sslVariable(arg), nil
+	case 'c':
+		if _, err := needArg("cipher"); err != nil {
+			return directive{}, err
+		}
+		return sslCrypto(arg), nil
+	case 'M':
+		// ModSecurity's %{VAR}M (TX.anomaly_score, ...), written unescaped.
+		if _, err := needArg("TX.name"); err != nil {
+			return directive{}, err
+		}
+		return directive{name: "modsec_" + snake(arg), typ: TypeString, class: classText, raw: true}, nil
 	}
 	return directive{}, fmt.Errorf("unknown directive %%%c", letter)
+}
+
+// lookupCaretDirective resolves a two-letter directive written after '^':
+// %{NAME}^ti and %{NAME}^to (request and response trailers, mod_log_config)
+// and %^FB (mod_logio's time to first byte).
+func lookupCaretDirective(name, arg string, hasArg bool) (directive, error) {
+	switch name {
+	case "ti", "to":
+		if !hasArg || arg == "" {
+			return directive{}, fmt.Errorf("%%^%s needs a {name}, as in %%{Trailer-Name}^%s", name, name)
+		}
+		prefix := "trailer_"
+		if name == "to" {
+			prefix = "response_trailer_"
+		}
+		return directive{name: prefix + snake(arg), typ: TypeString, class: classText}, nil
+	case "FB":
+		if hasArg {
+			return directive{}, fmt.Errorf("%%^FB takes no {argument}, got {%s}", arg)
+		}
+		return directive{name: "ttfb_us", typ: TypeInt, class: classNumber}, nil
+	}
+	return directive{}, fmt.Errorf("unknown directive %%^%s (want %%^ti, %%^to or %%^FB)", name)
+}
+
+// sslVariable is mod_ssl's %{VAR}x: the variable's value, not escaped.
+// SSL_PROTOCOL is the field ssl_protocol; a variable whose name does not
+// start with SSL_ (HTTPS, or an environment variable mod_ssl looks up) is
+// named ssl_var_https and the like.
+func sslVariable(v string) directive {
+	name := snake(v)
+	if !strings.HasPrefix(name, "ssl_") {
+		name = "ssl_var_" + name
+	}
+	return directive{name: name, typ: TypeString, class: classText, raw: true}
+}
+
+// sslCrypto is mod_ssl's "cryptography" directive %{name}c, named after the
+// variable mod_ssl reads for it. mod_ssl compares the names case-sensitively
+// and logs "-" for a name it does not know, which is accepted as such.
+func sslCrypto(arg string) directive {
+	name, ok := map[string]string{
+		"version":    "ssl_protocol",
+		"cipher":     "ssl_cipher",
+		"subjectdn":  "ssl_client_s_dn",
+		"clientcert": "ssl_client_s_dn",
+		"issuerdn":   "ssl_client_i_dn",
+		"cacert":     "ssl_client_i_dn",
+		"errcode":    "ssl_errcode",
+		"errstr":     "ssl_errstr",
+	}[arg]
+	if !ok {
+		name = "ssl_c_" + snake(arg)
+	}
+	return directive{name: name, typ: TypeString, class: classText, raw: true}
 }
 
 // snake turns a header, cookie or variable name into a member-name suffix:

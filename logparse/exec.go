@@ -3,6 +3,7 @@ package logparse
 import (
 	"bytes"
 	"encoding/binary"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -17,6 +18,7 @@ const (
 	scanNumber                   // digits or "-"
 	scanCLFTime                  // [dd/Mon/yyyy:HH:MM:SS +hhmm]
 	scanStrftime                 // as the %{format}t layout says
+	scanRequest                  // an unquoted %r: three words, then the stop (in valueEnd)
 )
 
 // parseSteps is the parser of a compiled format: it walks the steps once
@@ -296,6 +298,9 @@ func (s *step) valueEnd(rest []byte) int {
 	if s.nginx.kind == nginxList {
 		return s.listEnd(rest)
 	}
+	if s.scan == scanRequest {
+		return s.requestEnd(rest)
+	}
 	var end int
 	switch {
 	case s.stop == "":
@@ -333,6 +338,41 @@ func (s *step) valueEnd(rest []byte) int {
 	return end
 }
 
+// requestEnd returns where an unquoted %r that starts rest ends, or -1.
+// A request line holds spaces, so unquoted it has one reading only as
+// three words, METHOD SP TARGET SP PROTOCOL, with a protocol that ends at
+// the text that must follow it; or it is "-".
+func (s *step) requestEnd(rest []byte) int {
+	if hasPrefix(rest, "-") && s.stopAfter(rest[1:]) {
+		return 1
+	}
+	sp1 := bytes.IndexByte(rest, ' ')
+	if sp1 <= 0 {
+		return -1
+	}
+	sp2 := bytes.IndexByte(rest[sp1+1:], ' ')
+	if sp2 <= 0 {
+		return -1
+	}
+	from := sp1 + 1 + sp2 + 1
+	proto := rest[from:]
+	var n int
+	switch {
+	case s.stop == "":
+		if n = bytes.IndexByte(proto, ' '); n < 0 {
+			n = len(proto)
+		}
+	case len(s.stop) == 1:
+		n = bytes.IndexByte(proto, s.stop[0])
+	default:
+		n = indexStop(proto, s.stop)
+	}
+	if n <= 0 || bytes.IndexByte(proto[:n], ' ') >= 0 {
+		return -1
+	}
+	return from + n
+}
+
 // storeNumber puts a scanned number in rec; num is -1 for "-".
 func (p *Parser) storeNumber(s *step, num int64, v []byte, rec *Record) error {
 	if num < 0 && s.noDash {
@@ -366,6 +406,9 @@ func (p *Parser) storeText(s *step, v []byte, rec *Record) error {
 		return p.storeNginx(s, v, rec)
 	}
 	absent := len(v) == 1 && v[0] == '-' && !s.noDash
+	if s.class == classHex && !absent {
+		return p.storeHex(s, v, rec)
+	}
 	if s.typ == TypeInt {
 		num := int64(-1)
 		if !absent {
@@ -409,6 +452,35 @@ func (p *Parser) storeText(s *step, v []byte, rec *Record) error {
 	return nil
 }
 
+// storeHex stores a hexadecimal number (%{hextid}P) as the decimal digits
+// that numbers are kept in, written to the scratch buffer.
+func (p *Parser) storeHex(s *step, v []byte, rec *Record) error {
+	if len(v) == 0 || len(v) > 16 {
+		return s.errValue
+	}
+	var n uint64
+	for _, c := range v {
+		var d byte
+		switch {
+		case '0' <= c && c <= '9':
+			d = c - '0'
+		case 'a' <= c && c <= 'f':
+			d = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return s.errValue
+		}
+		n = n<<4 | uint64(d)
+	}
+	if n >= 1e18 { // past what parseDecimal reads back
+		return s.errValue
+	}
+	start := len(p.scratch)
+	p.scratch = strconv.AppendUint(p.scratch, n, 10)
+	return p.storeNumber(s, int64(n), p.scratch[start:len(p.scratch):len(p.scratch)], rec)
+}
+
 // maxDuration bounds durations in microseconds (about 292,000 years).
 const maxDuration = 1<<63 - 1
 
@@ -442,14 +514,14 @@ func (p *Parser) finish(rec *Record) error {
 	if !f.pieces {
 		return nil
 	}
-	if p.clockSet {
+	if p.clockSet && !f.dateless[0] {
 		t, nsec, off, ok := p.clock.resolve()
 		if !ok {
 			return f.errClock
 		}
 		rec.Time, rec.Nsec, rec.Offset, rec.hasTime = t, nsec, off, true
 	}
-	if p.clockEndSet {
+	if p.clockEndSet && !f.dateless[1] {
 		t, nsec, off, ok := p.clockEnd.resolve()
 		if !ok {
 			return f.errClockEnd

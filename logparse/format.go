@@ -32,6 +32,7 @@ type Format struct {
 	optionalFrom int          // step at which a line may end (a common line in combined), or -1
 	hasTime      bool         // a %t or %{format}t fills Record.Time
 	pieces       bool         // some %{format}t: the clocks are resolved after the line
+	dateless     [2]bool      // the pieces of the clock (begin, end) never give a date: its time is null
 }
 
 // Fields returns the values a line of f yields, in format order. The

@@ -19,6 +19,13 @@ func FuzzCompile(f *testing.F) {
 		{`%h %m %U%q %H %>s %{ms}T`, `h GET /a?b HTTP/1.1 200 12`},
 		{`%!200,304{Referer}i %400r %<s %{c}a %{hextid}P %X %k %L`, `- - 200 ::1 7f + 0 abc`},
 		{`\"%u\" %{begin:sec}t %{end:usec_frac}t`, `"" 1700000000 123456`},
+		{`%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x "%r" %b`, `[02/Dec/2026:10:15:02 +0100] ::1 TLSv1.3 TLS_AES_256_GCM_SHA384 "GET / HTTP/1.1" 5`},
+		{`%h "%{subjectdn}c" %{X-A}^ti %{Grpc-Status}^to %^FB %{c}L %{HEXTID}P`, `h "CN=a b" - 0 12 abc 12`},
+		{`%h %l %u %t %r %>s %b`, `h - - [10/Oct/2000:13:55:36 -0700] GET /a HTTP/1.1 200 5`},
+		{`"%400r" "%r" %!200{Referer}i %{Referer}i`, `"-" "GET / HTTP/1.0" - -`},
+		{`%{%H:%M:%S}t %{end:%b %d}t`, `13:55:36 Oct 10`}, {`%%`, `%`}, {`%^`, ``},
+		{"CustomLog logs/ssl_request_log \\\n \"%t %h %{SSL_PROTOCOL}x \\\"%r\\\" %b\" env=HTTPS", `[10/Oct/2000:13:55:36 -0700] h TLSv1.3 "GET / HTTP/1.1" 5`},
+		{"LogFormat \"%h \\\r\n%{TX.x}M\" x", `h 5`}, {`CustomLog "|x" nick`, ``},
 		{`%`, ``}, {`%{x`, ``}, {`%C`, ``}, {`LogFormat "%h" x`, `h`},
 	}
 	for _, s := range seeds {

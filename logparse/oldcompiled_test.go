@@ -181,7 +181,7 @@ func checkCompiledMatchesOld(t *testing.T, f *Format, line []byte) {
 }
 
 func TestCompiledMatchesOld(t *testing.T) {
-	for _, tc := range append(compiledCases, limitationCases...) {
+	for _, tc := range append(append(compiledCases, limitationCases...), apacheDocCases...) {
 		f, err := Compile(tc.format)
 		if err != nil {
 			if nf, lerr := LookupFormat(tc.format); lerr == nil {
@@ -216,7 +216,7 @@ func FuzzCompiledMatchesOld(f *testing.F) {
 			f.Add(nf.LogFormat, []byte(l))
 		}
 	}
-	for _, tc := range append(compiledCases, limitationCases...) {
+	for _, tc := range append(append(compiledCases, limitationCases...), apacheDocCases...) {
 		f.Add(tc.format, []byte(tc.line))
 	}
 	f.Fuzz(func(t *testing.T, format string, line []byte) {

@@ -111,6 +111,28 @@ func compileTimeLayout(arg string) (l *timeLayout, end bool, err error) {
 	return &timeLayout{ops: []timeOp{{kind: kind}}}, end, nil
 }
 
+// datedLayouts reports whether values written with the layouts, pieces of
+// one time, can give a date: some piece is an epoch or a CLF time, or they
+// have a year (%Y, %C or %y) and a month and day or a day of the year.
+func datedLayouts(layouts []*timeLayout) bool {
+	var has uint32
+	for _, l := range layouts {
+		for _, op := range l.ops {
+			switch op.kind {
+			case tlNumber:
+				has |= 1 << op.part
+			case tlMonthAbbr, tlMonth:
+				has |= 1 << tpMonth
+			case tlEpoch, tlSec, tlMsec, tlUsec, tlCLF:
+				return true
+			}
+		}
+	}
+	year := has&(1<<tpYear|1<<tpCentury|1<<tpYear2) != 0
+	monthDay := has&(1<<tpMonth) != 0 && has&(1<<tpDay) != 0
+	return year && (monthDay || has&(1<<tpYday) != 0)
+}
+
 // A timeLayoutError says what is wrong with the argument of a %{format}t.
 type timeLayoutError struct {
 	Offset int    // byte offset in the argument of the '%' that starts the bad conversion
