@@ -116,8 +116,8 @@ var zstdCodec = codec{
 // dictionary the stream's header asks for: 8 MiB at xz's default level
 // (-6), 64 MiB at -9.
 var xzCodec = codec{
-	name: "xz", inflater: InflateXZ,
-	isBadMagic: func(error) bool { return false }, // padding is the decoder's: data after it is an error
+	name: "xz", inflater: InflateXZ, magicRead: 12, // a stream header; padding is the decoder's
+	isBadMagic: func(err error) bool { return err != nil && err.Error() == "xz: invalid header magic bytes" },
 	open:       func(r io.Reader) (io.Reader, error) { return xz.NewReader(r) },
 }
 
