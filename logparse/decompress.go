@@ -135,7 +135,7 @@ var lz4Readers sync.Pool
 
 var lz4Codec = codec{
 	name: "lz4", inflater: InflateLZ4, magicRead: 4,
-	isBadMagic: func(err error) bool { return err != nil && err.Error() == "lz4: bad magic number" },
+	isBadMagic: func(err error) bool { return errors.Is(err, lz4.ErrInvalidFrame) },
 	open: func(r io.Reader) (io.Reader, error) {
 		z, _ := lz4Readers.Get().(*lz4.Reader)
 		if z == nil {
