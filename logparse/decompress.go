@@ -48,7 +48,8 @@ var (
 const sniffHead = 10
 
 // sniffCodec returns the codec whose stream starts head, nil for none
-// (gzip is the Stream's own). Skippable frames, which zstd and lz4 share,
+// (gzip is the Stream's own). A head shorter than sniffHead is all the
+// input. Skippable frames, which zstd and lz4 share,
 // are looked past as far as head reaches; a file that starts with more of
 // them than that is taken for zstd, the likelier.
 func sniffCodec(head []byte) *codec {
@@ -67,11 +68,18 @@ func sniffCodec(head []byte) *codec {
 		return &xzCodec
 	case bytes.HasPrefix(head, lz4Magic), bytes.HasPrefix(head, lz4LegacyMagic):
 		return &lz4Codec
-	case len(head) >= 10 && string(head[:3]) == "BZh" && '1' <= head[3] && head[3] <= '9' &&
-		(bytes.Equal(head[4:10], bzip2Block) || bytes.Equal(head[4:10], bzip2End)):
+	case len(head) >= 4 && string(head[:3]) == "BZh" && '1' <= head[3] && head[3] <= '9' &&
+		(startsMagic(head[4:], bzip2Block) || startsMagic(head[4:], bzip2End)):
 		return &bzip2Codec
 	}
 	return nil
+}
+
+// startsMagic reports whether b starts with magic, or, shorter (the
+// input ended there: a file cut short), is the start of it.
+func startsMagic(b, magic []byte) bool {
+	n := min(len(b), len(magic))
+	return bytes.Equal(b[:n], magic[:n])
 }
 
 // zstdMaxWindow is the largest zstd window read: what zstd -d itself
@@ -113,8 +121,10 @@ var zstdCodec = codec{
 
 // xzCodec reads every stream of a file and the zero padding between and
 // after them, as the xz format allows. Its decoder allocates the
-// dictionary the stream's header asks for: 8 MiB at xz's default level
-// (-6), 64 MiB at -9.
+// dictionary the stream's header asks for (8 MiB at xz's default level,
+// -6; 64 MiB at -9), but its pages are touched only as the text fills
+// them: a file of 19 MB of text written with a 1 GiB dictionary is read
+// in 40 MiB of RSS.
 var xzCodec = codec{
 	name: "xz", inflater: InflateXZ, magicRead: 12, // a stream header; padding is the decoder's
 	isBadMagic: func(err error) bool { return err != nil && err.Error() == "xz: invalid header magic bytes" },
@@ -161,12 +171,13 @@ type decoded struct {
 }
 
 func newDecoded(c *codec, br *bufio.Reader) (*decoded, error) {
-	in := &boundaryReader{r: br}
-	dec, err := c.open(in)
+	d := &decoded{c: c, in: &boundaryReader{r: br}}
+	dec, err := c.open(d.in) // xz reads the stream header here
 	if err != nil {
-		return nil, &codecError{msg: "corrupt " + c.name + " stream: " + err.Error(), errs: []error{ErrCorrupt, err}}
+		return nil, d.fail(err)
 	}
-	return &decoded{c: c, dec: dec, in: in}, nil
+	d.dec = dec
+	return d, nil
 }
 
 // Read reads decompressed text: io.EOF at the end of the last stream, or
@@ -178,19 +189,13 @@ func (d *decoded) Read(p []byte) (int, error) {
 	n, err := d.dec.Read(p)
 	switch {
 	case err == nil:
+		return n, nil
 	case err == io.EOF:
 		d.err = io.EOF
 	default:
 		d.err = d.fail(err)
 	}
-	return n, err2(err, d.err)
-}
-
-func err2(raw, mapped error) error {
-	if raw == nil {
-		return nil
-	}
-	return mapped
+	return n, d.err
 }
 
 // fail names why decoding stopped: an error reading the input itself, as

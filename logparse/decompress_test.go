@@ -144,7 +144,7 @@ func TestStreamCodecs(t *testing.T) {
 				}
 			}
 			truncated := fmt.Sprintf("truncated %s stream", w.ext)
-			for _, cut := range []int{1, 10, len(ca) / 2} {
+			for _, cut := range []int{1, 10, len(ca) / 2, len(ca) - 8} { // the last: 8 bytes left, a header cut short
 				got, _, err := readCodec(t, ca[:len(ca)-cut], StreamOptions{})
 				if !errors.Is(err, ErrTruncated) || err.Error() != truncated || !bytes.HasPrefix(a, got) {
 					t.Errorf("cut %d bytes short: error %v after %d bytes; want %q after a prefix of the text", cut, err, len(got), truncated)
