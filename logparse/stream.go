@@ -170,10 +170,8 @@ func NewStreamWith(r io.Reader, opts StreamOptions) (*Stream, error) {
 // newOtherStream reads br, which holds no gzip: as a codec's stream, if
 // it starts like one, else as it is.
 func newOtherStream(br *bufio.Reader, opts StreamOptions) (*Stream, error) {
-	head, err := br.Peek(sniffHead)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, err
-	}
+	// A read error here is br's to return again, after the bytes before it.
+	head, _ := br.Peek(sniffHead)
 	c := sniffCodec(head)
 	if c != nil && len(head) >= 8 && binary.LittleEndian.Uint32(head)&^0xf == 0x184d2a50 {
 		// Skippable frames first: peek past them.
