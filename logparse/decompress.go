@@ -49,9 +49,9 @@ const sniffHead = 10
 
 // sniffCodec returns the codec whose stream starts head, nil for none
 // (gzip is the Stream's own). A head shorter than sniffHead is all the
-// input. Skippable frames, which zstd and lz4 share,
-// are looked past as far as head reaches; a file that starts with more of
-// them than that is taken for zstd, the likelier.
+// input. Skippable frames, which zstd and lz4 share, are looked past as
+// far as head reaches; a file that starts with more of them than that is
+// taken for zstd, the likelier.
 func sniffCodec(head []byte) *codec {
 	off := 0
 	for len(head) >= off+8 && binary.LittleEndian.Uint32(head[off:])&^0xf == 0x184d2a50 {
