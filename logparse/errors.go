@@ -10,10 +10,18 @@ import (
 var (
 	// ErrTruncated is returned when a gzip stream ends before its trailer:
 	// the file was cut short (a copy in progress, a full disk, a crash).
+	// A zstd, xz, bzip2 or lz4 stream cut short is an error that matches
+	// it, worded for its compression ("truncated zstd stream").
 	ErrTruncated = errors.New("truncated gzip stream")
 	// ErrTrailingData is returned when a gzip file goes on, after its last
-	// member, with data that is neither a gzip member nor zero padding.
+	// member, with data that is neither a gzip member nor zero padding;
+	// and, worded for its compression, for a file of another compression
+	// that does the same after its last stream.
 	ErrTrailingData = errors.New("data after the end of the gzip stream")
+	// ErrCorrupt is matched by the error for a zstd, xz, bzip2 or lz4
+	// stream that does not decode ("corrupt xz stream: ..."), which also
+	// wraps the decoder's own error.
+	ErrCorrupt = errors.New("corrupt compressed stream")
 	// ErrNoISAL is returned when Intel ISA-L is asked for (InflateISAL)
 	// but libisal.so.2 does not load: install the Debian/Ubuntu package
 	// libisal2.

@@ -3,11 +3,13 @@ package logparse
 import "bytes"
 
 // SniffContent names content that is certainly not log text, from the
-// magic number in its first bytes (262 are enough): another compression
-// than gzip, or an archive. It returns "" for anything else. The name reads
-// after "it is": "xz-compressed data", "a tar archive". Some of these hold
-// log lines verbatim (tar, lz4 literals), so that lines parsing is no
-// proof of a log: the caller sniffs first.
+// magic number in its first bytes (262 are enough): an archive, a
+// compression Stream does not read (compress's .Z), or, as it is meant
+// for the text a Stream gives, data compressed twice. It returns "" for
+// anything else. The name reads after "it is": "a tar archive",
+// "xz-compressed data (compressed twice)". Some of these hold log lines
+// verbatim (tar, lz4 literals), so that lines parsing is no proof of a
+// log: the caller sniffs first.
 func SniffContent(head []byte) string {
 	for _, m := range contentMagics {
 		if len(head) >= m.offset+len(m.magic) && bytes.Equal(head[m.offset:m.offset+len(m.magic)], m.magic) {
@@ -18,19 +20,20 @@ func SniffContent(head []byte) string {
 }
 
 // contentMagics are the signatures SniffContent knows: what logrotate's
-// compresscmd options and archivers write.
+// compresscmd options and archivers write. The compressions that Stream
+// reads are found in its text only when compressed twice.
 var contentMagics = []struct {
 	offset int
 	magic  []byte
 	name   string
 }{
-	{0, []byte{0xfd, '7', 'z', 'X', 'Z', 0}, "xz-compressed data"},
-	{0, []byte{0x28, 0xb5, 0x2f, 0xfd}, "zstd-compressed data"},
-	{0, []byte("BZh"), "bzip2-compressed data"},
-	{0, []byte{0x04, 0x22, 0x4d, 0x18}, "lz4-compressed data"},
-	{0, []byte{0x02, 0x21, 0x4c, 0x18}, "lz4-compressed data (legacy frames)"},
+	{0, []byte{0xfd, '7', 'z', 'X', 'Z', 0}, "xz-compressed data (compressed twice)"},
+	{0, []byte{0x28, 0xb5, 0x2f, 0xfd}, "zstd-compressed data (compressed twice)"},
+	{0, []byte("BZh"), "bzip2-compressed data (compressed twice)"},
+	{0, []byte{0x04, 0x22, 0x4d, 0x18}, "lz4-compressed data (compressed twice)"},
+	{0, []byte{0x02, 0x21, 0x4c, 0x18}, "lz4-compressed data, legacy frames (compressed twice)"},
 	{0, []byte{0x1f, 0x9d}, "compress (.Z) data"},
-	{0, []byte{0x1f, 0x8b}, "gzip-compressed data inside gzip (compressed twice)"},
+	{0, []byte{0x1f, 0x8b}, "gzip-compressed data (compressed twice)"},
 	{0, []byte{'7', 'z', 0xbc, 0xaf, 0x27, 0x1c}, "a 7-Zip archive"},
 	{0, []byte("PK\x03\x04"), "a zip archive"},
 	{257, []byte("ustar"), "a tar archive"},

@@ -3,6 +3,7 @@ package logparse
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -20,11 +21,12 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // concurrent use.
 type Stream struct {
 	br         *bufio.Reader // the input, read ahead; nil once closed
-	member     inflater      // inflates the current gzip member; nil for plain text
+	member     inflater      // inflates the current gzip member; nil for plain text and other codecs
+	decoded    *decoded      // decodes zstd, xz, bzip2 or lz4; nil for plain text and gzip
 	ahead      *aheadReader  // ISA-L's reads on a goroutine of their own (ReadAhead); nil: none
 	closer     io.Closer     // the underlying file, nil for readers we do not own
 	compressed bool
-	inflater   Inflater // what inflates member: InflateGo or InflateISAL
+	inflater   Inflater // what inflates member (InflateGo, InflateISAL) or decoded
 }
 
 // gzipReaders keeps inflaters between files: each holds a 32 KiB window and
@@ -43,11 +45,15 @@ type StreamOptions struct {
 	// inflater reads ahead with pgzip, ISA-L on a goroutine that fills
 	// the blocks (see aheadReader).
 	ReadAhead bool
-	// Inflater picks what inflates gzip content (see Inflater).
+	// Inflater picks what inflates gzip content (see Inflater):
+	// InflateAuto, InflateGo or InflateISAL. The other compressions
+	// have one decoder each, whatever it says.
 	Inflater Inflater
 }
 
-// An Inflater names what inflates a Stream's gzip content.
+// An Inflater names what decompresses a Stream's content: for gzip, one
+// of the inflaters StreamOptions.Inflater picks from; for the other
+// compressions, their decoder, in Go.
 type Inflater uint8
 
 const (
@@ -65,6 +71,15 @@ const (
 	// decode is a flate.CorruptInputError in both, at an offset of its
 	// own. NewStreamWith fails with ErrNoISAL where it does not load.
 	InflateISAL
+	// InflateZstd is klauspost/compress/zstd, for zstd content.
+	InflateZstd
+	// InflateXZ is github.com/ulikunitz/xz, for xz content.
+	InflateXZ
+	// InflateBzip2 is the standard library's compress/bzip2.
+	InflateBzip2
+	// InflateLZ4 is github.com/pierrec/lz4/v4, for the lz4 frame format
+	// (and its legacy frames).
+	InflateLZ4
 )
 
 func (i Inflater) String() string {
@@ -75,12 +90,25 @@ func (i Inflater) String() string {
 		return "go"
 	case InflateISAL:
 		return "isal"
+	case InflateZstd:
+		return "zstd"
+	case InflateXZ:
+		return "xz"
+	case InflateBzip2:
+		return "bzip2"
+	case InflateLZ4:
+		return "lz4"
 	}
 	return fmt.Sprintf("Inflater(%d)", uint8(i))
 }
 
-// NewStream sniffs r: content that starts with the gzip magic is inflated
-// (every member of a multi-member file), anything else is read as is.
+// NewStream sniffs r by its first bytes: gzip content is inflated (every
+// member of a multi-member file); zstd, xz, bzip2 and lz4 (frame format)
+// content is decompressed, every stream or frame of a file in turn,
+// zstd's and lz4's skippable frames skipped; anything else is read as
+// is. Zero padding after the last gzip member or stream is ignored, as
+// zcat does, but for bzip2's and lz4's, which zstd, bzip2 and lz4's own
+// tools do not all accept either; other data there is ErrTrailingData.
 // The Stream does not close r.
 func NewStream(r io.Reader) (*Stream, error) {
 	return NewStreamWith(r, StreamOptions{})
@@ -106,9 +134,12 @@ func NewStreamWith(r io.Reader, opts StreamOptions) (*Stream, error) {
 		return nil, err
 	}
 	if !bytes.Equal(head, gzipMagic) {
-		return &Stream{br: br}, nil
+		return newOtherStream(br, opts)
 	}
 	which := opts.Inflater
+	if which > InflateISAL {
+		return nil, fmt.Errorf("logparse: StreamOptions.Inflater %v: want auto, go or isal", which)
+	}
 	if which == InflateAuto {
 		which = InflateGo
 		if LoadISAL() == nil {
@@ -132,6 +163,31 @@ func NewStreamWith(r io.Reader, opts StreamOptions) (*Stream, error) {
 	s := &Stream{br: br, member: member, compressed: true, inflater: which}
 	if opts.ReadAhead && which == InflateISAL {
 		s.ahead = newAheadReader(s.readMembers, readAheadBlocks, readAheadBlockSize)
+	}
+	return s, nil
+}
+
+// newOtherStream reads br, which holds no gzip: as a codec's stream, if
+// it starts like one, else as it is.
+func newOtherStream(br *bufio.Reader, opts StreamOptions) (*Stream, error) {
+	// A read error here is br's to return again, after the bytes before it.
+	head, _ := br.Peek(sniffHead)
+	c := sniffCodec(head)
+	if c != nil && len(head) >= 8 && binary.LittleEndian.Uint32(head)&^0xf == 0x184d2a50 {
+		// Skippable frames first: peek past them.
+		head, _ = br.Peek(br.Size())
+		c = sniffCodec(head)
+	}
+	if c == nil {
+		return &Stream{br: br}, nil
+	}
+	d, err := newDecoded(c, br)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stream{br: br, decoded: d, compressed: true, inflater: c.inflater}
+	if opts.ReadAhead {
+		s.ahead = newAheadReader(d.Read, readAheadBlocks, readAheadBlockSize)
 	}
 	return s, nil
 }
@@ -179,15 +235,18 @@ func Open(path string) (*Stream, error) {
 }
 
 // Read reads decompressed bytes. A gzip stream cut short returns
-// ErrTruncated, and non-gzip data after the last member ErrTrailingData.
+// ErrTruncated, and non-gzip data after the last member ErrTrailingData;
+// the other compressions return errors that match those, and ErrCorrupt.
 func (s *Stream) Read(p []byte) (int, error) {
 	switch {
 	case s.br == nil:
 		return 0, io.EOF // closed
-	case s.member == nil:
-		return s.br.Read(p)
 	case s.ahead != nil:
 		return s.ahead.Read(p)
+	case s.decoded != nil:
+		return s.decoded.Read(p)
+	case s.member == nil:
+		return s.br.Read(p)
 	}
 	return s.readMembers(p)
 }
@@ -245,11 +304,13 @@ func (s *Stream) nextMember() (more bool, err error) {
 	}
 }
 
-// Compressed reports whether the content was gzip.
+// Compressed reports whether the content was compressed: gzip, zstd, xz,
+// bzip2 or lz4.
 func (s *Stream) Compressed() bool { return s.compressed }
 
-// Inflater says what inflates the content, when Compressed: InflateGo or
-// InflateISAL.
+// Inflater says what decompresses the content, when Compressed: for
+// gzip, InflateGo or InflateISAL; else InflateZstd, InflateXZ,
+// InflateBzip2 or InflateLZ4.
 func (s *Stream) Inflater() Inflater { return s.inflater }
 
 // Close releases the inflater and closes the file Open opened.
@@ -259,7 +320,10 @@ func (s *Stream) Close() error {
 		s.ahead = nil
 	}
 	releaseInflater(s.member)
-	s.member, s.br = nil, nil
+	if s.decoded != nil {
+		s.decoded.close()
+	}
+	s.member, s.decoded, s.br = nil, nil, nil
 	if s.closer != nil {
 		err := s.closer.Close()
 		s.closer = nil

@@ -57,7 +57,8 @@ func decompressorFlag() cli.Flag {
 	return &cli.StringFlag{Name: "decompressor", Value: string(logscan.DecompressAuto), Usage: "inflate gzip files with `NAME`: " +
 		"auto (isal when libisal loads, else go; and igzip, when on PATH, for files with 3 or more cores each), " +
 		"isal (Intel ISA-L in this process: package libisal2), go (in this process), " +
-		"igzip or pigz (a child process per file); the result is the same with each"}
+		"igzip or pigz (a child process per file); the result is the same with each. " +
+		"zstd, xz, bzip2 and lz4 files are always read in this process, whatever NAME"}
 }
 
 // queryOptions are the flags every query command shares (queryFlags),

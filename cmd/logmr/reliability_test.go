@@ -85,11 +85,11 @@ func TestExplicitFormatNotALog(t *testing.T) {
 	dir := t.TempDir()
 	caddy := filepath.Join(dir, "caddy.log")
 	os.WriteFile(caddy, []byte(`{"level":"info","ts":1700000000.5,"request":{"remote_ip":"192.0.2.1","uri":"/robots.txt"},"status":200}`+"\n"), 0o644)
-	xz := filepath.Join(dir, "access.log.2.xz")
-	os.WriteFile(xz, []byte("\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00!\x01\x16\x00\x00\x00"), 0o644)
+	dotZ := filepath.Join(dir, "access.log.2.Z")
+	os.WriteFile(dotZ, []byte("\x1f\x9d\x90\x31\x30\x2e"), 0o644)
 	for _, tc := range []struct{ path, want string }{
 		{caddy, "not an access log: none of its first 1 lines is in the format given"},
-		{xz, "not an access log: it is xz-compressed data"},
+		{dotZ, "not an access log: it is compress (.Z) data"},
 	} {
 		r := run(t, nil, "hosts", "--format", "combined", "--path", "/robots.txt", tc.path)
 		if r.code != exitFailed || r.stdout != "" || !strings.Contains(r.stderr, "logmr: "+tc.path+": "+tc.want) {

@@ -218,16 +218,9 @@ func (r *inputReader) close(err error) (readResult, error) {
 	} else if r.stream != nil {
 		r.stream.Close()
 		res.compressed = r.stream.Compressed()
-		res.inflater = NotCompressed
-		switch {
-		case !res.compressed:
-		case r.stream.Inflater() == logparse.InflateISAL:
-			res.inflater = InflatedByISAL
-			if r.textFailed && r.plan.rereadInGo && r.ctx.Err() == nil {
-				err = fmt.Errorf("%w: %v", errNativeFailed, err)
-			}
-		default:
-			res.inflater = InflatedByGo
+		res.inflater = streamInflater(r.stream)
+		if res.inflater == InflatedByISAL && r.textFailed && r.plan.rereadInGo && r.ctx.Err() == nil {
+			err = fmt.Errorf("%w: %v", errNativeFailed, err)
 		}
 	}
 	if r.counter != nil {

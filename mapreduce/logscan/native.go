@@ -28,7 +28,8 @@ const (
 
 // An Inflater says what turned an input's stored bytes into the log text
 // read (see FileStats.Inflater): NotCompressed, InflatedByGo,
-// InflatedByISAL, AnsweredByCache, or the name of a child decompressor
+// InflatedByISAL, one of the other compressions' decoders (InflatedByZstd
+// ...), AnsweredByCache, or the name of a child decompressor
 // (InflatedByChild).
 type Inflater string
 
@@ -36,21 +37,47 @@ const (
 	NotCompressed   Inflater = "none"   // plain text, read as stored or as an input filter wrote it
 	InflatedByGo    Inflater = "go"     // gzip inflated in this process by Go, also after a child decompressor failed
 	InflatedByISAL  Inflater = "isal"   // gzip inflated in this process by Intel ISA-L, also after a child decompressor failed
+	InflatedByZstd  Inflater = "zstd"   // zstd decompressed in this process (klauspost/compress/zstd)
+	InflatedByXZ    Inflater = "xz"     // xz decompressed in this process (ulikunitz/xz)
+	InflatedByBzip2 Inflater = "bzip2"  // bzip2 decompressed in this process (compress/bzip2)
+	InflatedByLZ4   Inflater = "lz4"    // lz4 frames decompressed in this process (pierrec/lz4)
 	AnsweredByCache Inflater = "cached" // the cache answered for the whole input: nothing was read
 )
+
+// streamInflater is the Inflater of a Stream's content.
+func streamInflater(s *logparse.Stream) Inflater {
+	if !s.Compressed() {
+		return NotCompressed
+	}
+	switch s.Inflater() {
+	case logparse.InflateISAL:
+		return InflatedByISAL
+	case logparse.InflateZstd:
+		return InflatedByZstd
+	case logparse.InflateXZ:
+		return InflatedByXZ
+	case logparse.InflateBzip2:
+		return InflatedByBzip2
+	case logparse.InflateLZ4:
+		return InflatedByLZ4
+	}
+	return InflatedByGo
+}
 
 // InflatedByChild is the Inflater of an input that the child decompressor
 // command (a path, such as /usr/bin/igzip) inflated: its base name.
 func InflatedByChild(command string) Inflater { return Inflater(filepath.Base(command)) }
 
-// Inflated reports whether the input was gzip, inflated in this process or
-// by a child.
+// Inflated reports whether the input was compressed, and decompressed in
+// this process or by a child.
 func (i Inflater) Inflated() bool { return i != "" && i != NotCompressed && i != AnsweredByCache }
 
 // A Decompressor says what inflates gzip inputs (see
 // ScanOptions.Decompressor): in this process, and possibly a child process
 // for big files. The zero value inflates in this process, with ISA-L when
-// it loads.
+// it loads. Inputs in the other compressions (zstd, xz, bzip2, lz4) are
+// always decompressed in this process, by their one decoder each,
+// whatever the Decompressor.
 type Decompressor struct {
 	// InProcess inflates what no child does: every gzip input read
 	// directly, from standard input or from an input filter, and the

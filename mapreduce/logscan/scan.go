@@ -142,8 +142,9 @@ type Stats struct {
 	// Files has one entry per input read to the end, in no set order.
 	Files []FileStats
 	// Skipped are the files of walked directories that are recognisably
-	// not access logs (error logs, binary or compressed data other than
-	// gzip), in no set order. A file named as an input fails instead.
+	// not access logs (error logs, binary data), in no set order; data
+	// that may hold logs (an archive, data compressed twice) never is. A
+	// file named as an input fails instead.
 	Skipped []SkippedInput
 	// Cache says how the inputs read used ScanOptions.Cache.
 	Cache CacheStats
@@ -176,9 +177,10 @@ type FileStats struct {
 	Resumed   bool
 	Cached    int64 // stored bytes the cache answered for
 	// Inflater is what turned the stored bytes into log text: Go, a
-	// child decompressor (which Go replaces if it fails), nothing (plain
-	// text, or what an input filter wrote was), or, for an input the
-	// cache answered for whole, the cache.
+	// child decompressor (which Go replaces if it fails), the decoder of
+	// zstd, xz, bzip2 or lz4, nothing (plain text, or what an input
+	// filter wrote was), or, for an input the cache answered for whole,
+	// the cache.
 	Inflater Inflater
 	Elapsed  time.Duration
 }
