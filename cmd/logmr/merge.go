@@ -164,7 +164,7 @@ func runMerge(ctx context.Context, env *env, o mergeOptions, names []string) err
 	}
 	write := writePartial(merged)
 	if !o.partial {
-		write = writeAnswer(merged, o)
+		write = writeAnswer(ctx, merged, o)
 	}
 	terminal := (o.output == "" || o.output == "-") && isTerminal(env.stdout)
 	if werr := writeOutput(ctx, o.output, env.stdout, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
@@ -180,9 +180,15 @@ func runMerge(ctx context.Context, env *env, o mergeOptions, names []string) err
 }
 
 // writeAnswer writes the final answer of a merged partial.
-func writeAnswer(merged *jobs.Partial, o mergeOptions) func(io.Writer, bool) error {
+func writeAnswer(ctx context.Context, merged *jobs.Partial, o mergeOptions) func(io.Writer, bool) error {
 	return func(w io.Writer, terminal bool) error {
 		wo := writeOptions{terminal: terminal, human: o.human, csvSafe: o.csvSafe}
+		if merged.Header.Kind == "report" {
+			return writeMergedReport(ctx, w, merged, o)
+		}
+		if o.format == outHTML {
+			return usagef("-O html: a %s partial has no HTML form; only report partials have", merged.Header.Kind)
+		}
 		if merged.Header.Kind == "hosts" {
 			res, err := merged.HostsResult()
 			if err != nil {
