@@ -69,6 +69,44 @@ type Report struct {
 	last     int64
 	zone     string // the name of the zone of the buckets, for the page
 	loc      *time.Location
+	hour     bucketKey // the last hour's key, for hourly
+	day      bucketKey // the last day's key, for daily
+}
+
+// A bucketKey is the encoded key (appendKey) of the last hour or day bucket
+// a record fell in, and the times that share it: formatting a time per
+// line would cost more than all the other tables together.
+type bucketKey struct {
+	span  spanMemo
+	key   []byte
+	valid bool
+}
+
+// of returns the key of rec's bucket of field f (ByHour or ByDay) in c's zone.
+func (k *bucketKey) of(c *Counter, f CountField, rec *logparse.Record) []byte {
+	if !rec.HasTime() {
+		return []byte{1}
+	}
+	if k.valid && rec.Time >= k.span.lo && rec.Time < k.span.hi {
+		return k.key
+	}
+	k.key = c.appendKey(k.key[:0], f, rec)
+	k.span, k.valid = spanOf(rec.Time, c.loc, f == ByDay), true
+	return k.key
+}
+
+// addAfter counts rec under the key prefix, then rec's value of f: Add for
+// a Counter by (a time bucket, f) whose first part is known.
+func (c *Counter) addAfter(prefix []byte, f CountField, rec *logparse.Record) {
+	c.key = c.appendKey(append(c.key[:0], prefix...), f, rec)
+	t := c.counts.add(c.key)
+	t.requests++
+	if rec.Bytes > 0 {
+		t.bytes += rec.Bytes
+	}
+	if c.counts.mem != c.reported || c.budget > 0 && c.counts.n > c.budget {
+		c.account()
+	}
 }
 
 // newReports returns a maker of the empty Reports of one report job. With
@@ -124,8 +162,8 @@ func (r *Report) Add(rec *logparse.Record) {
 		}
 		c.Add(rec)
 	}
-	r.hourly.Add(rec)
-	r.daily.Add(rec)
+	r.hourly.addAfter(r.hour.of(r.hourly, ByHour, rec), ByStatusClass, rec)
+	r.daily.addAfter(r.day.of(r.daily, ByDay, rec), ByHost, rec)
 }
 
 // Merge adds other's counts to r and leaves other empty.
