@@ -194,3 +194,24 @@ func TestReportPartialKindHasZone(t *testing.T) {
 		t.Errorf("PartialKind %q for UTC and Europe/Paris", a)
 	}
 }
+
+// A report partial's payload, changed anywhere, is refused or read into a
+// report whose result can be taken: never a panic.
+func FuzzReportReadPartial(f *testing.F) {
+	r, _, err := logscan.ScanLogs(context.Background(), reportInputs[:1], NewReportFunc(ReportOptions{}), logscan.ScanOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	seed, _ := r.AppendPartial(nil)
+	f.Add(seed)
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := NewReportFunc(ReportOptions{})()
+		if err := r.ReadPartial(data); err != nil {
+			return
+		}
+		if _, err := r.result(context.Background(), ReportOptions{Top: 3}, logscan.Stats{}); err != nil {
+			t.Fatalf("result of a partial read back: %v", err)
+		}
+	})
+}
