@@ -135,14 +135,18 @@ func failedCount(err error) int {
 }
 
 // writeMergedReport writes the report of merged report partials: HTML
-// unless -O json (-O text, merge's default, means the page).
-func writeMergedReport(ctx context.Context, w io.Writer, merged *jobs.Partial, o mergeOptions) error {
+// unless -O json (-O text, merge's default, means the page), never HTML
+// to a terminal.
+func writeMergedReport(ctx context.Context, w io.Writer, merged *jobs.Partial, o mergeOptions, terminal bool) error {
 	f := o.format
 	if f == outText {
 		f = outHTML
 	}
-	if f != outHTML && f != outJSON {
+	switch {
+	case f != outHTML && f != outJSON:
 		return usagef("-O %s: a report is html or json", f)
+	case f == outHTML && terminal:
+		return usagef("a report is an HTML page: give -o FILE (e.g. -o report.html), redirect standard output, or -O json")
 	}
 	top := o.order.Top
 	if top == 0 {
