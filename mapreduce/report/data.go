@@ -20,10 +20,11 @@ type Options struct {
 // asks: with MaxValue, it keeps the page under 2 MiB for any input.
 const MaxTop = 100
 
-// MaxValue is the most bytes of a table's value kept in the data (and
-// shown in a tooltip); a longer value is cut at a character boundary and
-// its row marked truncated.
-const MaxValue = 512
+// MaxValue bounds a table's value as kept in the data (and shown in a
+// tooltip): its bytes, where each character HTML or JSON escapes (< > & ' "
+// and control characters) counts 6. A longer value is cut at a character
+// boundary and its row marked truncated.
+const MaxValue = 256
 
 // Data is the object the page embeds as JSON in
 // <script type="application/json" id="logmr-data">, and what WriteJSON
@@ -140,13 +141,20 @@ func NewData(res *jobs.ReportResult, o Options) *Data {
 	return d
 }
 
-// truncate cuts s to at most n bytes at a character boundary.
+// truncate cuts s at a character boundary where its escaped size (see
+// MaxValue) would pass n.
 func truncate(s string, n int) (string, bool) {
-	if len(s) <= n {
-		return s, false
+	cost := 0
+	for i, r := range s {
+		switch {
+		case r == '<' || r == '>' || r == '&' || r == '\'' || r == '"' || r < 0x20 || r == utf8.RuneError:
+			cost += 6
+		default:
+			cost += utf8.RuneLen(r)
+		}
+		if cost > n {
+			return s[:i], true
+		}
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n], true
+	return s, false
 }

@@ -1,3 +1,4 @@
+function value(td) { return td.dataset.v === undefined ? td.textContent : td.dataset.v; }
 document.querySelectorAll("th[data-sort]").forEach(function (th) {
   th.tabIndex = 0;
   th.title = "sort";
@@ -8,7 +9,7 @@ document.querySelectorAll("th[data-sort]").forEach(function (th) {
     th.setAttribute("aria-sort", dir);
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (x, y) {
-      var a = x.cells[i].dataset.v, b = y.cells[i].dataset.v;
+      var a = value(x.cells[i]), b = value(y.cells[i]);
       var r = numeric ? Number(a) - Number(b) : a.localeCompare(b);
       return dir === "ascending" ? r : -r;
     });
