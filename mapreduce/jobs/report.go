@@ -82,10 +82,13 @@ type bucketKey struct {
 	valid bool
 }
 
+// absentKey is appendKey's key of an absent value. Read only.
+var absentKey = []byte{1}
+
 // of returns the key of rec's bucket of field f (ByHour or ByDay) in c's zone.
 func (k *bucketKey) of(c *Counter, f CountField, rec *logparse.Record) []byte {
 	if !rec.HasTime() {
-		return []byte{1}
+		return absentKey
 	}
 	if k.valid && rec.Time >= k.span.lo && rec.Time < k.span.hi {
 		return k.key

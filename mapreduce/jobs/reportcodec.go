@@ -74,6 +74,7 @@ func (r *Report) ReadPartial(data []byte) error {
 	}
 	if loc, err := time.LoadLocation(zone); err == nil && zone != "" {
 		r.zone, r.loc = zone, loc
+		r.hour, r.day = bucketKey{}, bucketKey{} // keys of the former zone
 		for _, c := range r.counters() {
 			c.loc = loc
 		}
