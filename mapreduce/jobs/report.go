@@ -30,6 +30,9 @@ const (
 // ReportTables lists every ReportTable in page order.
 var ReportTables = []ReportTable{TablePaths, TableNotFound, TableHosts, TableReferers, TableUserAgents, TableStatus, TableMethods, TableVHosts}
 
+// hostsIndex is TableHosts' index in ReportTables.
+const hostsIndex = 2
+
 // reportTableBy is the count field each table groups by.
 var reportTableBy = []CountField{ByPath, ByPath, ByHost, ByReferer, ByUserAgent, ByStatus, ByMethod, ByVHost}
 
@@ -102,7 +105,12 @@ func (k *bucketKey) of(c *Counter, f CountField, rec *logparse.Record) []byte {
 // a Counter by (a time bucket, f) whose first part is known.
 func (c *Counter) addAfter(prefix []byte, f CountField, rec *logparse.Record) {
 	c.key = c.appendKey(append(c.key[:0], prefix...), f, rec)
-	t := c.counts.add(c.key)
+	c.addKey(c.key, rec)
+}
+
+// addKey counts rec under key, encoded as appendKey encodes c's fields.
+func (c *Counter) addKey(key []byte, rec *logparse.Record) {
+	t := c.counts.add(key)
 	t.requests++
 	if rec.Bytes > 0 {
 		t.bytes += rec.Bytes
@@ -160,13 +168,24 @@ func (r *Report) Add(rec *logparse.Record) {
 		r.timed = true
 	}
 	for i, c := range r.tables {
-		if ReportTables[i] == TableNotFound && rec.Status != 404 {
-			continue
+		switch ReportTables[i] {
+		case TableHosts:
+			continue // below
+		case TableNotFound:
+			if rec.Status != 404 {
+				continue
+			}
 		}
 		c.Add(rec)
 	}
 	r.hourly.addAfter(r.hour.of(r.hourly, ByHour, rec), ByStatusClass, rec)
-	r.daily.addAfter(r.day.of(r.daily, ByDay, rec), ByHost, rec)
+	// The host's key, costly to make (an address is parsed), serves the
+	// hosts table and, after the day's, the daily one.
+	hosts := r.tables[hostsIndex]
+	hosts.key = hosts.appendKey(hosts.key[:0], ByHost, rec)
+	hosts.addKey(hosts.key, rec)
+	r.daily.key = append(append(r.daily.key[:0], r.day.of(r.daily, ByDay, rec)...), hosts.key...)
+	r.daily.addKey(r.daily.key, rec)
 }
 
 // Merge adds other's counts to r and leaves other empty.

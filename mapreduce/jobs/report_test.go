@@ -188,6 +188,9 @@ func TestReportPartialKindHasZone(t *testing.T) {
 	if err != nil {
 		t.Skip("no tzdata:", err)
 	}
+	if ReportTables[hostsIndex] != TableHosts || reportTableBy[hostsIndex] != ByHost {
+		t.Fatalf("hostsIndex %d is %s, not the hosts table", hostsIndex, ReportTables[hostsIndex])
+	}
 	a := NewReportFunc(ReportOptions{})().PartialKind()
 	b := NewReportFunc(ReportOptions{TZ: paris})().PartialKind()
 	if a == b {
