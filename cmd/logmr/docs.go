@@ -16,7 +16,7 @@ import (
 var flagCategories = map[string][]string{
 	"filters":   {"path", "path-prefix", "path-regex", "status", "method", "since", "until", "host", "user-agent-regex", "referer-regex", "vhost", "tz"},
 	"input":     {"format", "include", "exclude", "workers", "input-filter", "decompressor"},
-	"output":    {"output", "output-format", "output-filter", "progress", "quiet", "verbose", "csv-safe", "malformed", "label", "keep-malformed"},
+	"output":    {"output", "output-format", "output-filter", "progress", "quiet", "verbose", "csv-safe", "malformed", "title", "label", "keep-malformed"},
 	"count":     {"by", "top", "per", "sort", "human", "memory"},
 	"cron":      {"lock", "lock-wait", "fail-fast", "max-malformed", "check-all-lines", "child-timeout"},
 	"scale-out": {"shard", "shards", "partial"},

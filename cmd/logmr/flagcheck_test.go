@@ -28,12 +28,13 @@ func runInProcess(stdin []byte, args ...string) result {
 // minimalArgs are what each command needs besides the flag under test to
 // get past its other checks.
 var minimalArgs = map[string][]string{
-	"hosts": {"../../testdata/logs"},
-	"count": {"--by", "status", "../../testdata/logs"},
-	"parse": {"../../testdata/logs"},
-	"merge": {"no-such.partial"},
-	"plan":  {"--shards", "2", "../../testdata/logs"},
-	"tail":  {"../../testdata/logs"},
+	"hosts":  {"../../testdata/logs"},
+	"count":  {"--by", "status", "../../testdata/logs"},
+	"report": {"../../testdata/logs"},
+	"parse":  {"../../testdata/logs"},
+	"merge":  {"no-such.partial"},
+	"plan":   {"--shards", "2", "../../testdata/logs"},
+	"tail":   {"../../testdata/logs"},
 	// No flags of their own:
 	"completion": {"bash"},
 	"man":        {},

@@ -55,7 +55,7 @@ func mergeCommand(env *env) *cli.Command {
 		Name:      "merge",
 		Usage:     "combine partial-result files (--partial) into the answer, or into one partial",
 		ArgsUsage: "FILE...",
-		Description: `Reads the partial results that "logmr hosts|count --partial --shard I/N"
+		Description: `Reads the partial results that "logmr hosts|count|report --partial --shard I/N"
 wrote on N machines and prints the answer, the same bytes a single run over
 all the inputs prints. FILE - is standard input.
 
@@ -73,11 +73,12 @@ was written fails its checksum and is refused.
 Examples:
    logmr merge shard-*.partial
    logmr merge -O csv --top 20 -o top.csv counts-*.partial
-   logmr merge --partial -o rack1.partial rack1/*.partial`,
+   logmr merge --partial -o rack1.partial rack1/*.partial
+   logmr merge -o report.html report-*.partial`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` atomically (default: stdout)"},
-			&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: string(outText), Usage: "text, json, jsonl, csv, tsv"},
-			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all), in --sort order"},
+			&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: string(outText), Usage: "text, json, jsonl, csv, tsv; for report partials html (the default) or json"},
+			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all), in --sort order; report: rows per table (default 10)"},
 			&cli.StringSliceFlag{Name: "per", Usage: "count, with --top N: the N keys with the most requests within each group of these --by `FIELDS`"},
 			sortFlag(),
 			&cli.BoolFlag{Name: "human", Usage: "count, -O text: thousands separators and bytes in KiB, MiB, GiB"},
@@ -164,7 +165,7 @@ func runMerge(ctx context.Context, env *env, o mergeOptions, names []string) err
 	}
 	write := writePartial(merged)
 	if !o.partial {
-		write = writeAnswer(merged, o)
+		write = writeAnswer(ctx, merged, o)
 	}
 	terminal := (o.output == "" || o.output == "-") && isTerminal(env.stdout)
 	if werr := writeOutput(ctx, o.output, env.stdout, func(w io.Writer) error { return write(w, terminal) }); werr != nil {
@@ -180,9 +181,15 @@ func runMerge(ctx context.Context, env *env, o mergeOptions, names []string) err
 }
 
 // writeAnswer writes the final answer of a merged partial.
-func writeAnswer(merged *jobs.Partial, o mergeOptions) func(io.Writer, bool) error {
+func writeAnswer(ctx context.Context, merged *jobs.Partial, o mergeOptions) func(io.Writer, bool) error {
 	return func(w io.Writer, terminal bool) error {
 		wo := writeOptions{terminal: terminal, human: o.human, csvSafe: o.csvSafe}
+		if merged.Header.Kind == "report" {
+			return writeMergedReport(ctx, w, merged, o, terminal)
+		}
+		if o.format == outHTML {
+			return usagef("-O html: a %s partial has no HTML form; only report partials have", merged.Header.Kind)
+		}
 		if merged.Header.Kind == "hosts" {
 			res, err := merged.HostsResult()
 			if err != nil {

@@ -28,12 +28,13 @@ const (
 	outJSONL outputFormat = "jsonl"
 	outCSV   outputFormat = "csv"
 	outTSV   outputFormat = "tsv"
-	outRaw   outputFormat = "raw" // the line as logged (cat, tail)
+	outRaw   outputFormat = "raw"  // the line as logged (cat, tail)
+	outHTML  outputFormat = "html" // report, and merge of report partials
 )
 
 func parseOutputFormat(s string) (outputFormat, error) {
 	switch f := outputFormat(s); f {
-	case outText, outJSON, outJSONL, outCSV, outTSV:
+	case outText, outJSON, outJSONL, outCSV, outTSV, outHTML:
 		return f, nil
 	}
 	return "", usagef("--output-format %q: want text, json, jsonl, csv or tsv", s)
@@ -50,12 +51,20 @@ var extensionFormats = map[string]outputFormat{
 // the filter makes of -O), nor for --partial, which has no format. from
 // says where the format came from, for messages.
 func outputFormatOf(c *cli.Context) (f outputFormat, from string, err error) {
+	writesHTML := c.Command.Name == "report" || c.Command.Name == "merge"
 	if !c.IsSet("output-format") && c.String("output-filter") == "" && !c.Bool("partial") {
-		if f, ok := extensionFormats[strings.ToLower(filepath.Ext(c.String("output")))]; ok {
+		ext := strings.ToLower(filepath.Ext(c.String("output")))
+		if f, ok := extensionFormats[ext]; ok {
 			return f, string(f) + " (the extension of -o " + c.String("output") + ")", nil
+		}
+		if writesHTML && (ext == ".html" || ext == ".htm") {
+			return outHTML, "html (the extension of -o " + c.String("output") + ")", nil
 		}
 	}
 	f, err = parseOutputFormat(c.String("output-format"))
+	if err == nil && f == outHTML && !writesHTML {
+		return f, "", usagef("-O html: only logmr report (and merge of its partials) writes HTML")
+	}
 	return f, "-O " + string(f), err
 }
 
