@@ -65,17 +65,19 @@ type queryOptions struct {
 	output string       // -o; "": stdout
 	format outputFormat // -O
 	// logFormat is the --format asked for; nil: detected per input.
-	logFormat    *logparse.Format
-	outputFilter []subproc.Stage // nil: none
-	childTimeout time.Duration
-	lockPath     string        // --lock; "": none
-	lockWait     time.Duration // --lock-wait
-	cacheDir     string        // --cache; "": none
-	cacheMaxAge  time.Duration // --cache-max-age; 0: entries do not age out
-	csvSafe      bool          // --csv-safe
-	quiet        bool
-	verbose      bool
-	showProgress bool // --progress, decided
+	logFormat     *logparse.Format
+	outputFilter  []subproc.Stage // nil: none
+	childTimeout  time.Duration
+	lockPath      string        // --lock; "": none
+	lockWait      time.Duration // --lock-wait
+	cacheDir      string        // --cache; "": none
+	cacheMaxAge   time.Duration // --cache-max-age; 0: entries do not age out
+	csvSafe       bool          // --csv-safe
+	label         bool          // cat, tail: --label
+	keepMalformed bool          // cat, tail: --keep-malformed
+	quiet         bool
+	verbose       bool
+	showProgress  bool // --progress, decided
 	// scan is what the library is asked, but for Cache and Progress,
 	// which openQuery sets once it has them.
 	scan logscan.ScanOptions
@@ -84,7 +86,8 @@ type queryOptions struct {
 // validateQuery turns the shared flags of a query command into options,
 // and refuses a command line the library would refuse, naming the flag.
 func validateQuery(c *cli.Context, env *env) (queryOptions, error) {
-	o := queryOptions{output: c.String("output"), csvSafe: c.Bool("csv-safe"), quiet: c.Bool("quiet"), verbose: c.Bool("verbose")}
+	o := queryOptions{output: c.String("output"), csvSafe: c.Bool("csv-safe"), quiet: c.Bool("quiet"), verbose: c.Bool("verbose"),
+		label: c.Bool("label"), keepMalformed: c.Bool("keep-malformed")}
 	paths := c.Args().Slice()
 	if len(paths) == 0 {
 		return o, usagef("%s: no PATH given (use - to read standard input)", c.Command.Name)
