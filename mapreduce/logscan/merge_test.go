@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -367,5 +368,40 @@ func TestMergeCloseEarly(t *testing.T) {
 	}
 	if !errors.Is(m.Err(), context.Canceled) {
 		t.Errorf("cancelled: Err %v, want context.Canceled", m.Err())
+	}
+}
+
+// Lines up to 3 s late, some longer than a slab, come out in reference
+// order through a 5 s window; with a window too small in bytes, every
+// line still comes out exactly once.
+func TestMergeWindowJitter(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var inputs [][]string
+	var paths []string
+	for i := range 2 {
+		var lines []string
+		for j := range 4000 {
+			at := mergeBase.Add(time.Duration(j)*time.Second/4 - time.Duration(rng.IntN(3000))*time.Millisecond)
+			path := fmt.Sprintf("/%d/%d", i, j)
+			if rng.IntN(500) == 0 {
+				path += "?" + strings.Repeat("x", slabBytes+rng.IntN(1000))
+			}
+			lines = append(lines, logLine("192.0.2.1", at, path))
+		}
+		inputs = append(inputs, lines)
+		paths = append(paths, filepath.Join(dir, fmt.Sprintf("s%d.log", i)))
+		writeLines(t, paths[i], lines)
+	}
+	want := referenceOrder(t, inputs)
+	got, st, err := mergeAll(t, paths, MergeOptions{SortByTime: true}, false)
+	if err != nil || !slices.Equal(got, want) || st.Late != 0 {
+		t.Errorf("jittered by up to 3 s: err %v, %d late, first difference at %d of %d", err, st.Late, firstLineDiff(got, want), len(want))
+	}
+	got, st, err = mergeAll(t, paths, MergeOptions{SortByTime: true, WindowBytes: 1}, false)
+	slices.Sort(got)
+	slices.Sort(want)
+	if err != nil || !slices.Equal(got, want) || st.Late == 0 {
+		t.Errorf("WindowBytes 1: err %v, %d late, %d lines; want every line once, some late", err, st.Late, len(got))
 	}
 }
