@@ -405,3 +405,56 @@ func TestMergeWindowJitter(t *testing.T) {
 		t.Errorf("WindowBytes 1: err %v, %d late, %d lines; want every line once, some late", err, st.Late, len(got))
 	}
 }
+
+// FuzzRotationKey: any name gets a chain and a rank, a rotated name's
+// chain being its name less the rotation's suffix.
+func FuzzRotationKey(f *testing.F) {
+	for _, s := range []string{"access.log", "access.log.1", "access.log.12.gz", "a-20261201.gz", "-1", ".gz", "x.-1", "d/.1.gz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		key, rank := rotationKey(name)
+		if rank.kind == 2 && key != name {
+			t.Errorf("rotationKey(%q) = %q, live: want the name itself", name, key)
+		}
+		if rank.kind != 2 && (len(key) >= len(name) || !strings.HasPrefix(name, key)) {
+			t.Errorf("rotationKey(%q) = %q, rotated: want a prefix of the name", name, key)
+		}
+	})
+}
+
+// FuzzWindow: whatever the instants, every line goes out once, and the
+// lines that go out before one of an earlier instant are counted late.
+func FuzzWindow(f *testing.F) {
+	f.Add([]byte{0, 10, 7, 20, 30, 11, 31}, int64(5), 1000)
+	f.Add([]byte{255, 0, 255, 0, 1}, int64(0), 1)
+	f.Fuzz(func(t *testing.T, keys []byte, width int64, maxBytes int) {
+		w := newWindow(time.Duration(width), maxBytes)
+		var out []int64
+		emit := func(it item, line []byte) {
+			if string(line) != fmt.Sprint(it.key) {
+				t.Fatalf("line %q out with key %d", line, it.key)
+			}
+			out = append(out, it.key)
+		}
+		for i, k := range keys {
+			key := int64(k)
+			w.add(item{key: key}, []byte(fmt.Sprint(key)), i%7 != 6, int64(i+1), emit)
+		}
+		w.flush(emit)
+		if len(out) != len(keys) {
+			t.Fatalf("%d lines out, want %d", len(out), len(keys))
+		}
+		var late int64
+		newest := int64(-1)
+		for _, k := range out {
+			if k < newest {
+				late++
+			}
+			newest = max(newest, k)
+		}
+		if late > w.late+int64(len(keys)/7) { // untimed lines are never counted late
+			t.Errorf("%d lines out of order, %d counted late", late, w.late)
+		}
+	})
+}
