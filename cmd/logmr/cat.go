@@ -160,7 +160,8 @@ func (q *query) recordWriter(ctx context.Context, w io.Writer) (_ io.Writer, clo
 
 // mergeByTime writes the lines of q's inputs merged by time.
 func (q *query) mergeByTime(ctx context.Context, w io.Writer, encode func([]byte, *logscan.Entry) []byte, window time.Duration) (logscan.MergeStats, error) {
-	m := logscan.Merge(ctx, q.paths, logscan.MergeOptions{ScanOptions: q.scan, SortByTime: true, Window: window, KeepMalformed: q.keepMalformed})
+	m := logscan.Merge(ctx, q.paths, logscan.MergeOptions{ScanOptions: q.scan, SortByTime: true, Window: window, KeepMalformed: q.keepMalformed,
+		LinesOnly: q.format == outRaw}) // entryEncoder's raw lines need no record
 	defer m.Close()
 	const flushAt = 256 << 10
 	buf := make([]byte, 0, flushAt+flushAt/4)

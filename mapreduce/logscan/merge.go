@@ -57,6 +57,12 @@ type MergeOptions struct {
 	// place, with Entry.Record nil and Entry.Err set; otherwise they are
 	// only counted (Stats.Malformed, Stats.Examples).
 	KeepMalformed bool
+	// LinesOnly leaves Entry.Record nil for every line, Entry.Err still
+	// telling the malformed ones: for a caller that uses the lines as
+	// logged, it saves parsing each line a second time (Merge parses a
+	// line on its input's goroutine, to filter it and learn its time, and
+	// again as Next hands it out, for the Record).
+	LinesOnly bool
 }
 
 // MergeStats describe what a Merge read.
@@ -199,7 +205,7 @@ func (m *Merger) Next() bool {
 	m.last = c
 	it := &c.cur.items[c.pos]
 	m.entry = Entry{Source: it.source, Line: c.cur.text[it.start:it.end], Format: it.format, Err: it.err}
-	if it.err == nil {
+	if it.err == nil && !m.opts.LinesOnly {
 		p := m.parsers[it.format]
 		if p == nil {
 			p = logparse.NewParser(it.format)

@@ -458,3 +458,20 @@ func FuzzWindow(f *testing.F) {
 		}
 	})
 }
+
+func TestMergeLinesOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.log")
+	writeLines(t, path, []string{logLine("192.0.2.1", mergeBase, "/a"), "garbage"})
+	m := Merge(context.Background(), []string{path}, MergeOptions{SortByTime: true, LinesOnly: true, KeepMalformed: true})
+	defer m.Close()
+	var n int
+	for ; m.Next(); n++ {
+		if e := m.Entry(); e.Record != nil || (e.Err != nil) != (n == 1) {
+			t.Errorf("LinesOnly: line %d: Record %v, Err %v; want no record, an error for the malformed line only", n+1, e.Record, e.Err)
+		}
+	}
+	if n != 2 || m.Err() != nil {
+		t.Errorf("LinesOnly: %d lines, err %v; want 2, nil", n, m.Err())
+	}
+}
