@@ -46,7 +46,7 @@ Examples:
    logmr cat --sort time -O jsonl --since 2026-12-01T10:00 access.log* | jq .target
    logmr cat --path-prefix /api access.log.2.gz access.log.1 access.log | less`,
 		Flags: append(append(queryFlags(outRaw, outJSONL, outJSON, outCSV, outTSV, outText), entryFlags()...),
-			&cli.StringFlag{Name: "sort", Usage: "time: merge the inputs' lines by the instant they were logged at (default: input order)"},
+			&cli.StringFlag{Name: "sort", Usage: "`ORDER` of the lines: time, merged across inputs by the instant each was logged at (default: input order, each input whole)"},
 			&cli.DurationFlag{Name: "sort-window", Value: logscan.DefaultSortWindow, Usage: "with --sort time, put in order the lines of an input that come up to `DURATION` late; 0: none"}),
 		OnUsageError: onUsageError,
 		Action:       action(env, validateCat, runCat),
