@@ -32,7 +32,8 @@ Servers log a request when it ends, stamped with the time it began, so their
 lines are only roughly in order: each input's lines are held back for
 --sort-window (5s) and put in order within it. A line that comes more than the
 window after a later one is printed as soon as it is read, out of order, and
-counted (-v names the first ones); widen the window for slow requests. A line
+counted (-v names the first ones, and the window that would have ordered them);
+widen the window for slow requests. A line
 without a time (malformed, with --keep-malformed) stays right after the line
 before it. Memory is bounded by the inputs times 16 MiB at most, whatever
 their size.
@@ -180,7 +181,8 @@ func (q *query) mergeByTime(ctx context.Context, w io.Writer, encode func([]byte
 }
 
 // reportLate says, with -v, how many lines came later than the window
-// and so are out of order, and names the first ones.
+// and so are out of order, names the first ones, and says the window
+// that would have put them in order (the disorder measured).
 func (q *query) reportLate(st logscan.MergeStats, window time.Duration) {
 	if q.quiet || st.Late == 0 || !q.verbose && !q.env.stderrIsTerminal() {
 		return
@@ -190,5 +192,6 @@ func (q *query) reportLate(st logscan.MergeStats, window time.Duration) {
 			q.env.errorf("out of order: %s:%d: %v earlier than a line before it", l.File, l.Line, l.Behind)
 		}
 	}
-	q.env.errorf("%d lines came more than --sort-window %v after a later line: printed out of order, as soon as read", st.Late, max(window, 0))
+	q.env.errorf("%d lines came more than --sort-window %v after a later line: printed out of order, as soon as read; "+
+		"the latest came %v after one (--sort-window %v would order them)", st.Late, max(window, 0), st.MaxLag, st.MaxLag.Round(time.Second)+time.Second)
 }

@@ -169,7 +169,8 @@ func TestCatLateLine(t *testing.T) {
 		return strings.Join(p, " ")
 	}
 	r := run(t, nil, "cat", "-v", "--sort", "time", path)
-	if got := paths(r.stdout); r.code != 0 || got != "/0 /10 /3-late /30 /31" || !strings.Contains(r.stderr, "out of order: "+path+":4: 7s earlier") {
+	if got := paths(r.stdout); r.code != 0 || got != "/0 /10 /3-late /30 /31" || !strings.Contains(r.stderr, "out of order: "+path+":4: 7s earlier") ||
+		!strings.Contains(r.stderr, "the latest came 27s after one (--sort-window 28s would order them)") {
 		t.Errorf("cat --sort time, a line 27s late: exit %d, order %s, stderr %q; want it printed as soon as read and named", r.code, got, r.stderr)
 	}
 	r = run(t, nil, "cat", "--sort", "time", "--sort-window", "1m", path)

@@ -47,6 +47,7 @@ type cursor struct {
 	failed       []*mapreduce.InputError
 	late         int64
 	lateExamples []LateLine
+	maxLag       time.Duration
 	// The Merger's.
 	cur *batch // nil: none taken, or none left
 	pos int    // the line of cur to hand out next
@@ -171,7 +172,9 @@ func (m *Merger) produce(c *cursor, readAhead bool) {
 	if p.win != nil && !p.stopped {
 		p.win.flush(p.out)
 	}
-	c.late, c.lateExamples = p.lateCount(), p.lateExamples()
+	if p.win != nil {
+		c.late, c.lateExamples, c.maxLag = p.win.late, p.win.examples, time.Duration(p.win.maxLag)
+	}
 	if p.b != nil && len(p.b.items) > 0 && !p.stopped {
 		p.send()
 	}
@@ -231,7 +234,7 @@ func (p *producer) readLines(in Input, lines *lineSource, st *Stats) error {
 			it := item{key: p.lastKey, source: in.Path, format: lines.format}
 			timed := lp.rec.HasTime()
 			if timed {
-				it.key = lp.rec.Time*1e9 + int64(lp.rec.Nsec)
+				it.key = instantKey(lp.rec.Time, lp.rec.Nsec)
 			}
 			p.lastKey = it.key
 			p.add(it, line, timed, st.Lines)
@@ -310,16 +313,20 @@ func (p *producer) send() {
 	}
 }
 
-func (p *producer) lateCount() int64 {
-	if p.win == nil {
-		return 0
-	}
-	return p.win.late
-}
+// keyLimit bounds instants, in nanoseconds: the years 1824 to 2116 as
+// they are, earlier and later ones (a year 9999 in a garbled line) held
+// at the bounds, so that keys and their differences never overflow.
+const keyLimit = 1 << 62
 
-func (p *producer) lateExamples() []LateLine {
-	if p.win == nil {
-		return nil
+// instantKey is the merge's key of a time: Unix nanoseconds, saturated at
+// ±keyLimit.
+func instantKey(sec int64, nsec int32) int64 {
+	const limitSec = keyLimit / 1_000_000_000
+	switch {
+	case sec >= limitSec:
+		return keyLimit
+	case sec <= -limitSec:
+		return -keyLimit
 	}
-	return p.win.examples
+	return sec*1e9 + int64(nsec)
 }

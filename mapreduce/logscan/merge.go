@@ -73,6 +73,10 @@ type MergeStats struct {
 	// window after it; LateExamples are the first of them (MaxExamples).
 	Late         int64
 	LateExamples []LateLine
+	// MaxLag is the disorder measured: the most a line came after a line
+	// of a later instant in its input, late or not. A Window of MaxLag
+	// would have put every input in order (WindowBytes permitting).
+	MaxLag time.Duration
 }
 
 // A LateLine is a line that came later than the reorder window allows.
@@ -266,6 +270,7 @@ func (m *Merger) finish() {
 			m.stats.Stats.merge(st, maxEx)
 		}
 		m.stats.Late += c.late
+		m.stats.MaxLag = max(m.stats.MaxLag, c.maxLag)
 		m.stats.LateExamples = append(m.stats.LateExamples, c.lateExamples[:min(len(c.lateExamples), maxEx-len(m.stats.LateExamples))]...)
 		failed = append(failed, c.failed...)
 	}

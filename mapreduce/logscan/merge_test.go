@@ -235,6 +235,9 @@ func TestMergeWindow(t *testing.T) {
 	if !slices.Equal(paths, want) {
 		t.Errorf("order %q, want %q", paths, want)
 	}
+	if st.MaxLag != 19*time.Second {
+		t.Errorf("MaxLag = %v, want 19s (/11 after /30)", st.MaxLag)
+	}
 	if st.Late != 1 || len(st.LateExamples) != 1 || st.LateExamples[0].Line != 6 || st.LateExamples[0].Behind != 9*time.Second {
 		t.Errorf("Late = %d, examples %+v; want 1, line 6, 9s behind (/20 went out before it)", st.Late, st.LateExamples)
 	}
@@ -473,5 +476,23 @@ func TestMergeLinesOnly(t *testing.T) {
 	}
 	if n != 2 || m.Err() != nil {
 		t.Errorf("LinesOnly: %d lines, err %v; want 2, nil", n, m.Err())
+	}
+}
+
+// A year far out of range (a garbled line) sorts at the end, or the
+// start, without overflowing into the other.
+func TestMergeFarYears(t *testing.T) {
+	dir := t.TempDir()
+	far := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+	old := time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
+	path := filepath.Join(dir, "a.log")
+	writeLines(t, path, []string{logLine("192.0.2.1", far, "/far"), logLine("192.0.2.1", mergeBase, "/now"), logLine("192.0.2.1", old, "/old")})
+	got, _, err := mergeAll(t, []string{path}, MergeOptions{SortByTime: true, Window: 1 << 62}, false)
+	var paths []string
+	for _, l := range got {
+		paths = append(paths, strings.Fields(l)[6])
+	}
+	if err != nil || strings.Join(paths, " ") != "/old /now /far" {
+		t.Errorf("far years: %q, err %v; want /old /now /far", paths, err)
 	}
 }

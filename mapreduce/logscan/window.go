@@ -29,6 +29,7 @@ type window struct {
 	cur      *slab // the slab lines are copied into
 	free     []*slab
 	late     int64
+	maxLag   int64 // the most a line came after a line of a later instant
 	examples []LateLine
 	maxEx    int
 }
@@ -65,12 +66,14 @@ type heldLine struct {
 // add takes a line read and hands to out, in order, those that the
 // window no longer holds back. out copies the line: it is not kept.
 func (w *window) add(it item, line []byte, timed bool, lineNo int64, out func(item, []byte)) {
+	if timed && it.key > w.newest {
+		w.newest = it.key
+	} else if timed {
+		w.maxLag = max(w.maxLag, w.newest-it.key) // keys are within ±2^62: no overflow
+	}
 	if w.width < 0 {
 		w.emit(heldLine{it: it, timed: timed, lineNo: lineNo}, line, out)
 		return
-	}
-	if timed && it.key > w.newest {
-		w.newest = it.key
 	}
 	h := heldLine{it: it, timed: timed, lineNo: lineNo}
 	h.slab, h.line = w.store(line)
