@@ -3,6 +3,7 @@ package logscan
 import (
 	"context"
 	"errors"
+	"iter"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -225,6 +226,20 @@ func (m *Merger) Next() bool {
 
 // Entry returns the current line, valid until the next call to Next.
 func (m *Merger) Entry() *Entry { return &m.entry }
+
+// All returns the entries as an iterator, for a range loop: it calls Next
+// until the end, and Close when the loop stops early. Err and Stats are
+// read after the loop.
+func (m *Merger) All() iter.Seq[*Entry] {
+	return func(yield func(*Entry) bool) {
+		for m.Next() {
+			if !yield(m.Entry()) {
+				m.Close()
+				return
+			}
+		}
+	}
+}
 
 // advance moves past the line handed out last and returns the cursor
 // whose head is the next line to hand out; nil at the end.

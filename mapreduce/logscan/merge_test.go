@@ -496,3 +496,21 @@ func TestMergeFarYears(t *testing.T) {
 		t.Errorf("far years: %q, err %v; want /old /now /far", paths, err)
 	}
 }
+
+func TestMergeAll(t *testing.T) {
+	before := runtime.NumGoroutine()
+	m := Merge(context.Background(), []string{"../../testdata/logs"}, MergeOptions{SortByTime: true})
+	n := 0
+	for e := range m.All() {
+		if n++; n == 3 {
+			if e.Record == nil {
+				t.Errorf("entry 3: no record")
+			}
+			break
+		}
+	}
+	if m.Next() || m.Err() != nil {
+		t.Errorf("after a loop that stopped: Next true or Err %v; want closed", m.Err())
+	}
+	waitForGoroutines(t, before)
+}
