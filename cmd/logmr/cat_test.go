@@ -112,6 +112,10 @@ func TestCatInputOrder(t *testing.T) {
 	if got := strings.SplitN(r.stdout, "\n", 2)[0]; got != b[0] {
 		t.Errorf("cat --sort time: first line %q, want b's first, an hour earlier", got)
 	}
+	r = run(t, []byte(b[0]+"\n"+b[1]+"\n"), "cat", "--sort", "time", "--label", "-", filepath.Join(dir, "a.log.gz"))
+	if lines := strings.SplitN(r.stdout, "\n", 3); r.code != 0 || lines[0] != "-: "+b[0] || lines[1] != "-: "+b[1] {
+		t.Errorf("cat --label - a.log.gz: exit %d, %q; want standard input's lines first, labelled -", r.code, lines[:2])
+	}
 	r = run(t, nil, "cat", "-O", "json", "--label", "--status", "200", filepath.Join(dir, "b.log"))
 	var records []map[string]any
 	if err := json.Unmarshal([]byte(r.stdout), &records); err != nil || len(records) != 5000 || records[0]["source"] != filepath.Join(dir, "b.log") || records[0]["target"] != "/b/0" {
