@@ -12,11 +12,23 @@ import (
 // Each cursor hands its lines to the Merger in batches of about
 // batchBytes of text or batchLines lines, batchesPerCursor at most in
 // flight: memory is bounded by the cursors read at once, by construction.
+// With many cursors the batches shrink (see batchSize), down to
+// minBatchBytes, so that together they take about batchBudget.
 const (
 	batchBytes       = 64 << 10
 	batchLines       = 1024
 	batchesPerCursor = 4
+	minBatchBytes    = 1 << 10
+	batchBudget      = 64 << 20
 )
+
+// batchSize is the bytes and lines of a batch when n cursors are read at
+// once: a merge of 10,000 inputs by time holds 64 MiB of batches, not
+// 2.5 GiB.
+func batchSize(n int) (bytes, lines int) {
+	bytes = min(batchBytes, max(minBatchBytes, batchBudget/(max(n, 1)*batchesPerCursor)))
+	return bytes, max(bytes*batchLines/batchBytes, 16)
+}
 
 // A batch is lines of one cursor, in the order they are handed out, their
 // text in one slab.
@@ -39,9 +51,12 @@ type item struct {
 // Merger takes them, and gives each back once handed out.
 type cursor struct {
 	inputs []Input
-	order  int         // its place among the cursors: breaks ties of instants
-	full   chan *batch // closed by produce
-	free   chan *batch // batches given back by the Merger
+	order  int // its place among the cursors: breaks ties of instants
+	// A batch is sent once it holds batchBytes of text or batchLines
+	// lines (batchSize).
+	batchBytes, batchLines int
+	full                   chan *batch // closed by produce
+	free                   chan *batch // batches given back by the Merger
 	// Written by produce, read by the Merger once full is closed.
 	stats        []Stats // one per input
 	failed       []*mapreduce.InputError
@@ -53,8 +68,9 @@ type cursor struct {
 	pos int    // the line of cur to hand out next
 }
 
-func newCursor(inputs []Input, order int) *cursor {
-	return &cursor{inputs: inputs, order: order, full: make(chan *batch, batchesPerCursor),
+func newCursor(inputs []Input, order, cursors int) *cursor {
+	bytes, lines := batchSize(cursors)
+	return &cursor{inputs: inputs, order: order, batchBytes: bytes, batchLines: lines, full: make(chan *batch, batchesPerCursor),
 		free: make(chan *batch, batchesPerCursor), stats: make([]Stats, len(inputs))}
 }
 
@@ -274,7 +290,7 @@ func (p *producer) out(it item, line []byte) {
 	b.text = append(b.text, line...)
 	it.end = len(b.text)
 	b.items = append(b.items, it)
-	if len(b.text) >= batchBytes || len(b.items) >= batchLines {
+	if len(b.text) >= p.c.batchBytes || len(b.items) >= p.c.batchLines {
 		p.send()
 	}
 }
@@ -288,7 +304,7 @@ func (p *producer) takeBatch() bool {
 	default:
 		if p.made < batchesPerCursor {
 			p.made++
-			p.b = &batch{text: make([]byte, 0, batchBytes+batchBytes/4), items: make([]item, 0, batchLines)}
+			p.b = &batch{text: make([]byte, 0, p.c.batchBytes+p.c.batchBytes/4), items: make([]item, 0, p.c.batchLines)}
 			return true
 		}
 		select {

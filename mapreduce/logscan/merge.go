@@ -52,7 +52,8 @@ type MergeOptions struct {
 	// WindowBytes bounds the bytes of lines an input holds back for its
 	// window: 0 means 16 MiB. Past it, the earliest lines go out early,
 	// as with a shorter window. Memory is then bounded by the inputs read
-	// at once times (WindowBytes plus four batches of about 64 KiB).
+	// at once times (WindowBytes plus four batches of about 64 KiB, less
+	// when more than 256 inputs are read at once: 64 MiB in all).
 	WindowBytes int
 	// KeepMalformed hands out the lines that do not parse too, in their
 	// place, with Entry.Record nil and Entry.Err set; otherwise they are
@@ -98,10 +99,11 @@ type Merger struct {
 	match   *filter.Matcher
 	pre     *prefilter
 	cursors []*cursor
-	heap    cursorHeap // SortByTime: the cursors with a line to hand out
-	next    int        // without SortByTime: the cursor being handed out
-	started bool       // SortByTime: the heap holds every cursor's first line
-	last    *cursor    // the cursor of the entry handed out last
+	heap    cursorHeap    // SortByTime: the cursors with a line to hand out
+	next    int           // without SortByTime: the cursor being handed out
+	slots   chan struct{} // without SortByTime: a place per cursor claimed and not yet handed out
+	started bool          // SortByTime: the heap holds every cursor's first line
+	last    *cursor       // the cursor of the entry handed out last
 	wg      sync.WaitGroup
 	failed  []*mapreduce.InputError // inputs that could not be listed
 	stopErr atomic.Pointer[error]   // FailFast: the first failure
@@ -165,8 +167,13 @@ func (m *Merger) start(paths []string) error {
 			groups = append(groups, []Input{in})
 		}
 	}
+	inFlight := len(groups) // by time, every cursor is read at once
+	if !m.opts.SortByTime {
+		inFlight = min(inFlight, 2*workers)
+		m.slots = make(chan struct{}, inFlight)
+	}
 	for i, g := range groups {
-		m.cursors = append(m.cursors, newCursor(g, i))
+		m.cursors = append(m.cursors, newCursor(g, i, inFlight))
 	}
 	if m.opts.SortByTime {
 		for _, c := range m.cursors {
@@ -185,9 +192,19 @@ func (m *Merger) start(paths []string) error {
 		go func() {
 			defer m.wg.Done()
 			// Cursors are claimed in order, so the one being handed
-			// out always has a goroutine: the others wait for it
-			// with their queues full, never the other way round.
-			for i := int(claimed.Add(1)) - 1; i < len(m.cursors); i = int(claimed.Add(1)) - 1 {
+			// out always has a goroutine, or is the next claimed: the
+			// others wait for it with their queues full, never the
+			// other way round. A slot bounds the cursors claimed and
+			// not yet handed out, whose batches wait.
+			for {
+				select {
+				case m.slots <- struct{}{}:
+				case <-m.ctx.Done(): // produce closes the cursor at once
+				}
+				i := int(claimed.Add(1)) - 1
+				if i >= len(m.cursors) {
+					return
+				}
 				m.produce(m.cursors[i], readAhead)
 			}
 		}()
@@ -269,6 +286,10 @@ func (m *Merger) advance() *cursor {
 	for ; m.next < len(m.cursors); m.next++ {
 		if c := m.cursors[m.next]; c.cur != nil && c.pos < len(c.cur.items) || c.fill() {
 			return c
+		}
+		select { // the cursor is handed out: another may be claimed
+		case <-m.slots:
+		default: // claimed without a slot, once the merge was stopped
 		}
 	}
 	return nil

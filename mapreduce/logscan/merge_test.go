@@ -363,15 +363,18 @@ func TestMergeCloseEarly(t *testing.T) {
 		}
 	}
 	waitForGoroutines(t, before)
-	ctx, cancel := context.WithCancel(context.Background())
-	m := Merge(ctx, paths, MergeOptions{SortByTime: true})
-	m.Next()
-	cancel()
-	for m.Next() {
+	for _, sorted := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		m := Merge(ctx, append(slices.Clip(paths), paths[0]+"x", paths[1]+"x", paths[2]+"x"), MergeOptions{SortByTime: sorted, ScanOptions: ScanOptions{Workers: 1}})
+		m.Next()
+		cancel()
+		for m.Next() {
+		}
+		if !errors.Is(m.Err(), context.Canceled) {
+			t.Errorf("sorted %v, cancelled: Err %v, want context.Canceled", sorted, m.Err())
+		}
 	}
-	if !errors.Is(m.Err(), context.Canceled) {
-		t.Errorf("cancelled: Err %v, want context.Canceled", m.Err())
-	}
+	waitForGoroutines(t, before)
 }
 
 // Lines up to 3 s late, some longer than a slab, come out in reference
@@ -513,4 +516,30 @@ func TestMergeAll(t *testing.T) {
 		t.Errorf("after a loop that stopped: Next true or Err %v; want closed", m.Err())
 	}
 	waitForGoroutines(t, before)
+}
+
+// Many small inputs in input order: the workers claim at most twice their
+// number ahead of the one handed out, and every input comes whole.
+func TestMergeManyInputsInOrder(t *testing.T) {
+	dir := t.TempDir()
+	var paths, want []string
+	for i := range 50 {
+		var lines []string
+		for j := range 3 {
+			lines = append(lines, logLine("192.0.2.1", mergeBase.Add(time.Duration(-i*10+j)*time.Second), fmt.Sprintf("/%d/%d", i, j)))
+		}
+		p := filepath.Join(dir, fmt.Sprintf("f%02d.log", i))
+		writeLines(t, p, lines)
+		paths = append(paths, p)
+		want = append(want, lines...)
+	}
+	for _, workers := range []int{1, 2, 3} {
+		got, st, err := mergeAll(t, paths, MergeOptions{ScanOptions: ScanOptions{Workers: workers}}, false)
+		if err != nil || !slices.Equal(got, want) || st.Inputs != 50 {
+			t.Errorf("-j %d: %d lines, %d inputs, err %v; want %d lines in input order", workers, len(got), st.Inputs, err, len(want))
+		}
+	}
+	if bytes, lines := batchSize(10000); bytes*batchesPerCursor*10000 > batchBudget+batchBudget/8 || lines < 16 {
+		t.Errorf("batchSize(10000) = %d bytes, %d lines: want the batches of 10,000 cursors within about %d bytes", bytes, lines, batchBudget)
+	}
 }
