@@ -65,19 +65,19 @@ type queryOptions struct {
 	output string       // -o; "": stdout
 	format outputFormat // -O
 	// logFormat is the --format asked for; nil: detected per input.
-	logFormat     *logparse.Format
-	outputFilter  []subproc.Stage // nil: none
-	childTimeout  time.Duration
-	lockPath      string        // --lock; "": none
-	lockWait      time.Duration // --lock-wait
-	cacheDir      string        // --cache; "": none
-	cacheMaxAge   time.Duration // --cache-max-age; 0: entries do not age out
-	csvSafe       bool          // --csv-safe
-	label         bool          // cat, tail: --label
-	keepMalformed bool          // cat, tail: --keep-malformed
-	quiet         bool
-	verbose       bool
-	showProgress  bool // --progress, decided
+	logFormat    *logparse.Format
+	outputFilter []subproc.Stage // nil: none
+	childTimeout time.Duration
+	lockPath     string        // --lock; "": none
+	lockWait     time.Duration // --lock-wait
+	cacheDir     string        // --cache; "": none
+	cacheMaxAge  time.Duration // --cache-max-age; 0: entries do not age out
+	csvSafe      bool          // --csv-safe
+	quiet        bool
+	verbose      bool
+	showProgress bool // --progress, decided
+	// The lines of cat and tail (entryFlags): --label, --keep-malformed.
+	label, keepMalformed bool
 	// scan is what the library is asked, but for Cache and Progress,
 	// which openQuery sets once it has them.
 	scan logscan.ScanOptions
