@@ -46,7 +46,8 @@ type MergeOptions struct {
 	// read, out of order, and counted in MergeStats.Late. A line without
 	// a time (a malformed line with KeepMalformed, or a format without
 	// %t) takes the instant of the line before it in its input, and so
-	// stays right after it. 0 means DefaultSortWindow; negative means no
+	// stays right after it; before the input's first time, it comes
+	// before every line that has one. 0 means DefaultSortWindow; negative means no
 	// window (the lines of each input are taken as already in order).
 	Window time.Duration
 	// WindowBytes bounds the bytes of lines an input holds back for its
