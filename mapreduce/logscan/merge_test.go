@@ -543,3 +543,20 @@ func TestMergeManyInputsInOrder(t *testing.T) {
 		t.Errorf("batchSize(10000) = %d bytes, %d lines: want the batches of 10,000 cursors within about %d bytes", bytes, lines, batchBudget)
 	}
 }
+
+// Rotation cuts a file while slow requests are still being logged: the
+// new file's first lines may be older than the old file's last. One
+// stream through one window puts them in order.
+func TestMergeChainOverlap(t *testing.T) {
+	dir := t.TempDir()
+	at := func(s int) time.Time { return mergeBase.Add(time.Duration(s) * time.Second) }
+	old := []string{logLine("192.0.2.1", at(0), "/1"), logLine("192.0.2.1", at(5), "/3"), logLine("192.0.2.1", at(6), "/4")}
+	live := []string{logLine("192.0.2.1", at(3), "/2"), logLine("192.0.2.1", at(7), "/5")}
+	writeLines(t, filepath.Join(dir, "access.log.1.gz"), old)
+	writeLines(t, filepath.Join(dir, "access.log"), live)
+	got, st, err := mergeAll(t, []string{filepath.Join(dir, "access.log"), filepath.Join(dir, "access.log.1.gz")}, MergeOptions{SortByTime: true}, true)
+	want := []string{"access.log.1.gz: " + old[0], "access.log: " + live[0], "access.log.1.gz: " + old[1], "access.log.1.gz: " + old[2], "access.log: " + live[1]}
+	if err != nil || !slices.Equal(got, want) || st.Late != 0 {
+		t.Errorf("chain with overlap: %q, %d late, err %v;\nwant %q", got, st.Late, err, want)
+	}
+}
