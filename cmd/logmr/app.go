@@ -53,7 +53,7 @@ func newApp(env *env) *cli.App {
 		OnUsageError:              onUsageError,
 		Suggest:                   true, // "did you mean": see onUsageError and checkCommand
 		EnableBashCompletion:      true, // the hidden --generate-bash-completion the completion scripts call
-		Commands: []*cli.Command{hostsCommand(env), countCommand(env), reportCommand(env), parseCommand(env), mergeCommand(env), planCommand(env), tailCommand(env),
+		Commands: []*cli.Command{hostsCommand(env), countCommand(env), reportCommand(env), parseCommand(env), catCommand(env), tailCommand(env), mergeCommand(env), planCommand(env),
 			completionCommand(env), manCommand(env)},
 	}
 	// "logmr" alone: the commands, on stderr, and exit 2.

@@ -11,17 +11,19 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// flagCategories group each command's flags in its help, by flag name.
-// A flag not listed is shown first, in no group.
+// flagCategories group each command's flags in its help, by flag name, or
+// by "command flag" where one name means different things in different
+// commands. A flag not listed is shown first, in no group.
 var flagCategories = map[string][]string{
 	"filters":   {"path", "path-prefix", "path-regex", "status", "method", "since", "until", "host", "user-agent-regex", "referer-regex", "vhost", "tz"},
 	"input":     {"format", "include", "exclude", "workers", "input-filter", "decompressor"},
-	"output":    {"output", "output-format", "output-filter", "progress", "quiet", "verbose", "csv-safe", "malformed", "title", "label", "keep-malformed"},
+	"output":    {"output", "output-format", "output-filter", "progress", "quiet", "verbose", "csv-safe", "malformed", "title"},
 	"count":     {"by", "top", "per", "sort", "human", "memory"},
 	"cron":      {"lock", "lock-wait", "fail-fast", "max-malformed", "check-all-lines", "child-timeout"},
 	"scale-out": {"shard", "shards", "partial"},
 	"cache":     {"cache", "cache-max-age"},
 	"follow":    {"lines", "follow", "poll"},
+	"lines":     {"cat sort", "sort-window", "label", "keep-malformed"},
 }
 
 // categorize sets the Category of every flag of the app's commands that
@@ -36,7 +38,11 @@ func categorize(app *cli.App) {
 	for _, cmd := range app.Commands {
 		for _, f := range cmd.Flags {
 			field := reflect.ValueOf(f).Elem().FieldByName("Category")
-			if category, ok := of[f.Names()[0]]; ok && field.IsValid() && field.CanSet() {
+			category, ok := of[cmd.Name+" "+f.Names()[0]]
+			if !ok {
+				category, ok = of[f.Names()[0]]
+			}
+			if ok && field.IsValid() && field.CanSet() {
 				field.SetString(category)
 			}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/logmr/logmr/logparse"
@@ -8,70 +9,74 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// entryFlags are the output flags of the commands that write entries, one
-// line of an input at a time (cat, tail).
+// entryFlags are the flags of the commands that print log lines (cat,
+// tail): what goes with each line.
 func entryFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "label", Usage: "prefix each line with its input's name and ': ' (-O jsonl, csv, tsv: a \"source\" member or first column)"},
-		&cli.BoolFlag{Name: "keep-malformed", Usage: "keep the lines that do not parse, in place: as logged with -O raw, " +
-			"as {\"source\",\"line\",\"error\",\"text\"} objects with -O jsonl (default: left out)"},
+		&cli.BoolFlag{Name: "label", Usage: "prefix each line with its input's name and ': ' (-O json, jsonl: a \"source\" member; csv, tsv, text: a source column first)"},
+		&cli.BoolFlag{Name: "keep-malformed", Usage: "keep the lines that do not parse, in their place: as logged (-O raw), or as " +
+			`{"source","line","error","text"} objects (-O jsonl, json); by default they are left out and counted (-v)`},
 	}
 }
 
-// entryEncoder encodes entries in q's output format: -O raw writes the
-// line as logged, the others a record as parse does; header is what goes
-// first (CSV and TSV column names). Malformed lines are encoded only with
-// --keep-malformed (as logged, or as JSON objects; CSV and TSV leave them
-// out), else encode appends nothing.
+// entryEncoder encodes the lines of cat and tail in q's output format:
+// header goes first (CSV and TSV column names), then encode appends each
+// entry. encode is safe for concurrent use, and does not keep e.
 func (q *query) entryEncoder() (header []byte, encode func(dst []byte, e *logscan.Entry) []byte) {
 	if q.format == outRaw {
+		terminal := q.output == "" && q.outputFilter == nil && isTerminal(q.env.stdout)
 		return nil, func(dst []byte, e *logscan.Entry) []byte {
-			if e.Err != nil && !q.keepMalformed {
-				return dst
-			}
 			if q.label {
-				dst = append(append(dst, e.Source...), ':', ' ')
+				dst = append(append(dst, e.Source...), ": "...)
+			}
+			if terminal { // a log line's escape sequences never reach a terminal raw
+				return append(append(dst, escapeControl(string(e.Line))...), '\n')
 			}
 			return append(append(dst, e.Line...), '\n')
 		}
 	}
 	out, header := q.recordOutput(false)
-	table := q.format == outCSV || q.format == outTSV
-	var source *logparse.Table
-	if table && q.label {
-		source = logparse.NewTableWith([]string{"source"}, logparse.TableOptions{TSV: q.format == outTSV, FormulaSafe: q.csvSafe})
-		header = append(source.AppendCells(nil, "source")[:len("source")], append([]byte{sep(q.format)}, header...)...)
-	}
-	return header, func(dst []byte, e *logscan.Entry) []byte {
-		switch {
-		case e.Err != nil && (!q.keepMalformed || table):
-			return dst
-		case e.Err != nil:
-			dst = logparse.AppendJSONString(append(dst, `{"source":`...), e.Source)
-			dst = append(append(dst, `,"line":`...), strconv.FormatInt(e.Err.Line, 10)...)
-			dst = logparse.AppendJSONString(append(dst, `,"error":`...), e.Err.Err.Error())
-			dst = logparse.AppendJSONString(append(dst, `,"text":`...), string(e.Line))
-			return append(dst, '}', '\n')
-		case source != nil:
-			dst = source.AppendCells(dst, e.Source)
-			dst[len(dst)-1] = sep(q.format)
-		case q.label:
-			dst = logparse.AppendJSONString(append(dst, `{"source":`...), e.Source)
+	if q.format == outJSONL || q.format == outJSON {
+		return header, func(dst []byte, e *logscan.Entry) []byte {
+			if e.Record == nil {
+				return appendMalformedJSON(dst, e)
+			}
 			start := len(dst)
 			dst = out.Record(dst, e.Format, e.Record)
-			if dst[start+1] == '}' { // no field: {"source":"x"}
-				return append(dst[:start], dst[start+1:]...)
+			if q.label {
+				var b [64]byte
+				member := logparse.AppendJSONString(append(b[:0], `"source":`...), e.Source)
+				dst = slices.Insert(dst, start+1, append(member, ',')...)
 			}
-			dst[start] = ','
 			return dst
 		}
+	}
+	// CSV, TSV and text: --keep-malformed is refused (validateEntries).
+	if !q.label {
+		return header, func(dst []byte, e *logscan.Entry) []byte { return out.Record(dst, e.Format, e.Record) }
+	}
+	source := logparse.NewTableWith([]string{"source"}, logparse.TableOptions{TSV: q.format != outCSV, FormulaSafe: q.csvSafe})
+	header = append(source.AppendHeader(nil), header...)
+	header[len("source")] = sepOf(q.format) // the header's newline becomes the separator
+	return header, func(dst []byte, e *logscan.Entry) []byte {
+		dst = source.AppendCells(dst, e.Source)
+		dst[len(dst)-1] = sepOf(q.format)
 		return out.Record(dst, e.Format, e.Record)
 	}
 }
 
-func sep(f outputFormat) byte {
-	if f == outTSV {
-		return '\t'
+// appendMalformedJSON appends a malformed line as a JSON object.
+func appendMalformedJSON(dst []byte, e *logscan.Entry) []byte {
+	dst = logparse.AppendJSONString(append(dst, `{"source":`...), e.Source)
+	dst = strconv.AppendInt(append(dst, `,"line":`...), e.Err.Line, 10)
+	dst = logparse.AppendJSONString(append(dst, `,"error":`...), e.Err.Err.Error())
+	dst = logparse.AppendJSONString(append(dst, `,"text":`...), string(e.Line))
+	return append(dst, '}', '\n')
+}
+
+func sepOf(f outputFormat) byte {
+	if f == outCSV {
+		return ','
 	}
-	return ','
+	return '\t'
 }

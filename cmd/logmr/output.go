@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,13 +29,15 @@ const (
 	outJSONL outputFormat = "jsonl"
 	outCSV   outputFormat = "csv"
 	outTSV   outputFormat = "tsv"
-	outRaw   outputFormat = "raw"  // the line as logged (cat, tail)
 	outHTML  outputFormat = "html" // report, and merge of report partials
+	// outRaw is each line as logged: the default of cat and tail, which
+	// alone accept it (see entryFlags).
+	outRaw outputFormat = "raw"
 )
 
 func parseOutputFormat(s string) (outputFormat, error) {
 	switch f := outputFormat(s); f {
-	case outText, outJSON, outJSONL, outCSV, outTSV, outHTML:
+	case outText, outJSON, outJSONL, outCSV, outTSV, outHTML, outRaw:
 		return f, nil
 	}
 	return "", usagef("--output-format %q: want text, json, jsonl, csv or tsv", s)
@@ -65,7 +68,16 @@ func outputFormatOf(c *cli.Context) (f outputFormat, from string, err error) {
 	if err == nil && f == outHTML && !writesHTML {
 		return f, "", usagef("-O html: only logmr report (and merge of its partials) writes HTML")
 	}
+	if err == nil && f == outRaw && !printsLines(c.Command) {
+		err = usagef("--output-format raw: only cat and tail print lines as logged; want text, json, jsonl, csv or tsv")
+	}
 	return f, "-O " + string(f), err
+}
+
+// printsLines reports whether cmd prints log lines (cat, tail: the
+// commands with entryFlags), which -O raw writes as logged.
+func printsLines(cmd *cli.Command) bool {
+	return cmd != nil && slices.ContainsFunc(cmd.Flags, func(f cli.Flag) bool { return f.Names()[0] == "label" })
 }
 
 // checkHuman refuses --human where there is no text to make readable.

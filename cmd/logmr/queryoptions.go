@@ -79,18 +79,18 @@ type queryOptions struct {
 	quiet        bool
 	verbose      bool
 	showProgress bool // --progress, decided
+	// The lines of cat and tail (entryFlags): --label, --keep-malformed.
+	label, keepMalformed bool
 	// scan is what the library is asked, but for Cache and Progress,
 	// which openQuery sets once it has them.
 	scan logscan.ScanOptions
-
-	label         bool // --label (cat, tail): each line names its input
-	keepMalformed bool // --keep-malformed (cat, tail): malformed lines kept in place
 }
 
 // validateQuery turns the shared flags of a query command into options,
 // and refuses a command line the library would refuse, naming the flag.
 func validateQuery(c *cli.Context, env *env) (queryOptions, error) {
-	o := queryOptions{output: c.String("output"), csvSafe: c.Bool("csv-safe"), quiet: c.Bool("quiet"), verbose: c.Bool("verbose")}
+	o := queryOptions{output: c.String("output"), csvSafe: c.Bool("csv-safe"), quiet: c.Bool("quiet"), verbose: c.Bool("verbose"),
+		label: c.Bool("label"), keepMalformed: c.Bool("keep-malformed")}
 	paths := c.Args().Slice()
 	if len(paths) == 0 {
 		return o, usagef("%s: no PATH given (use - to read standard input)", c.Command.Name)

@@ -24,6 +24,12 @@ type RecordOutput struct {
 	// Malformed appends a line that did not parse, with its place. Nil:
 	// malformed lines are only counted.
 	Malformed func(dst []byte, e *logparse.LineError, line []byte) []byte
+	// Entry, when set, is used instead of Record and Malformed: it
+	// appends each record that passed the filter and, with
+	// KeepMalformed, each malformed line, as Merge hands them out (with
+	// the input's name and the line as logged).
+	Entry         func(dst []byte, e *Entry) []byte
+	KeepMalformed bool
 }
 
 // chunkBytes is how much encoded output a worker gathers before handing it
@@ -224,27 +230,33 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input, segs *fan
 // hands *buf on with send whenever it holds a chunk.
 func (rw *recordWriter) encodeLines(ctx context.Context, in Input, lines *lineSource, st *Stats, buf *[]byte, send func() error) error {
 	p := newLineParser(ctx, in.Path, lines.format, rw.filter, logparse.AllFields, rw.opts.maxExamples())
-	p.lineErrors = rw.out.Malformed != nil
+	p.lineErrors = rw.out.Malformed != nil || rw.out.Entry != nil && rw.out.KeepMalformed
 	var bl *blockLines
 	// Malformed lines written out are every one: no line is passed over.
 	if !p.lineErrors {
 		bl = rw.prefilter.search(lines)
 	}
+	var e Entry // one for the input: RecordOutput.Entry does not keep it
 	for {
 		outcome, line, ok := p.next(lines, bl, st)
 		if !ok {
 			return nil
 		}
-		switch outcome {
-		case linePassed:
+		switch {
+		case rw.out.Entry != nil:
+			if rw.entry(&e, outcome, in, lines.format, p, line) {
+				*buf = rw.out.Entry(*buf, &e)
+			}
+		case outcome == linePassed:
 			if rw.out.Record != nil {
 				*buf = rw.out.Record(*buf, lines.format, &p.rec)
 			}
-		case lineMalformed:
+		case outcome == lineMalformed:
 			if rw.out.Malformed != nil {
 				*buf = rw.out.Malformed(*buf, p.lineErr, line)
 			}
-		case lineStopped:
+		}
+		if outcome == lineStopped {
 			return context.Cause(ctx)
 		}
 		if len(*buf) >= chunkBytes {
@@ -253,6 +265,20 @@ func (rw *recordWriter) encodeLines(ctx context.Context, in Input, lines *lineSo
 			}
 		}
 	}
+}
+
+// entry is the Entry of a line for RecordOutput.Entry; false when the
+// line is not written.
+func (rw *recordWriter) entry(e *Entry, outcome lineOutcome, in Input, f *logparse.Format, p *lineParser, line []byte) bool {
+	switch {
+	case outcome == linePassed:
+		*e = Entry{Source: in.Path, Line: line, Format: f, Record: &p.rec}
+	case outcome == lineMalformed && rw.out.KeepMalformed:
+		*e = Entry{Source: in.Path, Line: line, Format: f, Err: p.lineErr}
+	default:
+		return false
+	}
+	return true
 }
 
 // segmentSender hands one input's chunks to the writer, in order,
