@@ -81,6 +81,9 @@ func validateTail(c *cli.Context, _ *env) (tailOptions, error) {
 	if err := checkCSVSafe(c, q.format); err != nil {
 		return o, err
 	}
+	if q.keepMalformed && q.format != outRaw && q.format != outJSONL {
+		return o, usagef("--keep-malformed applies to -O raw and jsonl: a malformed line has no fields for %s columns", q.format)
+	}
 	var err error
 	if q.logFormat, err = logparse.LookupFormat(c.String("format")); err != nil {
 		return o, usagef("--format: %v", err)
@@ -126,6 +129,9 @@ func runTail(ctx context.Context, env *env, o tailOptions, paths []string) error
 			continue
 		case err != nil:
 			return err
+		}
+		if e.Record == nil && !q.keepMalformed {
+			continue // counted nowhere: tail keeps no Stats (see Follow)
 		}
 		if w.buf = encode(w.buf, e); len(w.buf) >= 64<<10 {
 			if err := w.flush(); err != nil {
