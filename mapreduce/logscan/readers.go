@@ -138,6 +138,9 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 		format = logparse.Combined // the read error is reported after the lines
 	}
 	ls.format = format
+	// A JSON string may spell a filter's text with \u escapes, and a W3C
+	// directive changes the lines after it: every line is parsed.
+	ls.everyLine = format.ParsesEveryLine()
 	return ls, nil
 }
 
@@ -152,8 +155,13 @@ func notAccessLog(sample [][]byte, given *logparse.Format) error {
 		return &notLogError{what: "binary data", hint: "(it holds NUL bytes)", guess: true}
 	}
 	if given == nil {
-		return fmt.Errorf("%w: none of its first %d lines is in the common, combined or vhost_combined format (use --format to name the format)",
-			logparse.ErrNotAccessLog, len(sample))
+		nearest, line, err := logparse.Nearest(sample)
+		if err == nil {
+			return fmt.Errorf("%w: none of its first %d lines is in a format logmr detects (use --format to name the format)",
+				logparse.ErrNotAccessLog, len(sample))
+		}
+		return fmt.Errorf("%w: none of its first %d lines is in a format logmr detects; nearest is %s, line %d: %v: %s (use --format to name the format)",
+			logparse.ErrNotAccessLog, len(sample), nearest.Name, line, err, excerpt(sample[line-1]))
 	}
 	first := 0
 	for first < len(sample)-1 && len(sample[first]) == 0 {

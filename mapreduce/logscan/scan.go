@@ -151,6 +151,7 @@ type Stats struct {
 	rejected [filter.NumStages]int64 // well-formed lines by the built-in filter stage that dropped them
 	named    map[string]int64        // well-formed lines by the filter.Func that dropped them
 	span     timeSpan                // of the well-formed lines' times: see Span
+	format   string                  // of one input's stats: FileStats.Format
 }
 
 // A SkippedInput is a file left out as not an access log, and what it is.
@@ -181,6 +182,9 @@ type FileStats struct {
 	// cache answered for whole, the cache.
 	Inflater Inflater
 	Elapsed  time.Duration
+	// Format is the name of the format the input's lines were parsed in:
+	// the one given, or the one detected ("combined", "caddy", "w3c").
+	Format string
 }
 
 // Rejected returns, per filter condition that dropped any well-formed
@@ -424,6 +428,9 @@ func (s *logScanner[A]) scanAll(ctx context.Context, in Input, r *inputReader) (
 	out := scanned[A]{agg: s.newAggregate()}
 	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &out))
 	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
+	if res.format != nil {
+		out.stats.format = res.format.Name
+	}
 	return out, res, err
 }
 
