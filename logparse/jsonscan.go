@@ -103,7 +103,7 @@ func (p *Parser) jsonObject(line []byte, i int, node *jsonNode, rec *Record, st 
 		switch {
 		case e == nil:
 			i, err = skipJSONValue(line, i)
-		case line[i] == '{':
+		case line[i] == '{' && e.child != nil:
 			i, err = p.jsonObject(line, i, e.child, rec, st, depth+1)
 		default:
 			i, err = p.jsonLeaf(line, i, e, rec, st)
@@ -131,7 +131,7 @@ func (p *Parser) jsonObject(line []byte, i int, node *jsonNode, rec *Record, st 
 // index after it.
 func (p *Parser) jsonLeaf(line []byte, i int, e *jsonEntry, rec *Record, st *jsonLine) (int, error) {
 	end, err := skipJSONValue(line, i)
-	if err != nil || e.target == jtNone || e.prio >= st.prio[e.target] {
+	if err != nil || e.target == jtNone || e.prio > st.prio[e.target] {
 		return end, err
 	}
 	v := line[i:end]

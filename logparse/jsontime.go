@@ -13,7 +13,7 @@ func scaledDecimal(v []byte, scale int) (int64, bool) {
 	return scaleMantissa(mant, exp+scale)
 }
 
-// splitDecimal reads v as mant × 10^exp, keeping at most 18 significant
+// splitDecimal reads v as mant × 10^exp, keeping at most 19 significant
 // digits (the rest are dropped: truncated); intDigits is the number of
 // digits before the point, the exponent applied.
 func splitDecimal(v []byte) (mant uint64, exp, intDigits int, ok bool) {
@@ -27,7 +27,7 @@ func splitDecimal(v []byte) (mant uint64, exp, intDigits int, ok bool) {
 			if mant == 0 && c == '0' {
 				continue // a leading zero
 			}
-			if sig < 18 {
+			if sig < 19 {
 				mant, sig = mant*10+uint64(c-'0'), sig+1
 			} else {
 				exp++
@@ -35,7 +35,7 @@ func splitDecimal(v []byte) (mant uint64, exp, intDigits int, ok bool) {
 			intDigits++
 		case isDigit(c):
 			digits++
-			if sig < 18 {
+			if sig < 19 {
 				mant, exp = mant*10+uint64(c-'0'), exp-1
 				if mant > 0 {
 					sig++
