@@ -209,10 +209,8 @@ func (p *Parser) storeJSON(e *jsonEntry, v []byte, rec *Record) error {
 		if isDash(v) {
 			return nil
 		}
-		if p.skip&FieldTime != 0 {
-			rec.hasTime = true
-			return nil
-		}
+		// Converted even when not needed (Need): checking it is most of
+		// the work, and a line must be malformed whatever is needed.
 		sec, nsec, off, ok := parseAnyTime(v, e.unit, &p.days)
 		if !ok {
 			return errJSONTime
