@@ -27,10 +27,10 @@ func Detect(lines [][]byte) (f *Format, ok bool) {
 	if nonEmpty == 0 {
 		return Combined, true
 	}
-	w3cOK, w3cHeader := detectW3C(lines)
+	w3cOK, w3cData, w3cHeader := detectW3C(lines)
 	json, jsonOK := detectJSON(lines)
 	switch {
-	case w3cHeader && w3cOK >= max(clfOK, jsonOK) && (w3cOK > 0 || clfOK == 0 && jsonOK == 0):
+	case w3cHeader && w3cOK >= max(clfOK, jsonOK) && (w3cOK > 0 || w3cData == 0):
 		return W3C, true
 	case jsonOK > clfOK:
 		return json, true
@@ -73,9 +73,9 @@ func detectCLF(lines [][]byte) (f *Format, parsed, nonEmpty int) {
 	return Combined, commonOK, nonEmpty
 }
 
-// detectW3C says how many lines parse as W3C records and whether the lines
-// hold a W3C header directive at all.
-func detectW3C(lines [][]byte) (parsed int, header bool) {
+// detectW3C says how many lines parse as W3C records, how many lines are
+// not directives, and whether the lines hold a W3C header directive at all.
+func detectW3C(lines [][]byte) (parsed, data int, header bool) {
 	for _, line := range lines {
 		if isW3CHeader(line) {
 			header = true
@@ -83,16 +83,23 @@ func detectW3C(lines [][]byte) (parsed int, header bool) {
 		}
 	}
 	if !header {
-		return 0, false
+		return 0, 0, false
 	}
 	p := NewParser(W3C)
 	var rec Record
 	for _, line := range lines {
-		if len(line) > 0 && p.Parse(line, &rec) == nil {
+		if len(line) == 0 {
+			continue
+		}
+		switch err := p.Parse(line, &rec); {
+		case err == nil:
 			parsed++
+			data++
+		case err != ErrNotRecord:
+			data++
 		}
 	}
-	return parsed, true
+	return parsed, data, true
 }
 
 // minJSONFields is how many fields a JSON line must fill for Detect to

@@ -18,8 +18,7 @@ type structuredFormat struct {
 // structuredState is what a Parser of a JSON or W3C format keeps.
 type structuredState struct {
 	w3c   w3cState
-	found int    // targets the last JSON line set (Detect ranks key sets by it)
-	stamp []byte // a W3C date and time joined for parseRFC3339
+	found int // targets the last JSON line set (Detect ranks key sets by it)
 }
 
 // Stateful reports whether the meaning of a line of f depends on the lines

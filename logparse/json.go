@@ -69,14 +69,24 @@ type jsonEntry struct {
 // A jsonNode is the keys that matter at one level of a JSON object.
 type jsonNode struct {
 	entries []jsonEntry
+	// buckets holds, per keyHash, the indexes of the entries with that
+	// hash: most keys of a line are not in the key set, and one compare
+	// of a bucket's few keys rejects them (a map would hash the whole key).
+	buckets [64][]uint8
 }
 
-// lookup returns the entry for key, or nil. A level has a few keys: a
-// linear search, length first, beats a map.
+// keyHash mixes a key's length and its first and last bytes.
+func keyHash(key []byte) int {
+	if len(key) == 0 {
+		return 0
+	}
+	return (len(key)*7 + int(key[0])*3 + int(key[len(key)-1])) & 63
+}
+
+// lookup returns the entry for key, or nil.
 func (n *jsonNode) lookup(key []byte) *jsonEntry {
-	for i := range n.entries {
-		e := &n.entries[i]
-		if len(e.key) == len(key) && e.key == string(key) {
+	for _, i := range n.buckets[keyHash(key)] {
+		if e := &n.entries[i]; e.key == string(key) {
 			return e
 		}
 	}
@@ -114,6 +124,8 @@ func (n *jsonNode) add(path []string, k jsonKey, prio uint8) {
 		}
 	}
 	if e == nil {
+		h := keyHash([]byte(path[0]))
+		n.buckets[h] = append(n.buckets[h], uint8(len(n.entries)))
 		n.entries = append(n.entries, jsonEntry{key: path[0]})
 		e = &n.entries[len(n.entries)-1]
 	}

@@ -104,6 +104,9 @@ type w3cState struct {
 	columns []w3cColumn // of the last #Fields; nil: none yet
 	fields  bool        // a #Fields was seen
 	date    []byte      // of the last #Date, for a log without a date field
+	dayOf   [10]byte    // the last date converted, and its day number
+	day     int64
+	dayOK   bool
 }
 
 // parseW3C parses a line of a W3C log, or takes in a directive.
@@ -239,21 +242,54 @@ func (p *Parser) storeW3C(col w3cColumn, v []byte, rec *Record) error {
 }
 
 // w3cTime sets rec's time from a date "YYYY-MM-DD" and a time
-// "HH:MM:SS[.fraction]", in UTC.
+// "HH:MM:SS[.fraction]", in UTC. The day of the last date is kept: the
+// lines of a log share it.
 func (p *Parser) w3cTime(date, clock []byte, rec *Record) error {
-	if len(clock) < 8 {
+	st := &p.structured.w3c
+	if len(date) != 10 || len(clock) < 8 || clock[2] != ':' || clock[5] != ':' {
 		return errW3CDate
 	}
-	stamp := p.structured.stamp[:0]
-	stamp = append(append(append(stamp, date...), 'T'), clock...)
-	stamp = append(stamp, 'Z')
-	p.structured.stamp = stamp
-	sec, nsec, _, ok := parseRFC3339(stamp)
-	if !ok {
+	if string(date) != string(st.dayOf[:]) || !st.dayOK {
+		if date[4] != '-' || date[7] != '-' || !w3cDigits(date[:4]) || !w3cDigits(date[5:7]) || !w3cDigits(date[8:]) {
+			return errW3CDate
+		}
+		y, m, d := twoDigits(date)*100+twoDigits(date[2:]), twoDigits(date[5:]), twoDigits(date[8:])
+		if m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+			return errW3CDate
+		}
+		copy(st.dayOf[:], date)
+		st.day, st.dayOK = daysFromCivil(y, m, d), true
+	}
+	if !w3cDigits(clock[:2]) || !w3cDigits(clock[3:5]) || !w3cDigits(clock[6:8]) {
 		return errW3CDate
 	}
-	rec.Time, rec.Nsec, rec.hasTime = sec, nsec, true
+	h, mi, sec := twoDigits(clock), twoDigits(clock[3:]), twoDigits(clock[6:])
+	if h > 23 || mi > 59 || sec > 60 {
+		return errW3CDate
+	}
+	var nsec int32
+	if frac := clock[8:]; len(frac) > 0 {
+		if frac[0] != '.' || len(frac) == 1 || len(frac) > 10 || !w3cDigits(frac[1:]) {
+			return errW3CDate
+		}
+		scale := int32(1e8)
+		for _, c := range frac[1:] {
+			nsec += int32(c-'0') * scale
+			scale /= 10
+		}
+	}
+	rec.Time, rec.Nsec, rec.hasTime = st.day*86400+int64(h*3600+mi*60+sec), nsec, true
 	return nil
+}
+
+// w3cDigits reports whether b is all digits.
+func w3cDigits(b []byte) bool {
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // directive takes in a directive line: #Fields sets the columns, #Date
@@ -264,8 +300,12 @@ func (st *w3cState) directive(line []byte) {
 	switch {
 	case bytes.EqualFold(name, []byte("Fields")):
 		st.columns, st.fields = st.columns[:0], true
-		for _, f := range bytes.Fields(value) {
-			st.columns = append(st.columns, lookupW3CName(f))
+		for len(value) > 0 {
+			name, rest, _ := bytes.Cut(value, []byte{' '})
+			if name = bytes.TrimSpace(name); len(name) > 0 {
+				st.columns = append(st.columns, lookupW3CName(name))
+			}
+			value = rest
 		}
 	case bytes.EqualFold(name, []byte("Date")):
 		if len(value) >= 10 {
