@@ -97,13 +97,14 @@ func (n *jsonNode) lookup(key []byte) *jsonEntry {
 type jsonSpec struct {
 	root   jsonNode
 	fields []Field
+	keys   []jsonKey // as compiled, for the reference parser in the tests
 }
 
 // compileJSONKeys builds the key tree of keys, earlier keys of a target
 // taking priority over later ones. A dotted path is looked up both as
 // nested objects and as one literal key ("request.method" in a flat log).
 func compileJSONKeys(keys []jsonKey) *jsonSpec {
-	spec := &jsonSpec{}
+	spec := &jsonSpec{keys: keys}
 	var prio [jtCount]uint8
 	for _, k := range keys {
 		pr := prio[k.target]

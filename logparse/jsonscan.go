@@ -22,18 +22,22 @@ var (
 // counts): deeper lines are malformed, never a stack overflow.
 const maxJSONDepth = 64
 
-// jsonLine is what parseJSON keeps while it walks one line.
+// jsonLine is what parseJSON keeps while it walks one line: per target,
+// the value of the key that wins it so far, converted once the line is
+// walked (a value that loses to a preferred key is never checked).
 type jsonLine struct {
 	prio  [jtCount]uint8 // of the key that set each target; 0xff: none yet
-	found int            // targets set
+	vals  [jtCount][]byte
+	units [jtCount]timeUnit
 }
 
 // parseJSON parses a line of a JSON format: one object, whose keys the
 // format's key tree maps to rec's fields. It walks the object once,
 // descending only into objects whose keys matter and skipping the rest
-// with a bracket count; strings with escapes are decoded into p's scratch
-// buffer. The structure it walks is checked; a value it skips is checked
-// only for closed strings and balanced brackets.
+// with a bracket count; then it converts the value that won each field,
+// a string with escapes decoded into p's scratch buffer. The structure it
+// walks is checked; a value it skips is checked only for closed strings
+// and balanced brackets.
 func parseJSON(p *Parser, line []byte, rec *Record) error {
 	spec := p.format.structured.json
 	i := skipSpace(line, 0)
@@ -44,15 +48,25 @@ func parseJSON(p *Parser, line []byte, rec *Record) error {
 	for t := range st.prio {
 		st.prio[t] = 0xff
 	}
-	end, err := p.jsonObject(line, i, &spec.root, rec, &st, 1)
+	end, err := p.jsonObject(line, i, &spec.root, &st, 1)
 	if err != nil {
 		return err
 	}
 	if skipSpace(line, end) != len(line) {
 		return errTrailing
 	}
-	p.structured.found = st.found
-	if st.found == 0 {
+	found := 0
+	for t := jtHost; t < jtCount; t++ {
+		if st.vals[t] == nil {
+			continue
+		}
+		found++
+		if err := p.storeJSON(t, st.units[t], st.vals[t], rec); err != nil {
+			return err
+		}
+	}
+	p.structured.found = found
+	if found == 0 {
 		return errJSONNoKeys
 	}
 	if rec.Request != nil && rec.Method == nil && p.skip&FieldRequest == 0 {
@@ -70,7 +84,7 @@ func skipSpace(b []byte, i int) int {
 
 // jsonObject walks the object at line[i] ('{') with node's keys and
 // returns the index after its '}'.
-func (p *Parser) jsonObject(line []byte, i int, node *jsonNode, rec *Record, st *jsonLine, depth int) (int, error) {
+func (p *Parser) jsonObject(line []byte, i int, node *jsonNode, st *jsonLine, depth int) (int, error) {
 	if depth > maxJSONDepth {
 		return 0, errJSONDeep
 	}
@@ -104,9 +118,9 @@ func (p *Parser) jsonObject(line []byte, i int, node *jsonNode, rec *Record, st 
 		case e == nil:
 			i, err = skipJSONValue(line, i)
 		case line[i] == '{' && e.child != nil:
-			i, err = p.jsonObject(line, i, e.child, rec, st, depth+1)
+			i, err = p.jsonObject(line, i, e.child, st, depth+1)
 		default:
-			i, err = p.jsonLeaf(line, i, e, rec, st)
+			i, err = jsonLeaf(line, i, e, st)
 		}
 		if err != nil {
 			return 0, err
@@ -126,10 +140,10 @@ func (p *Parser) jsonObject(line []byte, i int, node *jsonNode, rec *Record, st 
 	}
 }
 
-// jsonLeaf reads the value at line[i] for e (a string, a number, true,
-// false, null, or an array whose first element is taken) and returns the
-// index after it.
-func (p *Parser) jsonLeaf(line []byte, i int, e *jsonEntry, rec *Record, st *jsonLine) (int, error) {
+// jsonLeaf takes the value at line[i] for e (a string, a number, true,
+// false, null, or an array whose first element is taken) if e wins its
+// target so far, and returns the index after it.
+func jsonLeaf(line []byte, i int, e *jsonEntry, st *jsonLine) (int, error) {
 	end, err := skipJSONValue(line, i)
 	if err != nil || e.target == jtNone || e.prio > st.prio[e.target] {
 		return end, err
@@ -146,38 +160,32 @@ func (p *Parser) jsonLeaf(line []byte, i int, e *jsonEntry, rec *Record, st *jso
 		}
 		v = v[j:k]
 	}
-	var text []byte
 	switch v[0] {
-	case '"':
-		text = v[1 : len(v)-1]
-		if bytes.IndexByte(text, '\\') >= 0 {
-			start := len(p.scratch)
-			var ok bool
-			if p.scratch, ok = appendJSONUnescaped(p.scratch, text); !ok {
-				return 0, errJSONEscape
-			}
-			text = p.scratch[start:len(p.scratch):len(p.scratch)]
-		}
 	case 'n': // null: absent
 		return end, nil
 	case '{', '[':
 		return 0, errJSONText
-	default: // a number, true or false: its text
-		text = v
 	}
-	if err := p.storeJSON(e, text, rec); err != nil {
-		return 0, err
-	}
-	if st.prio[e.target] == 0xff {
-		st.found++
-	}
-	st.prio[e.target] = e.prio
+	st.vals[e.target], st.units[e.target], st.prio[e.target] = v, e.unit, e.prio
 	return end, nil
 }
 
-// storeJSON stores the text of e's value in rec.
-func (p *Parser) storeJSON(e *jsonEntry, v []byte, rec *Record) error {
-	switch e.target {
+// storeJSON stores value v of target t, in unit when a time or a
+// duration, in rec: a string is decoded, a number, true or false taken as
+// its text.
+func (p *Parser) storeJSON(t jsonTarget, unit timeUnit, v []byte, rec *Record) error {
+	if v[0] == '"' {
+		v = v[1 : len(v)-1]
+		if bytes.IndexByte(v, '\\') >= 0 {
+			start := len(p.scratch)
+			var ok bool
+			if p.scratch, ok = appendJSONUnescaped(p.scratch, v); !ok {
+				return errJSONEscape
+			}
+			v = p.scratch[start:len(p.scratch):len(p.scratch)]
+		}
+	}
+	switch t {
 	case jtStatus:
 		n, ok := jsonInt(v, 3)
 		if !ok {
@@ -200,7 +208,7 @@ func (p *Parser) storeJSON(e *jsonEntry, v []byte, rec *Record) error {
 		if isDash(v) {
 			return nil
 		}
-		us, ok := scaledDecimal(v, 6-e.unit.scale())
+		us, ok := scaledDecimal(v, 6-unit.scale())
 		if !ok {
 			return errJSONElapsed
 		}
@@ -211,7 +219,7 @@ func (p *Parser) storeJSON(e *jsonEntry, v []byte, rec *Record) error {
 		}
 		// Converted even when not needed (Need): checking it is most of
 		// the work, and a line must be malformed whatever is needed.
-		sec, nsec, off, ok := parseAnyTime(v, e.unit, &p.days)
+		sec, nsec, off, ok := parseAnyTime(v, unit, &p.days)
 		if !ok {
 			return errJSONTime
 		}
