@@ -113,6 +113,11 @@ func TestParseJSONDifferential(t *testing.T) {
 		[]byte(`{"status":200,"status":404}`),
 		[]byte(`{"msec":1700000000.5,"remote_addr":"192.0.2.1","request":"POST /x HTTP/1.0","status":201}`),
 		[]byte(`{"StartUTC":"2020-08-27T09:33:02Z","ClientHost":"::1","DownstreamStatus":200,"Duration":0}`),
+		// Found by FuzzJSON: a losing key's bad value; text after the
+		// object; a byte that is not UTF-8.
+		[]byte(`{"StartLocal":"A","StartUTC":"0"}`),
+		[]byte(`{"request":"0"}}`),
+		[]byte("{\"request\":{\"proto\":\"\x80\"}}"),
 	}
 	for _, path := range []string{"../testdata/formats/caddy/access.log", "../testdata/formats/traefik/access.log", "../testdata/formats/nginx-json/access.log"} {
 		lines = append(lines, readLines(t, path)...)

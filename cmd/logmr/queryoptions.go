@@ -21,8 +21,10 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		names[i] = string(o)
 	}
 	return append([]cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined or vhost_combined), " +
-			"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined) or an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b'"},
+		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined, vhost_combined, caddy, traefik, nginx_json or w3c), " +
+			"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined, caddy, traefik, nginx_json, json, w3c), " +
+			"a JSON key mapping such as 'json:host=client.ip,time=ts:ms' (docs/formats.md) " +
+			"or an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b'"},
 		&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
 		&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
 		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "read at most `N` files at once (default: all CPUs)"},
