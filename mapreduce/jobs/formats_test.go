@@ -165,3 +165,36 @@ func TestW3CGrownNotResumed(t *testing.T) {
 		t.Errorf("grown W3C file: %s (cache %+v), want %s read in full", statusRows(got), got.Stats.Cache, statusRows(want))
 	}
 }
+
+// TestJSONResumedFilter checks that the lines a cache resume reads of a
+// JSON file are all parsed: a path filter's text search would miss a
+// path written with \u escapes.
+func TestJSONResumedFilter(t *testing.T) {
+	ctx := context.Background()
+	store, err := cache.Open(filepath.Join(t.TempDir(), "cache"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "access.log")
+	line := `{"ts":1705305600,"status":200,"size":1,"request":{"client_ip":"192.0.2.1","method":"GET","uri":"/other"}}` + "\n"
+	if err := os.WriteFile(path, []byte(strings.Repeat(line, 2*logparse.DetectLines)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := logscan.ScanOptions{Cache: store, Filter: filter.Filter{Paths: []string{"/café"}}}
+	if _, err := Hosts(ctx, []string{path}, opts); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"ts":1705305601,"status":200,"size":1,"request":{"client_ip":"198.51.100.9","method":"GET","uri":"/caf\u00e9"}}` + "\n")
+	f.Close()
+	res, err := Hosts(ctx, []string{path}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Cache.Resumed != 1 || !slices.Equal(res.Hosts, []string{"198.51.100.9"}) {
+		t.Errorf("resumed: hosts %q (cache %+v), want 198.51.100.9 from the appended line", res.Hosts, res.Stats.Cache)
+	}
+}

@@ -109,7 +109,9 @@ const maxSampleBytes = 1 << 20
 // resumed read (resumed set: the lines go on from a part already read)
 // takes format as known.
 func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) (*lineSource, error) {
-	ls := &lineSource{sc: sc, format: format}
+	// A JSON string may spell a filter's text with \u escapes, and a W3C
+	// directive changes the lines after it: every line is parsed.
+	ls := &lineSource{sc: sc, format: format, everyLine: format.ParsesEveryLine()}
 	if resumed {
 		return ls, nil
 	}
@@ -138,8 +140,6 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 		format = logparse.Combined // the read error is reported after the lines
 	}
 	ls.format = format
-	// A JSON string may spell a filter's text with \u escapes, and a W3C
-	// directive changes the lines after it: every line is parsed.
 	ls.everyLine = format.ParsesEveryLine()
 	return ls, nil
 }
