@@ -111,7 +111,7 @@ const minJSONFields = 3
 // lines, and says how many lines parse in it with minJSONFields filled.
 func detectJSON(lines [][]byte) (best *Format, parsed int) {
 	objects := slices.ContainsFunc(lines, func(line []byte) bool {
-		i := skipSpace(line, 0)
+		i := skipSpace(line, bomLen(line))
 		return i < len(line) && line[i] == '{'
 	})
 	if !objects {
@@ -150,8 +150,8 @@ func Nearest(lines [][]byte) (f *Format, line int, err error) {
 	}
 	l := lines[first]
 	var rec Record
-	switch i := skipSpace(l, 0); {
-	case l[0] == '#':
+	switch i := skipSpace(l, bomLen(l)); {
+	case i < len(l) && l[i] == '#':
 		p := NewParser(W3C)
 		for n, line := range lines {
 			if len(line) == 0 {

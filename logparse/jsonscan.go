@@ -40,7 +40,7 @@ type jsonLine struct {
 // and balanced brackets.
 func parseJSON(p *Parser, line []byte, rec *Record) error {
 	spec := p.format.structured.json
-	i := skipSpace(line, 0)
+	i := skipSpace(line, bomLen(line))
 	if i >= len(line) || line[i] != '{' {
 		return errJSONObject
 	}
@@ -73,6 +73,15 @@ func parseJSON(p *Parser, line []byte, rec *Record) error {
 		splitRequest(rec)
 	}
 	return nil
+}
+
+// bomLen is 3 when b starts with a UTF-8 byte order mark, which some
+// Windows tools write at the start of a file.
+func bomLen(b []byte) int {
+	if len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf {
+		return 3
+	}
+	return 0
 }
 
 func skipSpace(b []byte, i int) int {

@@ -112,9 +112,13 @@ type w3cState struct {
 // parseW3C parses a line of a W3C log, or takes in a directive.
 func parseW3C(p *Parser, line []byte, rec *Record) error {
 	st := &p.structured.w3c
-	if line[0] == '#' {
+	line = line[bomLen(line):]
+	if len(line) > 0 && line[0] == '#' {
 		st.directive(line)
 		return ErrNotRecord
+	}
+	if len(line) == 0 {
+		return errEmpty // a byte order mark alone
 	}
 	if !st.fields {
 		return errW3CNoFields
@@ -332,6 +336,7 @@ func lookupW3CName(name []byte) w3cColumn {
 // isW3CHeader reports whether line is one of the directives a W3C log
 // starts with.
 func isW3CHeader(line []byte) bool {
+	line = line[bomLen(line):]
 	for _, d := range []string{"#Fields:", "#Software:", "#Version:", "#Date:", "#Start-Date:", "#Remark:"} {
 		if len(line) >= len(d) && bytes.EqualFold(line[:len(d)], []byte(d)) {
 			return true

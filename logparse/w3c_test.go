@@ -93,6 +93,26 @@ func TestParseW3CErrors(t *testing.T) {
 	}
 }
 
+// Some Windows tools start a file with a UTF-8 byte order mark.
+func TestW3CByteOrderMark(t *testing.T) {
+	lines := [][]byte{[]byte("\xef\xbb\xbf#Software: Microsoft Internet Information Services 10.0"),
+		[]byte("#Fields: date time c-ip sc-status"), []byte("2024-01-15 08:00:01 203.0.113.9 200"), []byte("\xef\xbb\xbf")}
+	if f, ok := Detect(lines); f != W3C || !ok {
+		t.Errorf("Detect(W3C with a BOM) = %v, %v; want w3c", f, ok)
+	}
+	p := NewParser(W3C)
+	var rec Record
+	for i, want := range []error{ErrNotRecord, ErrNotRecord, nil, errEmpty} {
+		if err := p.Parse(lines[i], &rec); err != want {
+			t.Errorf("Parse(%q) = %v, want %v", lines[i], err, want)
+		}
+	}
+	var jrec Record
+	if err := NewParser(CaddyJSON).Parse([]byte("\xef\xbb\xbf"+`{"status":200}`), &jrec); err != nil || jrec.Status != 200 {
+		t.Errorf("Parse(JSON with a BOM) = %v, status %d", err, jrec.Status)
+	}
+}
+
 func TestW3CAllocs(t *testing.T) {
 	p := NewParser(W3C)
 	var rec Record
