@@ -117,7 +117,7 @@ func (o ScanOptions) maxExamples() int {
 // Stats describe what a scan read.
 type Stats struct {
 	Inputs    int   // inputs read to the end
-	Lines     int64 // lines read
+	Lines     int64 // lines read; a W3C directive line is one, and neither matched nor malformed
 	Matched   int64 // well-formed lines that passed the filter
 	Malformed int64 // lines that did not parse, of those parsed
 	// Parsed is the lines parsed in full, Sampled among them: Lines
