@@ -185,9 +185,7 @@ func (r *inputReader) startChild(raw io.Reader) error {
 	if err := r.startText(child.Stdout(), 0); err != nil {
 		return err
 	}
-	if !r.ls.format.Stateful() { // one Parser must see every line, in order
-		r.ls.parsers = r.plan.parsers
-	}
+	r.ls.parsers = r.plan.parsers
 	return nil
 }
 

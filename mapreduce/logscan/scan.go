@@ -435,7 +435,7 @@ func (s *logScanner[A]) scanAll(ctx context.Context, in Input, r *inputReader) (
 }
 
 func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineSource, out *scanned[A]) error {
-	if lines.parsers > 1 {
+	if lines.parsers > 1 && !lines.format.Stateful() { // a stateful format's lines go to one Parser, in order
 		return s.scanLinesParallel(ctx, name, lines, out)
 	}
 	p := s.newLineParser(ctx, name, lines.format)
