@@ -55,6 +55,9 @@ type jsonKey struct {
 	path   string     // dotted: "request.headers.User-Agent"
 	target jsonTarget // the field it fills
 	unit   timeUnit   // of a time or a duration
+	// hostPort: the value is "host:port" or "[v6]:port" (an address as
+	// Caddy before 2.5 and Traefik's ClientAddr log it): the port is cut.
+	hostPort bool
 }
 
 // A jsonEntry is one key of one object level in a compiled key set.
@@ -63,6 +66,7 @@ type jsonEntry struct {
 	target jsonTarget // filled when the value is a string, number or array
 	prio   uint8      // among keys of one target, the lowest present wins
 	unit   timeUnit
+	port   bool      // the value is host:port (jsonKey.hostPort)
 	child  *jsonNode // keys below, when the value is an object
 }
 
@@ -138,7 +142,7 @@ func (n *jsonNode) add(path []string, k jsonKey, prio uint8) {
 		return
 	}
 	if e.target == jtNone || prio < e.prio {
-		e.target, e.prio, e.unit = k.target, prio, k.unit
+		e.target, e.prio, e.unit, e.port = k.target, prio, k.unit, k.hostPort
 	}
 }
 
@@ -149,7 +153,7 @@ var (
 		{path: "ts", target: jtTime},
 		{path: "request.client_ip", target: jtHost},
 		{path: "request.remote_ip", target: jtHost},
-		{path: "request.remote_addr", target: jtHost},
+		{path: "request.remote_addr", target: jtHost, hostPort: true},
 		{path: "user_id", target: jtUser},
 		{path: "request.method", target: jtMethod},
 		{path: "request.uri", target: jtTarget},
@@ -165,7 +169,7 @@ var (
 		{path: "StartUTC", target: jtTime},
 		{path: "StartLocal", target: jtTime},
 		{path: "ClientHost", target: jtHost},
-		{path: "ClientAddr", target: jtHost},
+		{path: "ClientAddr", target: jtHost, hostPort: true},
 		{path: "ClientUsername", target: jtUser},
 		{path: "RequestMethod", target: jtMethod},
 		{path: "RequestPath", target: jtTarget},

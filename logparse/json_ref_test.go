@@ -48,6 +48,9 @@ func parseJSONSlow(f *Format, line []byte, rec *Record) bool {
 		if p.storeJSON(k.target, k.unit, []byte(text), rec) != nil {
 			return false
 		}
+		if k.target == jtHost && k.hostPort && rec.Host != nil {
+			rec.Host = cutPort(rec.Host)
+		}
 		done[k.target] = true
 		found++
 	}

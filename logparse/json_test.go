@@ -63,6 +63,10 @@ func TestParseJSON(t *testing.T) {
 			want{status: 200, bytes: -1, dur: -1}},
 		{"flat dotted keys", CaddyJSON, `{"request.uri":"/flat","status":200}`,
 			want{target: "/flat", status: 200, bytes: -1, dur: -1}},
+		{"caddy before 2.5: remote_addr with a port", CaddyJSON, `{"status":200,"request":{"remote_addr":"[2001:db8::1]:443"}}`,
+			want{host: "2001:db8::1", status: 200, bytes: -1, dur: -1}},
+		{"traefik ClientAddr alone", TraefikJSON, `{"ClientAddr":"192.0.2.9:5678","DownstreamStatus":200}`,
+			want{host: "192.0.2.9", status: 200, bytes: -1, dur: -1}},
 		{"traefik local time", TraefikJSON, `{"StartLocal":"2020-08-27T11:33:02+02:00","DownstreamStatus":200}`,
 			want{status: 200, bytes: -1, dur: -1, time: 1598520782, off: 7200}},
 	}

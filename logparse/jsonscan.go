@@ -26,9 +26,10 @@ const maxJSONDepth = 64
 // the value of the key that wins it so far, converted once the line is
 // walked (a value that loses to a preferred key is never checked).
 type jsonLine struct {
-	prio  [jtCount]uint8 // of the key that set each target; 0xff: none yet
-	vals  [jtCount][]byte
-	units [jtCount]timeUnit
+	prio     [jtCount]uint8 // of the key that set each target; 0xff: none yet
+	vals     [jtCount][]byte
+	units    [jtCount]timeUnit
+	hostPort bool // the host's value is host:port
 }
 
 // parseJSON parses a line of a JSON format: one object, whose keys the
@@ -64,6 +65,9 @@ func parseJSON(p *Parser, line []byte, rec *Record) error {
 		if err := p.storeJSON(t, st.units[t], st.vals[t], rec); err != nil {
 			return err
 		}
+	}
+	if st.hostPort && rec.Host != nil {
+		rec.Host = cutPort(rec.Host)
 	}
 	p.structured.found = found
 	if found == 0 {
@@ -176,6 +180,9 @@ func jsonLeaf(line []byte, i int, e *jsonEntry, st *jsonLine) (int, error) {
 		return 0, errJSONText
 	}
 	st.vals[e.target], st.units[e.target], st.prio[e.target] = v, e.unit, e.prio
+	if e.target == jtHost {
+		st.hostPort = e.port
+	}
 	return end, nil
 }
 
@@ -253,6 +260,21 @@ func (p *Parser) storeJSON(t jsonTarget, unit timeUnit, v []byte, rec *Record) e
 		rec.VHost = jsonText(v)
 	}
 	return nil
+}
+
+// cutPort returns the host of "host:port" or "[v6]:port"; anything else
+// (a bare IPv6 address, a name) as it is.
+func cutPort(v []byte) []byte {
+	if len(v) > 0 && v[0] == '[' {
+		if i := bytes.IndexByte(v, ']'); i > 0 && (i == len(v)-1 || v[i+1] == ':') {
+			return v[1:i]
+		}
+		return v
+	}
+	if i := bytes.IndexByte(v, ':'); i >= 0 && bytes.IndexByte(v[i+1:], ':') < 0 {
+		return v[:i]
+	}
+	return v
 }
 
 // jsonText is a text value: "" and "-", as nginx and Traefik log an
