@@ -38,3 +38,20 @@ func TestNotAccessLogNearest(t *testing.T) {
 		})
 	}
 }
+
+// An IIS log just started holds its header alone: it is read, with no
+// record, whether its format is detected or given.
+func TestW3CHeaderOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "u_ex240116.log")
+	header := "#Software: Microsoft Internet Information Services 10.0\r\n#Version: 1.0\r\n#Date: 2024-01-16 00:00:00\r\n" +
+		"#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\r\n"
+	if err := os.WriteFile(path, []byte(header), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []*logparse.Format{nil, logparse.W3C} {
+		res, err := testHosts(context.Background(), []string{path}, ScanOptions{Format: format})
+		if err != nil || res.Stats.Inputs != 1 || res.Stats.Lines != 4 || res.Stats.Matched != 0 || res.Stats.Malformed != 0 {
+			t.Errorf("testHosts(header only, format %v) = %+v, %v; want 4 lines read, none a record", format, res, err)
+		}
+	}
+}

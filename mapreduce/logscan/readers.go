@@ -131,7 +131,7 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 	if format == nil {
 		format, ok = logparse.Detect(ls.sample)
 	} else {
-		ok = logparse.Fits(format, ls.sample)
+		ok = logparse.Fits(format, ls.sample) || onlyDirectives(format, ls.sample)
 	}
 	if !ok && sc.Err() == nil {
 		return nil, notAccessLog(ls.sample, ls.format) // ls.format: the one given, if any
@@ -142,6 +142,27 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 	ls.format = format
 	ls.everyLine = format.ParsesEveryLine()
 	return ls, nil
+}
+
+// onlyDirectives reports whether lines hold directives of format and no
+// record, as a W3C log does just after it was started (its header alone).
+func onlyDirectives(format *logparse.Format, lines [][]byte) bool {
+	if !format.Stateful() {
+		return false
+	}
+	p := logparse.NewParser(format)
+	var rec logparse.Record
+	seen := false
+	for _, line := range lines {
+		if len(line) == 0 {
+			continue
+		}
+		if p.Parse(line, &rec) != logparse.ErrNotRecord {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
 
 // notAccessLog says why an input's first lines are not a log: what the
