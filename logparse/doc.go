@@ -7,7 +7,11 @@
 // Referer, Agent, NginxCombined) or any mod_log_config string (Compile).
 // Common and Combined have a hand-written parser; the others run the
 // compiled steps of their LogFormat, held to the hand-written ones in the
-// tests. Detect picks among vhost_combined, combined and common per input.
+// tests. JSON access logs (CaddyJSON, TraefikJSON, NginxJSON, JSON, and
+// json: key mappings: ParseJSONMapping) and W3C extended logs (W3C, whose
+// Parser keeps the last #Fields) have parsers of their own. Detect picks
+// among vhost_combined, combined, common, the JSON key sets and W3C per
+// input; Nearest says why none fits.
 //
 // Parsing policy, shared by every format:
 //   - "-" in a field means absent: a nil slice for text, -1 for numbers

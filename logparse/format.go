@@ -33,6 +33,8 @@ type Format struct {
 	hasTime      bool         // a %t or %{format}t fills Record.Time
 	pieces       bool         // some %{format}t: the clocks are resolved after the line
 	dateless     [2]bool      // the pieces of the clock (begin, end) never give a date: its time is null
+
+	structured *structuredFormat // a JSON or W3C format (detect_formats.go); nil for a LogFormat
 }
 
 // Fields returns the values a line of f yields, in format order. The
@@ -99,6 +101,9 @@ func LookupFormat(s string) (*Format, error) {
 	case "nginx":
 		return NginxCombined, nil
 	}
+	if f, ok, err := lookupStructured(s); ok {
+		return f, err
+	}
 	for _, f := range namedFormats {
 		if f.Name == s {
 			return f, nil
@@ -114,58 +119,8 @@ func LookupFormat(s string) (*Format, error) {
 	for i, f := range namedFormats {
 		names[i] = f.Name
 	}
+	names = append(names, structuredNames()...)
 	return nil, fmt.Errorf("%w %q (want auto, %s, a LogFormat string such as '%%h %%l %%u %%t \"%%r\" %%>s %%b' "+
 		"or an nginx log_format such as '$remote_addr [$time_local] \"$request\" $status')",
 		ErrUnknownFormat, s, strings.Join(names, ", "))
 }
-
-// DetectLines is how many leading lines of an input Detect should be given.
-const DetectLines = 64
-
-// Detect picks the format of an input from its first lines, among
-// vhost_combined, combined and common (nginx's default format writes
-// combined lines). vhost_combined wins when it parses more lines than
-// common does; combined wins when at least half of the lines common accepts
-// carry a referer and a user agent; common wins otherwise.
-//
-// ok is false when no line parses in any of them: the input is not an
-// access log (or not in a format Detect knows) and should be reported, not
-// counted as all malformed. An input with no line at all is fine (Combined).
-func Detect(lines [][]byte) (f *Format, ok bool) {
-	vhost, common, combined := NewParser(VHostCombined), NewParser(Common), NewParser(Combined)
-	var rec Record
-	nonEmpty, vhostOK, commonOK, combinedFull := 0, 0, 0, 0
-	for _, line := range lines {
-		if len(line) == 0 {
-			continue
-		}
-		nonEmpty++
-		if vhost.Parse(line, &rec) == nil {
-			vhostOK++
-		}
-		if common.Parse(line, &rec) != nil {
-			continue
-		}
-		commonOK++
-		if combined.Parse(line, &rec) == nil && rec.hasAgent {
-			combinedFull++
-		}
-	}
-	switch {
-	case nonEmpty == 0:
-		return Combined, true
-	case vhostOK == 0 && commonOK == 0:
-		return nil, false
-	case vhostOK > commonOK:
-		return VHostCombined, true
-	case 2*combinedFull < commonOK:
-		return Common, true
-	}
-	return Combined, true
-}
-
-// AutoColumns are the fields of the formats Detect picks from (common,
-// combined, vhost_combined), in one order: the columns of a table whose
-// inputs may each have any of these formats.
-var AutoColumns = []string{"host", "ident", "user", "time", "request", "method", "target", "protocol",
-	"status", "bytes", "bytes_out", "referer", "user_agent", "vhost", "port"}

@@ -17,7 +17,7 @@ func TestLookupFormat(t *testing.T) {
 		{"auto", nil, nil},
 		{"", nil, nil},
 		{"Combined", nil, ErrUnknownFormat},
-		{"json", nil, ErrUnknownFormat},
+		{"jsonl", nil, ErrUnknownFormat},
 		{" common", nil, ErrUnknownFormat},
 	}
 	for _, tc := range tests {

@@ -17,6 +17,8 @@ type Parser struct {
 	// The pieces of %{format}t a line has given, resolved after the line.
 	clock, clockEnd       timeParts
 	clockSet, clockEndSet bool
+
+	structured structuredState // of a JSON or W3C format (detect_formats.go)
 }
 
 // NewParser returns a Parser for f.

@@ -138,6 +138,9 @@ func (q *query) summarize(st logscan.Stats, elapsed time.Duration) {
 			if f.Parsed < f.Lines {
 				lines += fmt.Sprintf(" (%d parsed)", f.Parsed)
 			}
+			if q.logFormat == nil && f.Format != "" { // detected: say which
+				cached += ", format " + f.Format
+			}
 			q.env.errorf("file %s: %s, %d malformed, %d bytes%s, %.2fs", f.Path, lines, f.Malformed, f.Bytes, cached, f.Elapsed.Seconds())
 		}
 		reportSkipped(q.env, st.Skipped)

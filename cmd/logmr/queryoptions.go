@@ -21,8 +21,9 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		names[i] = string(o)
 	}
 	return append([]cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined or vhost_combined), " +
-			"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined), an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b', " +
+		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined, vhost_combined, caddy, traefik, nginx_json or w3c), " +
+			"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined, caddy, traefik, nginx_json, json, w3c), " +
+			"a JSON key mapping such as 'json:host=client.ip,time=ts:ms' (docs/formats.md), an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b', " +
 			"or an nginx log_format, the string or the whole pasted directive, such as '$remote_addr [$time_local] \"$request\" $status $request_time' " +
 			"or \"$(sed -n '/log_format main/,/;/p' /etc/nginx/nginx.conf)\""},
 		&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},

@@ -64,6 +64,7 @@ func (s *logScanner[A]) mapIdentified(ctx context.Context, in Input, plan readPl
 			out := scanned[A]{agg: s.newAggregate()}
 			if err := any(out.agg).(PartialCodec).ReadPartial(entry.Partial); err == nil {
 				out.stats = stats
+				out.stats.format = entry.Format
 				if whole {
 					return s.fromEntry(in, plan, id, out, cs, start)
 				}
@@ -261,7 +262,10 @@ func (s *logScanner[A]) finishInput(in Input, out scanned[A], cached int64, cs C
 	st.Cache = cs
 	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: st.Bytes,
 		Parsed: st.Parsed, Sampled: st.Sampled, SampledMalformed: st.SampledMalformed,
-		FromCache: cs.Hits+cs.Resumed > 0, Cached: cached, Inflater: inflater, Elapsed: time.Since(start)}}
+		FromCache: cs.Hits+cs.Resumed > 0, Cached: cached, Inflater: inflater, Elapsed: time.Since(start), Format: st.format}}
+	if st.format == "" && s.opts.Format != nil {
+		st.Files[0].Format = s.opts.Format.Name
+	}
 	return out, nil
 }
 

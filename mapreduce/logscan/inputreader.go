@@ -200,7 +200,7 @@ func (r *inputReader) startText(text io.Reader, firstLine int64) error {
 		return err
 	}
 	ls.base = firstLine
-	ls.everyLine = r.plan.everyLine
+	ls.everyLine = ls.everyLine || r.plan.everyLine
 	r.ls = ls
 	return nil
 }
@@ -262,7 +262,7 @@ func (r *inputReader) closeText(err error) (readResult, error) {
 		r.textFailed = true
 		return readResult{}, readError(r.sc, r.first, err)
 	}
-	return readResult{text: r.text.n, format: r.ls.format, settled: r.plan.format != nil || !r.ls.sampledToEOF}, nil
+	return readResult{text: r.text.n, format: r.ls.format, settled: (r.plan.format != nil || !r.ls.sampledToEOF) && !r.ls.format.Stateful()}, nil
 }
 
 // closeChild waits for the child decompressor. A child that failed, output
@@ -349,9 +349,11 @@ func readError(sc *logparse.Scanner, firstLine int64, err error) error {
 
 // readResult says what was read of an input.
 type readResult struct {
-	text       int64            // bytes of log text, after decompression
-	format     *logparse.Format // what the lines were parsed with
-	settled    bool             // the format would be the same were the input longer
+	text   int64            // bytes of log text, after decompression
+	format *logparse.Format // what the lines were parsed with
+	// settled: the format would be the same were the input longer, and
+	// a read could go on from the end (a stateful format's cannot).
+	settled    bool
 	compressed bool
 	inflater   Inflater // see FileStats.Inflater
 	// raw and endsWithNewline describe the stored bytes read, when read

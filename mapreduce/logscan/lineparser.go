@@ -67,6 +67,9 @@ func (p *lineParser) parse(line []byte, truncated bool, lineNo int64, st *Stats)
 	if !truncated {
 		err = p.parser.Parse(line, &p.rec)
 	}
+	if err == logparse.ErrNotRecord {
+		return lineRejected // a directive (W3C's #Fields): read, and neither well-formed nor malformed
+	}
 	if err != nil {
 		st.Malformed++
 		if len(st.Examples) < p.maxExamples || p.lineErrors {

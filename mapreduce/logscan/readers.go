@@ -109,7 +109,9 @@ const maxSampleBytes = 1 << 20
 // resumed read (resumed set: the lines go on from a part already read)
 // takes format as known.
 func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) (*lineSource, error) {
-	ls := &lineSource{sc: sc, format: format}
+	// A JSON string may spell a filter's text with \u escapes, and a W3C
+	// directive changes the lines after it: every line is parsed.
+	ls := &lineSource{sc: sc, format: format, everyLine: format.ParsesEveryLine()}
 	if resumed {
 		return ls, nil
 	}
@@ -129,7 +131,7 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 	if format == nil {
 		format, ok = logparse.Detect(ls.sample)
 	} else {
-		ok = logparse.Fits(format, ls.sample)
+		ok = logparse.Fits(format, ls.sample) || onlyDirectives(format, ls.sample)
 	}
 	if !ok && sc.Err() == nil {
 		return nil, notAccessLog(ls.sample, ls.format) // ls.format: the one given, if any
@@ -138,7 +140,29 @@ func newLineSource(sc *logparse.Scanner, format *logparse.Format, resumed bool) 
 		format = logparse.Combined // the read error is reported after the lines
 	}
 	ls.format = format
+	ls.everyLine = format.ParsesEveryLine()
 	return ls, nil
+}
+
+// onlyDirectives reports whether lines hold directives of format and no
+// record, as a W3C log does just after it was started (its header alone).
+func onlyDirectives(format *logparse.Format, lines [][]byte) bool {
+	if !format.Stateful() {
+		return false
+	}
+	p := logparse.NewParser(format)
+	var rec logparse.Record
+	seen := false
+	for _, line := range lines {
+		if len(line) == 0 {
+			continue
+		}
+		if p.Parse(line, &rec) != logparse.ErrNotRecord {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
 
 // notAccessLog says why an input's first lines are not a log: what the
@@ -152,8 +176,13 @@ func notAccessLog(sample [][]byte, given *logparse.Format) error {
 		return &notLogError{what: "binary data", hint: "(it holds NUL bytes)", guess: true}
 	}
 	if given == nil {
-		return fmt.Errorf("%w: none of its first %d lines is in the common, combined or vhost_combined format (use --format to name the format)",
-			logparse.ErrNotAccessLog, len(sample))
+		nearest, line, err := logparse.Nearest(sample)
+		if err == nil {
+			return fmt.Errorf("%w: none of its first %d lines is in a format logmr detects (use --format to name the format)",
+				logparse.ErrNotAccessLog, len(sample))
+		}
+		return fmt.Errorf("%w: none of its first %d lines is in a format logmr detects; nearest is %s, line %d: %v: %s (use --format to name the format)",
+			logparse.ErrNotAccessLog, len(sample), nearest.Name, line, err, excerpt(sample[line-1]))
 	}
 	first := 0
 	for first < len(sample)-1 && len(sample[first]) == 0 {

@@ -223,6 +223,9 @@ func (rw *recordWriter) mapInput(ctx context.Context, i int, in Input, segs *fan
 	st.Files = []FileStats{{Path: in.Path, Lines: st.Lines, Malformed: st.Malformed, Bytes: res.text,
 		Parsed: st.Parsed, Sampled: st.Sampled, SampledMalformed: st.SampledMalformed,
 		Inflater: res.inflater, Elapsed: time.Since(start)}}
+	if res.format != nil {
+		st.Files[0].Format = res.format.Name
+	}
 	return nil
 }
 

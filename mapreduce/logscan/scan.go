@@ -117,7 +117,7 @@ func (o ScanOptions) maxExamples() int {
 // Stats describe what a scan read.
 type Stats struct {
 	Inputs    int   // inputs read to the end
-	Lines     int64 // lines read
+	Lines     int64 // lines read; a W3C directive line is one, and neither matched nor malformed
 	Matched   int64 // well-formed lines that passed the filter
 	Malformed int64 // lines that did not parse, of those parsed
 	// Parsed is the lines parsed in full, Sampled among them: Lines
@@ -152,6 +152,7 @@ type Stats struct {
 	rejected [filter.NumStages]int64 // well-formed lines by the built-in filter stage that dropped them
 	named    map[string]int64        // well-formed lines by the filter.Func that dropped them
 	span     timeSpan                // of the well-formed lines' times: see Span
+	format   string                  // of one input's stats: FileStats.Format
 }
 
 // A SkippedInput is a file left out as not an access log, and what it is.
@@ -183,6 +184,9 @@ type FileStats struct {
 	// the cache.
 	Inflater Inflater
 	Elapsed  time.Duration
+	// Format is the name of the format the input's lines were parsed in:
+	// the one given, or the one detected ("combined", "caddy", "w3c").
+	Format string
 }
 
 // Rejected returns, per filter condition that dropped any well-formed
@@ -426,11 +430,14 @@ func (s *logScanner[A]) scanAll(ctx context.Context, in Input, r *inputReader) (
 	out := scanned[A]{agg: s.newAggregate()}
 	res, err := r.close(s.scanLines(ctx, in.Path, r.Lines(), &out))
 	out.stats.Bytes, out.stats.Stored = res.text, res.stored(in, s.opts)
+	if res.format != nil {
+		out.stats.format = res.format.Name
+	}
 	return out, res, err
 }
 
 func (s *logScanner[A]) scanLines(ctx context.Context, name string, lines *lineSource, out *scanned[A]) error {
-	if lines.parsers > 1 {
+	if lines.parsers > 1 && !lines.format.Stateful() { // a stateful format's lines go to one Parser, in order
 		return s.scanLinesParallel(ctx, name, lines, out)
 	}
 	p := s.newLineParser(ctx, name, lines.format)
