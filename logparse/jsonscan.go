@@ -382,22 +382,25 @@ func skipJSONNested(b []byte, i int) (int, error) {
 
 // appendJSONUnescaped appends the body of a JSON string with its escapes
 // decoded (\uXXXX as UTF-8, a surrogate pair as one rune, a lone
-// surrogate as U+FFFD); ok is false for an invalid escape.
+// surrogate as U+FFFD). An invalid escape is kept as written and ok is
+// false: the JSON reader refuses the line, nginx's escape=json values keep
+// the text (nginx itself writes none).
 func appendJSONUnescaped(dst, s []byte) (_ []byte, ok bool) {
+	ok = true
 	for {
 		i := bytes.IndexByte(s, '\\')
 		if i < 0 {
-			return append(dst, s...), true
+			return append(dst, s...), ok
 		}
 		dst = append(dst, s[:i]...)
-		if i+1 >= len(s) {
-			return dst, false
+		s = s[i+1:]
+		if len(s) == 0 {
+			return append(dst, '\\'), false
 		}
-		c := s[i+1]
-		s = s[i+2:]
-		switch c {
+		n := 1
+		switch s[0] {
 		case '"', '\\', '/':
-			dst = append(dst, c)
+			dst = append(dst, s[0])
 		case 'b':
 			dst = append(dst, '\b')
 		case 'f':
@@ -409,51 +412,12 @@ func appendJSONUnescaped(dst, s []byte) (_ []byte, ok bool) {
 		case 't':
 			dst = append(dst, '\t')
 		case 'u':
-			r, ok := hex4(s)
-			if !ok {
-				return dst, false
+			if dst, n = appendJSONRune(dst, s); n == 0 {
+				ok = false
 			}
-			s = s[4:]
-			if 0xd800 <= r && r < 0xdc00 && len(s) >= 6 && s[0] == '\\' && s[1] == 'u' {
-				if lo, ok := hex4(s[2:]); ok && 0xdc00 <= lo && lo < 0xe000 {
-					r = 0x10000 + (r-0xd800)<<10 + (lo - 0xdc00)
-					s = s[6:]
-				}
-			}
-			dst = appendRune(dst, r)
 		default:
-			return dst, false
+			dst, n, ok = append(dst, '\\'), 0, false
 		}
+		s = s[n:]
 	}
-}
-
-// hex4 reads the four hex digits of a \u escape.
-func hex4(s []byte) (rune, bool) {
-	if len(s) < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range s[:4] {
-		d, ok := unhex(c)
-		if !ok {
-			return 0, false
-		}
-		r = r<<4 | rune(d)
-	}
-	return r, true
-}
-
-// appendRune appends r as UTF-8; a surrogate (unpaired) is U+FFFD.
-func appendRune(dst []byte, r rune) []byte {
-	switch {
-	case r < 0x80:
-		return append(dst, byte(r))
-	case r < 0x800:
-		return append(dst, 0xc0|byte(r>>6), 0x80|byte(r)&0x3f)
-	case 0xd800 <= r && r < 0xe000:
-		return append(dst, "\uFFFD"...)
-	case r < 0x10000:
-		return append(dst, 0xe0|byte(r>>12), 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
-	}
-	return append(dst, 0xf0|byte(r>>18), 0x80|byte(r>>12)&0x3f, 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
 }

@@ -42,7 +42,7 @@ func (p *Parser) storeNginx(s *step, v []byte, rec *Record) error {
 	if s.decode && bytes.IndexByte(v, '\\') >= 0 {
 		start := len(p.scratch)
 		if s.nginx.escape == nginxEscapeJSON {
-			p.scratch = appendJSONUnescaped(p.scratch, v)
+			p.scratch, _ = appendJSONUnescaped(p.scratch, v)
 		} else {
 			p.scratch = appendUnescaped(p.scratch, v) // nginx writes \xHH only, which Apache's decoder reads
 		}
@@ -117,41 +117,6 @@ func (s *step) listEnd(rest []byte) int {
 		default:
 			return end
 		}
-	}
-}
-
-// appendJSONUnescaped appends s to dst with the escapes of a JSON string
-// decoded, as nginx's escape=json writes them (\" \\ \n \r \t \b \f
-// \u00XX) and any other writer may (\/ and \uXXXX, surrogate pairs
-// included). An invalid escape is kept as written.
-func appendJSONUnescaped(dst, s []byte) []byte {
-	for {
-		i := bytes.IndexByte(s, '\\')
-		if i < 0 || i == len(s)-1 {
-			return append(dst, s...)
-		}
-		dst = append(dst, s[:i]...)
-		s = s[i+1:]
-		n := 1
-		switch s[0] {
-		case '"', '\\', '/':
-			dst = append(dst, s[0])
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'u':
-			dst, n = appendJSONRune(dst, s)
-		default:
-			dst, n = append(dst, '\\'), 0
-		}
-		s = s[n:]
 	}
 }
 
