@@ -408,3 +408,48 @@ func TestFollowCopytruncateRegrown(t *testing.T) {
 	wantSeq(t, seqs(t, take(t, lines, 11)), 100, 110)
 	none(t, lines, "after the copytruncate")
 }
+
+// TestFollowW3C: a W3C log's lines mean something only after its #Fields
+// directive, so -n N and -n 0 read the header even when the lines handed
+// out are the last ones, and the records come out whole, not malformed.
+func TestFollowW3C(t *testing.T) {
+	const header = "#Software: Microsoft Internet Information Services 10.0\n#Fields: date time c-ip cs-method cs-uri-stem sc-status\n"
+	record := func(i int) string {
+		return fmt.Sprintf("2024-01-15 08:00:%02d 192.0.2.%d GET /seq/%d 200", i, i, i)
+	}
+	for _, mode := range watchModes {
+		t.Run(mode.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "u_ex240115.log")
+			text := header
+			for i := 1; i <= 5; i++ {
+				text += record(i) + "\n"
+			}
+			appendTo(t, path, text)
+
+			opts := mode.opts
+			opts.Last, opts.Once = 2, true
+			var got []string
+			for e, err := range logscan.Follow(context.Background(), []string{path}, opts) {
+				if err != nil || e.Record == nil {
+					t.Fatalf("-n 2: %q: record %v, error %v, want a record", e.Line, e.Record, err)
+				}
+				got = append(got, string(e.Record.Target))
+			}
+			if want := []string{"/seq/4", "/seq/5"}; !slices.Equal(got, want) {
+				t.Errorf("-n 2: targets %q, want %q", got, want)
+			}
+
+			opts = mode.opts
+			// A line parsed without the header is malformed, and handed
+			// out whatever the filter.
+			opts.Filter = filter.Filter{Paths: []string{"/seq/7"}}
+			lines, _ := follow(t, []string{path}, opts, false)
+			none(t, lines, "-n 0: the lines already there")
+			appendTo(t, path, record(6)+"\n"+record(7)+"\n")
+			if got := take(t, lines, 1); got[0] != record(7) {
+				t.Errorf("-f: got %q, want %q", got[0], record(7))
+			}
+			none(t, lines, "-f: a line the filter leaves out")
+		})
+	}
+}

@@ -36,6 +36,7 @@ type followed struct {
 	pendingAt  int64 // the offset of pending's first byte
 	discarding bool  // inside a line longer than MaxLineBytes, already handed out cut
 	numbered   bool  // lineNo is known (see lineNoAt)
+	mute       int64 // lines starting before this offset are parsed, not handed out (see last)
 	lineNo     int64 // the number of the last line handed out, when numbered
 	format     *logparse.Format
 	parser     *lineParser
@@ -239,6 +240,9 @@ func (f *follower) emit(fw *followed, line []byte, at int64, truncated bool) {
 	p := fw.parser
 	out := p.parse(line, truncated, no, &f.stats)
 	f.stats.Examples = f.stats.Examples[:0]
+	if at < fw.mute {
+		return
+	}
 	e := &f.entry
 	*e = Entry{Source: fw.path, Line: line, Format: fw.format}
 	switch out {

@@ -26,19 +26,78 @@ func (f *follower) last(fw *followed) {
 	if !f.opts.Once {
 		end = f.lineEnd(fw, size)
 	}
-	if f.opts.Last == 0 || end == 0 {
-		fw.offset, fw.numbered = end, end == 0
+	if end == 0 {
+		fw.offset, fw.numbered = end, true
+		return
+	}
+	// A stateful format's line means something only after the directives
+	// before it (W3C's #Fields): its file is read from the start, the
+	// lines before the last ones parsed for their directives only.
+	directivesOnly := f.opts.Last == 0 && f.detect(fw, f.opts.Once) && fw.format.Stateful()
+	if f.opts.Last == 0 && !directivesOnly {
+		fw.offset = end
 		return
 	}
 	if !f.detect(fw, f.opts.Once) {
 		return // followed from its start, once it holds a line
 	}
 	start := int64(0)
-	if f.opts.Last > 0 {
+	switch {
+	case directivesOnly:
+		fw.mute = end
+	case f.opts.Last > 0 && fw.format.Stateful():
+		fw.mute = f.lastStartForward(fw, end)
+	case f.opts.Last > 0:
 		start = f.lastStart(fw, end)
 	}
+	defer func() { fw.mute = 0 }()
 	fw.offset, fw.numbered = start, start == 0
 	f.read(fw, end, f.opts.Once)
+}
+
+// lastStartForward is lastStart for a stateful format: it reads fw's file
+// forwards from its start to end, and returns the offset of the first of
+// its last FollowOptions.Last lines that pass the filter, 0 when it holds
+// fewer.
+func (f *follower) lastStartForward(fw *followed, end int64) int64 {
+	p := newLineParser(f.ctx, fw.path, fw.format, f.match, logparse.AllFields, 0)
+	var st Stats
+	starts := make([]int64, 0, f.opts.Last) // a ring: the offsets of the last lines passed
+	next := 0
+	block := make([]byte, lastBlock)
+	var carry []byte
+	for pos := int64(0); pos < end && f.ctx.Err() == nil; {
+		n, err := fw.file.ReadAt(block[:min(int64(lastBlock), end-pos)], pos)
+		if n == 0 {
+			f.fail(fw.path, err)
+			return 0
+		}
+		data := append(carry, block[:n]...)
+		at := pos - int64(len(carry))
+		for {
+			i := bytes.IndexByte(data, '\n')
+			if i < 0 {
+				break
+			}
+			line := bytes.TrimSuffix(data[:i], []byte{'\r'})
+			if len(line) <= logparse.DefaultMaxLineBytes && p.parse(line, false, 0, &st) == linePassed {
+				if len(starts) < cap(starts) {
+					starts = append(starts, at)
+				} else {
+					starts[next] = at
+					next = (next + 1) % len(starts)
+				}
+			}
+			st.Examples = st.Examples[:0]
+			data, at = data[i+1:], at+int64(i+1)
+		}
+		carry = append(carry[:0], data...)
+		pos += int64(n)
+	}
+	if len(starts) < f.opts.Last {
+		return 0
+	}
+	return starts[next]
 }
 
 // lineEnd returns the offset after the last newline before size in fw's
