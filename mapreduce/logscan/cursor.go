@@ -1,6 +1,7 @@
 package logscan
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"time"
@@ -44,6 +45,10 @@ type item struct {
 	source     string
 	format     *logparse.Format
 	err        *logparse.LineError // nil: the line parsed and passed the filter
+	// directives are the directive lines of its input before it, for a
+	// stateful format (W3C's #Fields): what the Merger parses again
+	// first, as the reader did. Appended to, never changed.
+	directives [][]byte
 }
 
 // A cursor is one stream of a merge: an input, or a rotated chain of
@@ -158,6 +163,9 @@ type producer struct {
 	win     *window
 	lastKey int64 // the key of the last line read
 	stopped bool  // ctx is done: nothing more is sent
+	// directives are the directive lines of the input being read, when
+	// its format is stateful (see item.directives).
+	directives [][]byte
 }
 
 // produce reads c's inputs in order and sends their lines, then closes
@@ -232,6 +240,7 @@ func (p *producer) readInput(k int, in Input, plan readPlan) error {
 // with KeepMalformed, those that do not parse.
 func (p *producer) readLines(in Input, lines *lineSource, st *Stats) error {
 	keep := p.m.opts.KeepMalformed
+	p.directives = nil
 	// Every field: the Merger parses the line again for Entry.Record,
 	// and must find it well-formed as this parse did.
 	lp := newLineParser(p.ctx, in.Path, lines.format, p.m.match, logparse.AllFields, p.m.opts.maxExamples())
@@ -246,8 +255,13 @@ func (p *producer) readLines(in Input, lines *lineSource, st *Stats) error {
 			return nil
 		}
 		switch outcome {
+		case lineRejected:
+			if lp.directive {
+				lp.directive = false
+				p.directives = append(p.directives, bytes.Clone(line))
+			}
 		case linePassed:
-			it := item{key: p.lastKey, source: in.Path, format: lines.format}
+			it := item{key: p.lastKey, source: in.Path, format: lines.format, directives: p.directives}
 			timed := lp.rec.HasTime()
 			if timed {
 				it.key = instantKey(lp.rec.Time, lp.rec.Nsec)
@@ -256,7 +270,7 @@ func (p *producer) readLines(in Input, lines *lineSource, st *Stats) error {
 			p.add(it, line, timed, st.Lines)
 		case lineMalformed:
 			if keep {
-				p.add(item{key: p.lastKey, source: in.Path, format: lines.format, err: lp.lineErr}, line, false, st.Lines)
+				p.add(item{key: p.lastKey, source: in.Path, format: lines.format, err: lp.lineErr, directives: p.directives}, line, false, st.Lines)
 			}
 		case lineStopped:
 			return context.Cause(p.ctx)

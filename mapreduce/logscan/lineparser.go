@@ -45,6 +45,10 @@ type lineParser struct {
 	// not only the examples' (WriteRecords' Malformed output).
 	lineErrors bool
 	lineErr    *logparse.LineError
+	// directive is set when a line was a format directive (W3C's
+	// #Fields: logparse.ErrNotRecord), for a caller that keeps them
+	// (Merge) to clear.
+	directive bool
 }
 
 // newLineParser returns a lineParser for input name in format that fills
@@ -68,6 +72,7 @@ func (p *lineParser) parse(line []byte, truncated bool, lineNo int64, st *Stats)
 		err = p.parser.Parse(line, &p.rec)
 	}
 	if err == logparse.ErrNotRecord {
+		p.directive = true
 		return lineRejected // a directive (W3C's #Fields): read, and neither well-formed nor malformed
 	}
 	if err != nil {

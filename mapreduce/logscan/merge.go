@@ -114,6 +114,8 @@ type Merger struct {
 	entry   Entry
 	rec     logparse.Record
 	parsers map[*logparse.Format]*logparse.Parser
+	// replayed are the Parsers of inputs in a stateful format, by name.
+	replayed map[string]*replayedParser
 }
 
 // Merge reads the inputs that paths name (see FindInputs) and returns a
@@ -135,7 +137,8 @@ type Merger struct {
 // *mapreduce.InputError. Options that cannot be used fail Err at once,
 // with ErrInvalidOptions.
 func Merge(ctx context.Context, paths []string, opts MergeOptions) *Merger {
-	m := &Merger{parent: ctx, opts: opts, parsers: map[*logparse.Format]*logparse.Parser{}}
+	m := &Merger{parent: ctx, opts: opts, parsers: map[*logparse.Format]*logparse.Parser{},
+		replayed: map[string]*replayedParser{}}
 	m.ctx, m.cancel = context.WithCancelCause(ctx)
 	if err := m.start(paths); err != nil {
 		m.err, m.done = err, true
@@ -229,17 +232,43 @@ func (m *Merger) Next() bool {
 	it := &c.cur.items[c.pos]
 	m.entry = Entry{Source: it.source, Line: c.cur.text[it.start:it.end], Format: it.format, Err: it.err}
 	if it.err == nil && !m.opts.LinesOnly {
+		// It parsed on its reader's goroutine: it parses the same here.
+		if err := m.parser(it).Parse(m.entry.Line, &m.rec); err == nil {
+			m.entry.Record = &m.rec
+		}
+	}
+	return true
+}
+
+// parser returns the Parser to parse it again with: one per format, or,
+// for a stateful format, one per input that has parsed the directives
+// before it (once more when the lines come out of order around one).
+func (m *Merger) parser(it *item) *logparse.Parser {
+	if !it.format.Stateful() {
 		p := m.parsers[it.format]
 		if p == nil {
 			p = logparse.NewParser(it.format)
 			m.parsers[it.format] = p
 		}
-		// It parsed on its reader's goroutine: it parses the same here.
-		if err := p.Parse(m.entry.Line, &m.rec); err == nil {
-			m.entry.Record = &m.rec
-		}
+		return p
 	}
-	return true
+	r := m.replayed[it.source]
+	if r == nil || r.format != it.format || len(r.directives) != len(it.directives) {
+		r = &replayedParser{p: logparse.NewParser(it.format), format: it.format, directives: it.directives}
+		for _, d := range it.directives {
+			r.p.Parse(d, &m.rec) // logparse.ErrNotRecord: the parser takes it in
+		}
+		m.replayed[it.source] = r
+	}
+	return r.p
+}
+
+// A replayedParser is a stateful format's Parser for one input, after
+// the directive lines it parsed.
+type replayedParser struct {
+	p          *logparse.Parser
+	format     *logparse.Format
+	directives [][]byte
 }
 
 // Entry returns the current line, valid until the next call to Next.

@@ -560,3 +560,48 @@ func TestMergeChainOverlap(t *testing.T) {
 		t.Errorf("chain with overlap: %q, %d late, err %v;\nwant %q", got, st.Late, err, want)
 	}
 }
+
+// TestMergeW3C: a W3C log's lines are parsed again by the Merger with the
+// #Fields in force where each was read, though the window hands them out
+// in another order than they were read in, across a #Fields change.
+func TestMergeW3C(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a", "u_ex240115.log")
+	b := filepath.Join(dir, "b", "u_ex240115.log")
+	for _, d := range []string{filepath.Dir(a), filepath.Dir(b)} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeLines(t, a, []string{
+		"#Fields: date time c-ip cs-method cs-uri-stem sc-status",
+		"2024-01-15 08:00:01 192.0.2.1 GET /a1 200",
+		"2024-01-15 08:00:04 192.0.2.1 GET /a4 200",
+		"#Fields: date time cs-uri-stem sc-status c-ip",
+		"2024-01-15 08:00:03 /a3 404 192.0.2.1", // earlier than the line before the change
+		"2024-01-15 08:00:06 /a6 200 192.0.2.1",
+	})
+	writeLines(t, b, []string{
+		"#Software: Microsoft Internet Information Services 10.0",
+		"#Fields: date time c-ip cs-method cs-uri-stem sc-status",
+		"2024-01-15 08:00:02 192.0.2.2 GET /b2 200",
+		"2024-01-15 08:00:05 192.0.2.2 GET /b5 200",
+	})
+	m := Merge(context.Background(), []string{a, b}, MergeOptions{SortByTime: true})
+	defer m.Close()
+	var got []string
+	for m.Next() {
+		e := m.Entry()
+		if e.Record == nil {
+			t.Fatalf("%s: %q: no record (error %v)", e.Source, e.Line, e.Err)
+		}
+		got = append(got, fmt.Sprintf("%s %d", e.Record.Target, e.Record.Status))
+	}
+	if err := m.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/a1 200", "/b2 200", "/a3 404", "/a4 200", "/b5 200", "/a6 200"}
+	if !slices.Equal(got, want) {
+		t.Errorf("merged %q, want %q", got, want)
+	}
+}
