@@ -369,7 +369,7 @@ var (
 	cacheLineRE = regexp.MustCompile(`(?m)^logmr: cache: (\d+) files from the cache, (\d+) resumed where they ended, ` +
 		`(\d+) read in full \((\d+) unusable entries\), (\d+) entries saved$`)
 	fileLineRE = regexp.MustCompile(`(?m)^logmr: file (.+): (\d+ lines(?: \(\d+ parsed\))?, \d+ malformed, \d+ bytes)` +
-		`(, from the cache|, its first (\d+) bytes from the cache)?(?:, inflated by \S+)?, [0-9.]+s$`)
+		`(, from the cache|, its first (\d+) bytes from the cache)?(?:, inflated by \S+)?(?:, format \S+)?, [0-9.]+s$`)
 	summaryRE = regexp.MustCompile(`(?m)^logmr: (\d+ files, .* malformed.*) in [0-9.]+s: .* read, .* of text$`)
 )
 

@@ -118,7 +118,7 @@ func TestBareLogmr(t *testing.T) {
 			t.Errorf("logmr's short help does not list %s with its usage line: %q", cmd.Name, r.stderr)
 		}
 	}
-	if n := strings.Count(r.stderr, "\n"); n > 15 {
+	if n := strings.Count(r.stderr, "\n"); n > 20 {
 		t.Errorf("logmr's short help has %d lines, want a short one", n)
 	}
 }

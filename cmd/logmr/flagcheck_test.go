@@ -32,6 +32,7 @@ var minimalArgs = map[string][]string{
 	"count":  {"--by", "status", "../../testdata/logs"},
 	"report": {"../../testdata/logs"},
 	"parse":  {"../../testdata/logs"},
+	"cat":    {"../../testdata/logs"},
 	"merge":  {"no-such.partial"},
 	"plan":   {"--shards", "2", "../../testdata/logs"},
 	"tail":   {"../../testdata/logs"},
