@@ -47,6 +47,17 @@ var (
 // sniffHead is how many bytes sniffCodec looks at, past skippable frames.
 const sniffHead = 10
 
+// CompressedHead is how many bytes of a file Compressed wants.
+const CompressedHead = sniffHead
+
+// Compressed reports whether head, the first CompressedHead bytes of a
+// file (fewer: all of it), starts a compressed stream that a Stream
+// inflates: gzip, zstd, xz, bzip2 or lz4. A reader that follows a file
+// as it grows (tail -f) reads such a file once, whole, through a Stream.
+func Compressed(head []byte) bool {
+	return bytes.HasPrefix(head, gzipMagic) || sniffCodec(head) != nil
+}
+
 // sniffCodec returns the codec whose stream starts head, nil for none
 // (gzip is the Stream's own). A head shorter than sniffHead is all the
 // input. Skippable frames, which zstd and lz4 share, are looked past as

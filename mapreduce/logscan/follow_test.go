@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/logmr/logmr/logparse/filter"
 	"github.com/logmr/logmr/mapreduce/logscan"
 )
@@ -318,6 +319,12 @@ func TestFollowLast(t *testing.T) {
 	zw.Write([]byte(seqLines(201, 260)))
 	zw.Close()
 	f.Close()
+	// Another compression: read whole too, not taken for a log's text.
+	zst := filepath.Join(dir, "d.log.2.zst")
+	enc, _ := zstd.NewWriter(nil)
+	if err := os.WriteFile(zst, enc.EncodeAll([]byte(seqLines(301, 320)), nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// A block-sized file: the backward read crosses many blocks.
 	big := filepath.Join(dir, "big.log")
 	appendTo(t, big, seqLines(1000, 9000))
@@ -328,8 +335,9 @@ func TestFollowLast(t *testing.T) {
 		opts  logscan.FollowOptions
 		want  []string
 	}{
-		{"last 3 of each", []string{a, b, gz}, logscan.FollowOptions{Last: 3, Once: true},
-			[]string{"a.log|48", "a.log|49", "a.log|50", "b.log|103", "b.log|104", "b.log|-", "b.log|105", "c.log.1.gz|258", "c.log.1.gz|259", "c.log.1.gz|260"}},
+		{"last 3 of each", []string{a, b, gz, zst}, logscan.FollowOptions{Last: 3, Once: true},
+			[]string{"a.log|48", "a.log|49", "a.log|50", "b.log|103", "b.log|104", "b.log|-", "b.log|105", "c.log.1.gz|258", "c.log.1.gz|259", "c.log.1.gz|260",
+				"d.log.2.zst|318", "d.log.2.zst|319", "d.log.2.zst|320"}},
 		{"last 2 matching", []string{a, gz, big}, logscan.FollowOptions{Last: 2, Once: true, Filter: status5xx},
 			[]string{"a.log|40", "a.log|50", "c.log.1.gz|250", "c.log.1.gz|260", "big.log|8990", "big.log|9000"}},
 		{"more than there are", []string{b}, logscan.FollowOptions{Last: 100, Once: true},

@@ -90,8 +90,8 @@ func (f *follower) open(fw *followed) bool {
 	fw.file, fw.info, fw.offset, fw.pending, fw.discarding = file, info, 0, fw.pending[:0], false
 	fw.numbered, fw.lineNo = true, 0
 	f.seen[keyOf(info)] = true
-	var magic [2]byte
-	if n, _ := file.ReadAt(magic[:], 0); n == 2 && magic == [2]byte{0x1f, 0x8b} {
+	var head [logparse.CompressedHead]byte
+	if n, _ := file.ReadAt(head[:], 0); logparse.Compressed(head[:n]) {
 		fw.done = true // read once, by last: a compressed file is not appended to
 	}
 	return true
