@@ -76,7 +76,13 @@ func (r rotationRank) compare(o rotationRank) int {
 // ("access.log.gz") is a chain of its own.
 func rotationKey(path string) (string, rotationRank) {
 	dir, name := filepath.Split(path)
-	rest, _ := strings.CutSuffix(name, ".gz")
+	rest := name
+	for _, ext := range compressionExts {
+		if r, ok := strings.CutSuffix(name, ext); ok {
+			rest = r
+			break
+		}
+	}
 	if i := strings.LastIndexByte(rest, '.'); i > 0 {
 		if n, ok := digits(rest[i+1:], 1, 6); ok {
 			return dir + rest[:i], rotationRank{kind: 0, value: -n}
@@ -89,6 +95,10 @@ func rotationKey(path string) (string, rotationRank) {
 	}
 	return path, rotationRank{kind: 2}
 }
+
+// compressionExts are the suffixes logrotate's compressext gives the
+// compressions a Stream reads.
+var compressionExts = []string{".gz", ".zst", ".xz", ".bz2", ".lz4"}
 
 // digits parses s as a decimal number of min to max digits and nothing else.
 func digits(s string, min, max int) (int64, bool) {

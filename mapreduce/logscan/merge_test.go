@@ -193,7 +193,8 @@ func TestMergeRotatedChain(t *testing.T) {
 
 func TestChainsOrder(t *testing.T) {
 	inputs := []Input{{Path: "d/access.log"}, {Path: "d/access.log.1"}, {Path: "d/access.log.10.gz"}, {Path: "d/access.log.2.gz"},
-		{Path: "d/error.log"}, {Path: "e/access.log"}, {Path: "d/other.log-20261201.gz"}, {Path: "d/other.log-20261130"}, {Path: "d/other.log"}}
+		{Path: "d/error.log"}, {Path: "e/access.log"}, {Path: "d/other.log-20261201.gz"}, {Path: "d/other.log-20261130"}, {Path: "d/other.log"},
+		{Path: "z/access.log"}, {Path: "z/access.log.3.xz"}, {Path: "z/access.log.2.zst"}, {Path: "z/access.log.1"}}
 	var got []string
 	for _, c := range chains(inputs) {
 		var names []string
@@ -203,7 +204,7 @@ func TestChainsOrder(t *testing.T) {
 		got = append(got, strings.Join(names, " "))
 	}
 	want := []string{"d/access.log.10.gz d/access.log.2.gz d/access.log.1 d/access.log", "d/error.log", "e/access.log",
-		"d/other.log-20261130 d/other.log-20261201.gz d/other.log"}
+		"d/other.log-20261130 d/other.log-20261201.gz d/other.log", "z/access.log.3.xz z/access.log.2.zst z/access.log.1 z/access.log"}
 	if !slices.Equal(got, want) {
 		t.Errorf("chains:\n%q\nwant\n%q", got, want)
 	}
