@@ -51,7 +51,9 @@ const sniffHead = 10
 // (gzip is the Stream's own). A head shorter than sniffHead is all the
 // input. Skippable frames, which zstd and lz4 share, are looked past as
 // far as head reaches; a file that starts with more of them than that is
-// taken for zstd, the likelier.
+// taken for zstd, the likelier. A head of 2 to 5 bytes that is all the
+// input and the start of a zstd, xz or lz4 magic number is that codec's
+// (a truncated stream).
 func sniffCodec(head []byte) *codec {
 	off := 0
 	for len(head) >= off+8 && binary.LittleEndian.Uint32(head[off:])&^0xf == 0x184d2a50 {
@@ -71,6 +73,20 @@ func sniffCodec(head []byte) *codec {
 	case len(head) >= 4 && string(head[:3]) == "BZh" && '1' <= head[3] && head[3] <= '9' &&
 		(startsMagic(head[4:], bzip2Block) || startsMagic(head[4:], bzip2End)):
 		return &bzip2Codec
+	}
+	if len(head) >= 2 && len(head) < sniffHead {
+		// All the input, cut within a magic number: a truncated stream.
+		// Two bytes of these are no text ("(" then 0xb5, 0xfd, control
+		// characters); bzip2's "BZ" is, and needs its four.
+		switch {
+		case startsMagic(head, zstdMagic) && len(head) < len(zstdMagic):
+			return &zstdCodec
+		case startsMagic(head, xzMagic) && len(head) < len(xzMagic):
+			return &xzCodec
+		case startsMagic(head, lz4Magic) && len(head) < len(lz4Magic),
+			startsMagic(head, lz4LegacyMagic) && len(head) < len(lz4LegacyMagic):
+			return &lz4Codec
+		}
 	}
 	return nil
 }
