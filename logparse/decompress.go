@@ -70,8 +70,7 @@ func sniffCodec(head []byte) *codec {
 		return &xzCodec
 	case bytes.HasPrefix(head, lz4Magic), bytes.HasPrefix(head, lz4LegacyMagic):
 		return &lz4Codec
-	case len(head) >= 4 && string(head[:3]) == "BZh" && '1' <= head[3] && head[3] <= '9' &&
-		(startsMagic(head[4:], bzip2Block) || startsMagic(head[4:], bzip2End)):
+	case isBzip2Head(head):
 		return &bzip2Codec
 	}
 	if len(head) >= 2 && len(head) < sniffHead {
@@ -89,6 +88,14 @@ func sniffCodec(head []byte) *codec {
 		}
 	}
 	return nil
+}
+
+// isBzip2Head reports whether head starts a bzip2 stream: "BZh", the block
+// size, then a block's or the end's magic, or as much of them as head
+// holds ("BZh" alone is text).
+func isBzip2Head(head []byte) bool {
+	return len(head) >= 4 && string(head[:3]) == "BZh" && '1' <= head[3] && head[3] <= '9' &&
+		(startsMagic(head[4:], bzip2Block) || startsMagic(head[4:], bzip2End))
 }
 
 // startsMagic reports whether b starts with magic, or, shorter (the

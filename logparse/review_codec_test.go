@@ -29,3 +29,22 @@ func TestStreamCodecsCutInMagic(t *testing.T) {
 		})
 	}
 }
+
+// A log whose first host or virtual host starts with "BZh" is a log, not
+// bzip2 data compressed twice: that needs the block size and a block's
+// magic after "BZh", as sniffCodec reads it.
+func TestSniffContentBZhText(t *testing.T) {
+	for _, head := range []string{
+		`BZhost.example.com - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5`,
+		`BZh9 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5`,
+	} {
+		if got := SniffContent([]byte(head)); got != "" {
+			t.Errorf("SniffContent(%q) = %q, want \"\"", head, got)
+		}
+	}
+	for _, head := range []string{"BZh91AY&SY\x01\x02", "BZh1\x17rE8P\x90\x00\x00\x00\x00"} {
+		if got, want := SniffContent([]byte(head)), "bzip2-compressed data (compressed twice)"; got != want {
+			t.Errorf("SniffContent(%q) = %q, want %q", head, got, want)
+		}
+	}
+}
