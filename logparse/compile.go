@@ -7,14 +7,23 @@ import (
 )
 
 // A FormatError says why a LogFormat string does not compile and where.
+// Its text says the line too when LogFormat spans several (a directive
+// pasted from a configuration file): "line 3, column 24: ...".
 type FormatError struct {
 	LogFormat string
-	Column    int // 1-based byte column of the offending character
+	Column    int // 1-based byte offset of the offending character in LogFormat
 	Msg       string
 }
 
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("column %d: %s (in %s)", e.Column, e.Msg, strconv.Quote(e.LogFormat))
+	where := fmt.Sprintf("column %d", e.Column)
+	if e.Column >= 1 && e.Column <= len(e.LogFormat)+1 {
+		before := e.LogFormat[:e.Column-1]
+		if nl := strings.LastIndexByte(before, '\n'); nl >= 0 {
+			where = fmt.Sprintf("line %d, column %d", strings.Count(before, "\n")+1, e.Column-1-nl)
+		}
+	}
+	return fmt.Sprintf("%s: %s (in %s)", where, e.Msg, strconv.Quote(e.LogFormat))
 }
 
 // A token is one directive of a LogFormat string with the literal text

@@ -33,3 +33,23 @@ func TestLookupFormatCustomLogNickname(t *testing.T) {
 		}
 	}
 }
+
+// An error in a directive pasted over several lines says the line and the
+// column within it, as an editor shows them; Column stays the byte offset
+// in the whole string.
+func TestFormatErrorLineColumn(t *testing.T) {
+	for _, tc := range []struct {
+		s, want string
+		column  int
+	}{
+		{"log_format  main  '$remote_addr '\n    '\"${http_x_forwarded_for\"';", "line 2, column 7: ${ without its closing }", 41},
+		{"CustomLog logs/x \\\n  \"%h %Q\"", "line 2, column 7: unknown directive %Q", 26},
+		{"$remote_addr ${request", "column 14: ${ without its closing }", 14},
+	} {
+		_, err := LookupFormat(tc.s)
+		var fe *FormatError
+		if !errors.As(err, &fe) || fe.Column != tc.column || !strings.HasPrefix(fe.Error(), tc.want) {
+			t.Errorf("LookupFormat(%q) = %v, want a *FormatError at byte %d that starts %q", tc.s, err, tc.column, tc.want)
+		}
+	}
+}
