@@ -7,14 +7,23 @@ import (
 )
 
 // A FormatError says why a LogFormat string does not compile and where.
+// Its text says the line too when LogFormat spans several (a directive
+// pasted from a configuration file): "line 3, column 24: ...".
 type FormatError struct {
 	LogFormat string
-	Column    int // 1-based byte column of the offending character
+	Column    int // 1-based byte offset of the offending character in LogFormat
 	Msg       string
 }
 
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("column %d: %s (in %s)", e.Column, e.Msg, strconv.Quote(e.LogFormat))
+	where := fmt.Sprintf("column %d", e.Column)
+	if e.Column >= 1 && e.Column <= len(e.LogFormat)+1 {
+		before := e.LogFormat[:e.Column-1]
+		if nl := strings.LastIndexByte(before, '\n'); nl >= 0 {
+			where = fmt.Sprintf("line %d, column %d", strings.Count(before, "\n")+1, e.Column-1-nl)
+		}
+	}
+	return fmt.Sprintf("%s: %s (in %s)", where, e.Msg, strconv.Quote(e.LogFormat))
 }
 
 // A token is one directive of a LogFormat string with the literal text
@@ -42,9 +51,10 @@ type token struct {
 // Apache, a format may be literal text only ("%%"): its lines have no
 // fields. An invalid string returns a *FormatError.
 func Compile(logFormat string) (*Format, error) {
-	src, offset, msg := stripLogFormatLine(logFormat)
-	if msg != "" {
-		return nil, &FormatError{LogFormat: logFormat, Column: 1, Msg: msg}
+	src, offset, nickname := stripLogFormatLine(logFormat)
+	if nickname != "" {
+		return nil, &FormatError{LogFormat: logFormat, Column: 1, Msg: "CustomLog names its format by the nickname " +
+			strconv.Quote(nickname) + ": give --format that name, or the LogFormat line that defines it"}
 	}
 	if src == "" {
 		return nil, &FormatError{LogFormat: logFormat, Column: offset + 1, Msg: "empty format"}
@@ -64,19 +74,15 @@ func Compile(logFormat string) (*Format, error) {
 // line, `LogFormat "%h %l ..." common` or `CustomLog logs/ssl_request_log
 // "%t %h ..."`, and returns it with its offset in s. The directive's name
 // may be in any case, as httpd reads it, and the line may be continued
-// with a backslash at the end. msg is not "" when the line is a CustomLog
-// that names its format by nickname: there is no format to compile.
-func stripLogFormatLine(s string) (format string, offset int, msg string) {
-	start := skipConfBlank(s, 0)
-	name := start
-	for name < len(s) && s[name] != ' ' && s[name] != '\t' && s[name] != '\\' {
-		name++
-	}
-	custom := strings.EqualFold(s[start:name], "CustomLog")
-	if !custom && !strings.EqualFold(s[start:name], "LogFormat") || name == len(s) {
+// with a backslash at the end. nickname is not "" when the line is a
+// CustomLog that names its format by nickname: there is no format to
+// compile.
+func stripLogFormatLine(s string) (format string, offset int, nickname string) {
+	name, custom, ok := logDirectiveName(s)
+	if !ok {
 		return s, 0, ""
 	}
-	start = skipConfBlank(s, name)
+	start := skipConfBlank(s, name)
 	if custom { // the file or pipe comes first
 		start = skipConfBlank(s, confArgEnd(s, start))
 	}
@@ -84,8 +90,7 @@ func stripLogFormatLine(s string) (format string, offset int, msg string) {
 		// Unquoted, the format is one word; a nickname may follow.
 		end := confArgEnd(s, start)
 		if custom && !strings.Contains(s[start:end], "%") {
-			return "", 0, "CustomLog names its format by the nickname " + strconv.Quote(s[start:end]) +
-				": give --format that name, or the LogFormat line that defines it"
+			return "", 0, s[start:end]
 		}
 		return s[start:end], start, ""
 	}
@@ -94,6 +99,26 @@ func stripLogFormatLine(s string) (format string, offset int, msg string) {
 		end--
 	}
 	return s[start+1 : end], start + 1, ""
+}
+
+// logDirectiveName reports whether s is a pasted LogFormat or CustomLog
+// line (custom: CustomLog), and returns where the directive's name ends.
+func logDirectiveName(s string) (end int, custom, ok bool) {
+	start := skipConfBlank(s, 0)
+	end = start
+	for end < len(s) && s[end] != ' ' && s[end] != '\t' && s[end] != '\\' {
+		end++
+	}
+	custom = strings.EqualFold(s[start:end], "CustomLog")
+	ok = (custom || strings.EqualFold(s[start:end], "LogFormat")) && end < len(s)
+	return end, custom, ok
+}
+
+// customLogNickname returns the nickname a pasted CustomLog line names its
+// format by (`CustomLog ${APACHE_LOG_DIR}/access.log combined`), or "".
+func customLogNickname(s string) string {
+	_, _, nickname := stripLogFormatLine(s)
+	return nickname
 }
 
 // skipConfBlank returns the index of the first byte of s from i on that is

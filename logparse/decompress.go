@@ -62,7 +62,9 @@ func Compressed(head []byte) bool {
 // (gzip is the Stream's own). A head shorter than sniffHead is all the
 // input. Skippable frames, which zstd and lz4 share, are looked past as
 // far as head reaches; a file that starts with more of them than that is
-// taken for zstd, the likelier.
+// taken for zstd, the likelier. A head of 2 to 5 bytes that is all the
+// input and the start of a zstd, xz or lz4 magic number is that codec's
+// (a truncated stream).
 func sniffCodec(head []byte) *codec {
 	off := 0
 	for len(head) >= off+8 && binary.LittleEndian.Uint32(head[off:])&^0xf == 0x184d2a50 {
@@ -79,11 +81,32 @@ func sniffCodec(head []byte) *codec {
 		return &xzCodec
 	case bytes.HasPrefix(head, lz4Magic), bytes.HasPrefix(head, lz4LegacyMagic):
 		return &lz4Codec
-	case len(head) >= 4 && string(head[:3]) == "BZh" && '1' <= head[3] && head[3] <= '9' &&
-		(startsMagic(head[4:], bzip2Block) || startsMagic(head[4:], bzip2End)):
+	case isBzip2Head(head):
 		return &bzip2Codec
 	}
+	if len(head) >= 2 && len(head) < sniffHead {
+		// All the input, cut within a magic number: a truncated stream.
+		// Two bytes of these are no text ("(" then 0xb5, 0xfd, control
+		// characters); bzip2's "BZ" is, and needs its four.
+		switch {
+		case startsMagic(head, zstdMagic) && len(head) < len(zstdMagic):
+			return &zstdCodec
+		case startsMagic(head, xzMagic) && len(head) < len(xzMagic):
+			return &xzCodec
+		case startsMagic(head, lz4Magic) && len(head) < len(lz4Magic),
+			startsMagic(head, lz4LegacyMagic) && len(head) < len(lz4LegacyMagic):
+			return &lz4Codec
+		}
+	}
 	return nil
+}
+
+// isBzip2Head reports whether head starts a bzip2 stream: "BZh", the block
+// size, then a block's or the end's magic, or as much of them as head
+// holds ("BZh" alone is text).
+func isBzip2Head(head []byte) bool {
+	return len(head) >= 4 && string(head[:3]) == "BZh" && '1' <= head[3] && head[3] <= '9' &&
+		(startsMagic(head[4:], bzip2Block) || startsMagic(head[4:], bzip2End))
 }
 
 // startsMagic reports whether b starts with magic, or, shorter (the

@@ -109,6 +109,17 @@ func LookupFormat(s string) (*Format, error) {
 			return f, nil
 		}
 	}
+	if _, _, ok := logDirectiveName(s); ok {
+		// A pasted httpd.conf line, whatever its file's name holds
+		// (Debian's ${APACHE_LOG_DIR} is no nginx variable).
+		nickname := customLogNickname(s)
+		for _, f := range namedFormats {
+			if f.Name == nickname {
+				return f, nil
+			}
+		}
+		return Compile(s)
+	}
 	if looksNginx(s) {
 		return CompileNginx(s)
 	}

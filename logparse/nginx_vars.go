@@ -51,7 +51,7 @@ func nginxVariable(name string) nginxVar {
 	case "msec":
 		return clock(nginxMsec)
 	case "request":
-		return nginxVar{dir: directive{name: "request", class: classText, slot: slotRequest, request: true}, letter: '$'}
+		return nginxVar{dir: directive{name: "request", class: classRequest, slot: slotRequest, request: true}, letter: '$'} // unquoted, three words as Apache's %r
 	case "request_method":
 		return typed("method", classToken, slotMethod, 2)
 	case "request_uri":

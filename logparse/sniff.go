@@ -11,6 +11,11 @@ import "bytes"
 // verbatim (tar, lz4 literals), so that lines parsing is no proof of a
 // log: the caller sniffs first.
 func SniffContent(head []byte) string {
+	if isBzip2Head(head) {
+		// Not in contentMagics: "BZh" alone starts text too (a host
+		// named BZhost).
+		return "bzip2-compressed data (compressed twice)"
+	}
 	for _, m := range contentMagics {
 		if len(head) >= m.offset+len(m.magic) && bytes.Equal(head[m.offset:m.offset+len(m.magic)], m.magic) {
 			return m.name
@@ -29,7 +34,6 @@ var contentMagics = []struct {
 }{
 	{0, []byte{0xfd, '7', 'z', 'X', 'Z', 0}, "xz-compressed data (compressed twice)"},
 	{0, []byte{0x28, 0xb5, 0x2f, 0xfd}, "zstd-compressed data (compressed twice)"},
-	{0, []byte("BZh"), "bzip2-compressed data (compressed twice)"},
 	{0, []byte{0x04, 0x22, 0x4d, 0x18}, "lz4-compressed data (compressed twice)"},
 	{0, []byte{0x02, 0x21, 0x4c, 0x18}, "lz4-compressed data, legacy frames (compressed twice)"},
 	{0, []byte{0x1f, 0x9d}, "compress (.Z) data"},

@@ -107,8 +107,8 @@ func (i Inflater) String() string {
 // content is decompressed, every stream or frame of a file in turn,
 // zstd's and lz4's skippable frames skipped; anything else is read as
 // is. Zero padding after the last gzip member or stream is ignored, as
-// zcat does, but for bzip2's and lz4's, which zstd, bzip2 and lz4's own
-// tools do not all accept either; other data there is ErrTrailingData.
+// zcat does, for every compression (though zstd's, bzip2's and lz4's own
+// tools do not all accept it); other data there is ErrTrailingData.
 // The Stream does not close r.
 func NewStream(r io.Reader) (*Stream, error) {
 	return NewStreamWith(r, StreamOptions{})
