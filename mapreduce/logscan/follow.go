@@ -110,10 +110,12 @@ type follower struct {
 	seen    map[fileKey]bool // every file followed: a rotation is never new
 	dirs    []string         // directory arguments, checked for new files
 	rescan  bool             // a file may have been created: list dirs again
-	sel     Selection        // which of their files are taken
-	stats   Stats            // what lineParser counts; not handed out
-	entry   Entry            // the one Entry handed out, reused
-	buf     []byte           // read buffer
+	// watchFailed: inotify could not watch a new directory; poll instead.
+	watchFailed bool
+	sel         Selection // which of their files are taken
+	stats       Stats     // what lineParser counts; not handed out
+	entry       Entry     // the one Entry handed out, reused
+	buf         []byte    // read buffer
 }
 
 func newFollower(ctx context.Context, paths []string, opts FollowOptions, yield func(*Entry, error) bool) (*follower, error) {

@@ -408,3 +408,25 @@ func TestFollowCopytruncateRegrown(t *testing.T) {
 	wantSeq(t, seqs(t, take(t, lines, 11)), 100, 110)
 	none(t, lines, "after the copytruncate")
 }
+
+// TestFollowNewSubdirectory: a directory's subdirectory created while
+// following (a new vhost's log directory) has its logs followed, and
+// every line appended to them handed out, with inotify as with polling.
+func TestFollowNewSubdirectory(t *testing.T) {
+	for _, mode := range watchModes {
+		t.Run(mode.name, func(t *testing.T) {
+			dir := t.TempDir()
+			appendTo(t, filepath.Join(dir, "a.log"), seqLines(1, 1))
+			lines, _ := follow(t, []string{dir}, mode.opts, false)
+			sub := filepath.Join(dir, "vhost", "logs")
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			b := filepath.Join(sub, "b.log")
+			appendTo(t, b, seqLines(10, 11))
+			wantSeq(t, seqs(t, take(t, lines, 2)), 10, 11)
+			appendTo(t, b, seqLines(12, 12))
+			wantSeq(t, seqs(t, take(t, lines, 1)), 12, 12)
+		})
+	}
+}

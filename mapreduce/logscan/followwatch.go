@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/logmr/logmr/mapreduce/cache"
 )
 
 // follow waits for the inputs to change and hands out what they gain,
@@ -65,24 +66,64 @@ func (f *follower) follow() {
 				poll()
 				continue
 			}
-			f.rescan = ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || drain(events)
+			created := f.event(w, ev)
+			f.rescan = drain(events, func(ev fsnotify.Event) bool { return f.event(w, ev) }) || created
+			if f.watchFailed {
+				poll()
+			}
 		case <-errs: // an overflow: events were lost
 			f.rescan = true
 		}
 	}
 }
 
-// drain takes the events already waiting, for one check covers them all,
-// and reports whether a file was created or renamed among them.
-func drain(events chan fsnotify.Event) (created bool) {
+// drain passes the events already waiting to event, for one check covers
+// them all, and reports whether it reported a file created among them.
+func drain(events chan fsnotify.Event, event func(fsnotify.Event) bool) (created bool) {
 	for {
 		select {
 		case ev := <-events:
-			created = created || ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename)
+			created = event(ev) || created
 		default:
 			return created
 		}
 	}
+}
+
+// event reports whether ev may have created a file (a Create or Rename),
+// and watches a directory created inside a followed one, with the
+// directories already in it, so that its new logs are seen and followed.
+// When w cannot watch it, watchFailed asks follow to poll instead.
+func (f *follower) event(w *fsnotify.Watcher, ev fsnotify.Event) (created bool) {
+	if !ev.Has(fsnotify.Create) {
+		return ev.Has(fsnotify.Rename)
+	}
+	if info, err := os.Lstat(ev.Name); err != nil || !info.IsDir() || !f.inDirs(ev.Name) {
+		return true
+	}
+	filepath.WalkDir(ev.Name, func(path string, e os.DirEntry, err error) error {
+		switch {
+		case err != nil || !e.IsDir():
+			return nil
+		case strings.HasPrefix(e.Name(), ".") || cache.IsCacheDir(path):
+			return filepath.SkipDir // as walkDir does
+		case w.Add(path) != nil:
+			f.watchFailed = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return true
+}
+
+// inDirs reports whether path lies inside one of the directory arguments.
+func (f *follower) inDirs(path string) bool {
+	for _, d := range f.dirs {
+		if rel, err := filepath.Rel(d, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 // watch returns an inotify watcher of the directories that hold the
