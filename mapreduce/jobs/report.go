@@ -138,7 +138,7 @@ func (ro ReportOptions) newReports(spills *spillFile, workers int) func() *Repor
 		return c
 	}
 	return func() *Report {
-		r := &Report{zone: loc.String(), loc: loc}
+		r := &Report{zone: zoneName(loc), loc: loc}
 		for i, by := range reportTableBy {
 			r.tables[i] = counter(by)
 		}
