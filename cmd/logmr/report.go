@@ -68,6 +68,9 @@ func validateReport(c *cli.Context, env *env) (reportOptions, error) {
 		return reportOptions{}, err
 	}
 	o := reportOptions{aggregateOptions: a, title: c.String("title")}
+	if a.partial && c.IsSet("title") {
+		return o, usagef("--partial writes a partial-result file: --title applies to logmr merge")
+	}
 	if !a.partial {
 		if err := checkReportFormat(a.query.format, a.query.output, env.stdout); err != nil {
 			return o, err
@@ -156,6 +159,6 @@ func writeMergedReport(ctx context.Context, w io.Writer, merged *jobs.Partial, o
 	if err != nil {
 		return err
 	}
-	data := report.NewData(res, report.Options{Top: top, Failed: len(merged.Header.Failed), Generated: time.Now()})
+	data := report.NewData(res, report.Options{Title: o.title, Top: top, Failed: len(merged.Header.Failed), Generated: time.Now()})
 	return writeReport(w, f, data)
 }
