@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -39,11 +40,21 @@ type FollowOptions struct {
 	// it before it reopens its logs); its final line, if it lacks its
 	// newline, is handed out when the grace ends. 0 means DefaultRotateGrace.
 	RotateGrace time.Duration
+	// Ignore names files that are never read, by identity (os.SameFile),
+	// wherever they are found: the file the output is written to, which,
+	// in a followed directory, would be read back and written again
+	// without end. Such a file named as a path is yielded as an
+	// InputError wrapping ErrIgnored.
+	Ignore []fs.FileInfo
 	// Flush, when set, is called whenever Follow has handed out all it
 	// has read and is about to wait: the place to flush a buffered
 	// output. Its error ends the iteration, which yields it.
 	Flush func() error
 }
+
+// ErrIgnored is returned (in an InputError) when a path given to Follow
+// names a file of FollowOptions.Ignore.
+var ErrIgnored = errors.New("it is the output (reading it would copy it into itself without end)")
 
 // AllRecords, as FollowOptions.Last, hands out every matching record of
 // each input before following.

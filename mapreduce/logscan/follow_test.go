@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -428,5 +430,37 @@ func TestFollowNewSubdirectory(t *testing.T) {
 			appendTo(t, b, seqLines(12, 12))
 			wantSeq(t, seqs(t, take(t, lines, 1)), 12, 12)
 		})
+	}
+}
+
+// TestFollowIgnore: a file of FollowOptions.Ignore (the output) is never
+// read, found in a directory or named; the other logs are followed.
+func TestFollowIgnore(t *testing.T) {
+	dir := t.TempDir()
+	a, out := filepath.Join(dir, "a.log"), filepath.Join(dir, "out.log")
+	appendTo(t, a, seqLines(1, 1))
+	appendTo(t, out, seqLines(100, 100))
+	info, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := logscan.FollowOptions{Ignore: []fs.FileInfo{info}, Last: logscan.AllRecords}
+	lines, _ := follow(t, []string{dir}, opts, false)
+	wantSeq(t, seqs(t, take(t, lines, 1)), 1, 1)
+	appendTo(t, out, seqLines(101, 101))
+	appendTo(t, a, seqLines(2, 2))
+	wantSeq(t, seqs(t, take(t, lines, 1)), 2, 2)
+	none(t, lines, "the ignored file")
+
+	opts.Once = true
+	var errs []error
+	for e, err := range logscan.Follow(context.Background(), []string{out}, opts) {
+		if err == nil {
+			t.Errorf("Follow(%s) handed out %q, an ignored file's line", out, e.Line)
+		}
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], logscan.ErrIgnored) || !strings.Contains(errs[0].Error(), out) {
+		t.Errorf("Follow of the ignored %s: errors %v, want one naming it, wrapping ErrIgnored", out, errs)
 	}
 }

@@ -72,6 +72,8 @@ func (f *follower) open(fw *followed) bool {
 	if err == nil {
 		if info, err = file.Stat(); err == nil && !info.Mode().IsRegular() {
 			err = errors.New("not a regular file: only files can be followed")
+		} else if err == nil && f.ignored(info) {
+			err = ErrIgnored
 		}
 		if err != nil {
 			file.Close()
@@ -275,4 +277,14 @@ func (f *follower) number(fw *followed, at int64) {
 		}
 	}
 	fw.numbered, fw.lineNo = true, n+1
+}
+
+// ignored reports whether info is one of FollowOptions.Ignore's files.
+func (f *follower) ignored(info fs.FileInfo) bool {
+	for _, ig := range f.opts.Ignore {
+		if os.SameFile(info, ig) {
+			return true
+		}
+	}
+	return false
 }
