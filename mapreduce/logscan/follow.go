@@ -114,13 +114,13 @@ type follower struct {
 	yield   func(*Entry, error) bool
 	stopped bool // yield returned false, or ctx is done: hand out nothing more
 
-	args    []string         // the paths given
-	files   []*followed      // the followed names, in input order
-	byPath  map[string]bool  // the names in files
-	retired []*followed      // files rotated away, read until their grace ends
-	seen    map[fileKey]bool // every file followed: a rotation is never new
-	dirs    []string         // directory arguments, checked for new files
-	rescan  bool             // a file may have been created: list dirs again
+	args    []string           // the paths given
+	files   []*followed        // the followed names, in input order
+	byPath  map[string]bool    // the names in files
+	retired []*followed        // files rotated away, read until their grace ends
+	seen    map[fileKey]string // every file followed, and its head (see seenBefore)
+	dirs    []string           // directory arguments, checked for new files
+	rescan  bool               // a file may have been created: list dirs again
 	// watchFailed: inotify could not watch a new directory; poll instead.
 	watchFailed bool
 	sel         Selection // which of their files are taken
@@ -144,7 +144,7 @@ func newFollower(ctx context.Context, paths []string, opts FollowOptions, yield 
 		return nil, err
 	}
 	return &follower{ctx: ctx, args: paths, opts: opts, match: match, yield: yield, sel: opts.Selection,
-		byPath: map[string]bool{}, seen: map[fileKey]bool{}, buf: make([]byte, 64<<10)}, nil
+		byPath: map[string]bool{}, seen: map[fileKey]string{}, buf: make([]byte, 64<<10)}, nil
 }
 
 // start opens each input and hands out its last records; false when the

@@ -464,3 +464,35 @@ func TestFollowIgnore(t *testing.T) {
 		t.Errorf("Follow of the ignored %s: errors %v, want one naming it, wrapping ErrIgnored", out, errs)
 	}
 }
+
+// TestFollowRecycledInode: a new file of a followed directory that takes
+// the inode of a followed file since deleted (file systems reuse them at
+// once) is a new log, followed, while a followed file renamed to a name
+// that is not a rotation's is still not read again.
+func TestFollowRecycledInode(t *testing.T) {
+	for _, mode := range watchModes {
+		t.Run(mode.name, func(t *testing.T) {
+			dir := t.TempDir()
+			a := filepath.Join(dir, "a.log")
+			appendTo(t, a, seqLines(1, 2))
+			opts := mode.opts
+			opts.Last = logscan.AllRecords
+			lines, _ := follow(t, []string{dir}, opts, true)
+			take(t, lines, 2)
+			os.Rename(a, a+"-2026-12-01") // a dateext rotation, with no new a.log
+			appendTo(t, a+"-2026-12-01", seqLines(3, 3))
+			if got := take(t, lines, 1); got[0] != "a.log|"+seqLine(3) {
+				t.Errorf("a line logged after the rotation: got %q", got)
+			}
+			none(t, lines, "a rotation beside the log")
+			time.Sleep(opts.RotateGrace) // the rotation's grace ends: it is closed
+			none(t, lines, "a rotation closed")
+			os.Remove(a + "-2026-12-01") // its inode is free
+			b := filepath.Join(dir, "b.log")
+			appendTo(t, b, seqLines(10, 11))
+			if got := take(t, lines, 2); !slices.Equal(got, []string{"b.log|" + seqLine(10), "b.log|" + seqLine(11)}) {
+				t.Errorf("a new file: got %q", got)
+			}
+		})
+	}
+}

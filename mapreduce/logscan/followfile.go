@@ -90,7 +90,7 @@ func (f *follower) open(fw *followed) bool {
 	}
 	fw.file, fw.info, fw.offset, fw.pending, fw.discarding = file, info, 0, fw.pending[:0], false
 	fw.numbered, fw.lineNo = true, 0
-	f.seen[keyOf(info)] = true
+	f.remember(file, info)
 	var magic [2]byte
 	if n, _ := file.ReadAt(magic[:], 0); n == 2 && magic == [2]byte{0x1f, 0x8b} {
 		fw.done = true // read once, by last: a compressed file is not appended to
@@ -287,4 +287,39 @@ func (f *follower) ignored(info fs.FileInfo) bool {
 		}
 	}
 	return false
+}
+
+// seenHeadBytes is how much of a followed file's start seen keeps.
+const seenHeadBytes = 64
+
+// remember marks file, with info, as followed: keeps its first bytes
+// (see seenBefore). Called when it is opened, and when it is rotated away
+// (it may have been empty when opened).
+func (f *follower) remember(file *os.File, info fs.FileInfo) {
+	head := make([]byte, seenHeadBytes)
+	n, _ := file.ReadAt(head, 0)
+	f.seen[keyOf(info)] = string(head[:n])
+}
+
+// seenBefore reports whether the file at path, with info, is one followed
+// before under another name (a rotation, never new): it has the inode of
+// one and starts with the bytes that one started with. A file system
+// gives a deleted file's inode to the next file created, so the inode
+// alone would take a new log for a rotation and never read it.
+func (f *follower) seenBefore(path string, info fs.FileInfo) bool {
+	head, ok := f.seen[keyOf(info)]
+	if !ok || head == "" {
+		return false // an empty file rotated away has nothing to read twice
+	}
+	if info.Size() < int64(len(head)) {
+		return false // shorter than the file was: another file
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return true // gone again: nothing to follow
+	}
+	defer file.Close()
+	now := make([]byte, len(head))
+	n, _ := file.ReadAt(now, 0)
+	return string(now[:n]) == head
 }

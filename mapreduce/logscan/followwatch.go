@@ -199,7 +199,7 @@ func (f *follower) check() {
 			if f.byPath[path] {
 				continue
 			}
-			if info, err := os.Stat(path); err == nil && !f.seen[keyOf(info)] {
+			if info, err := os.Stat(path); err == nil && !f.seenBefore(path, info) {
 				f.add(path, true, false)
 				f.read(f.files[len(f.files)-1], -1, false)
 			}
@@ -228,6 +228,7 @@ func (f *follower) checkName(fw *followed) {
 		return
 	}
 	f.read(fw, -1, false) // what was written before the rotation
+	f.remember(fw.file, fw.info)
 	old := *fw
 	old.grown = time.Now()
 	f.retired = append(f.retired, &old)
