@@ -78,7 +78,7 @@ Examples:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` atomically (default: stdout)"},
 			&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: string(outText), Usage: "text, json, jsonl, csv, tsv; for report partials html (the default) or json"},
-			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all), in --sort order; report: rows per table (default 10)"},
+			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all), in --sort order; report: rows per table, 1 to 100 (default 10)"},
 			&cli.StringFlag{Name: "title", Usage: "report: the page's heading and title (default: logmr report)"},
 			&cli.StringSliceFlag{Name: "per", Usage: "count, with --top N: the N keys with the most requests within each group of these --by `FIELDS`"},
 			sortFlag(),

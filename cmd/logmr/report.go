@@ -155,6 +155,9 @@ func writeMergedReport(ctx context.Context, w io.Writer, merged *jobs.Partial, o
 	if top == 0 {
 		top = jobs.DefaultReportTop
 	}
+	if top > report.MaxTop {
+		return usagef("--top %d: a report has 1 to %d rows per table", top, report.MaxTop)
+	}
 	res, err := merged.ReportResult(ctx, jobs.ReportOptions{Top: top})
 	if err != nil {
 		return err

@@ -97,7 +97,8 @@ func TestReportUsage(t *testing.T) {
 }
 
 // A report made of shards is titled by merge --title, as one run is by
-// report --title; a count partial has no title to take.
+// report --title, and merge --top past 100 is refused as report's is; a
+// count partial has no title to take.
 func TestReportMergeTitle(t *testing.T) {
 	dir := t.TempDir()
 	var parts []string
@@ -116,6 +117,9 @@ func TestReportMergeTitle(t *testing.T) {
 	count := filepath.Join(dir, "count.partial")
 	if r := run(t, nil, "count", "--by", "status", "--partial", "-o", count, "../../testdata/logs"); r.code != 0 {
 		t.Fatalf("count --partial: exit %d: %s", r.code, r.stderr)
+	}
+	if r := run(t, nil, append([]string{"merge", "-O", "json", "--top", "101"}, parts...)...); r.code != 2 || !strings.Contains(r.stderr, "--top 101") {
+		t.Errorf("merge --top 101 of report partials: exit %d, stderr %q; want 2 naming --top, as report --top 101", r.code, r.stderr)
 	}
 	if r := run(t, nil, "merge", "--title", "x", count); r.code != 2 || !strings.Contains(r.stderr, "--title") {
 		t.Errorf("merge --title of a count partial: exit %d, stderr %q; want 2 naming --title", r.code, r.stderr)
