@@ -307,8 +307,15 @@ func (f *follower) remember(file *os.File, info fs.FileInfo) {
 // gives a deleted file's inode to the next file created, so the inode
 // alone would take a new log for a rotation and never read it.
 func (f *follower) seenBefore(path string, info fs.FileInfo) bool {
-	head, ok := f.seen[keyOf(info)]
-	if !ok || head == "" {
+	key := keyOf(info)
+	head, ok := f.seen[key]
+	if !ok {
+		return false
+	}
+	if f.holds(key) {
+		return true // its inode cannot be another file's while it is open
+	}
+	if head == "" {
 		return false // an empty file rotated away has nothing to read twice
 	}
 	if info.Size() < int64(len(head)) {
@@ -322,4 +329,16 @@ func (f *follower) seenBefore(path string, info fs.FileInfo) bool {
 	now := make([]byte, len(head))
 	n, _ := file.ReadAt(now, 0)
 	return string(now[:n]) == head
+}
+
+// holds reports whether a followed or retired file open now has key.
+func (f *follower) holds(key fileKey) bool {
+	for _, list := range [][]*followed{f.files, f.retired} {
+		for _, fw := range list {
+			if fw.file != nil && keyOf(fw.info) == key {
+				return true
+			}
+		}
+	}
+	return false
 }
