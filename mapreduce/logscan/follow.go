@@ -120,6 +120,7 @@ type follower struct {
 	retired []*followed        // files rotated away, read until their grace ends
 	seen    map[fileKey]string // every file followed, and its head (see seenBefore)
 	dirs    []string           // directory arguments, checked for new files
+	failed  map[string]bool    // paths of directories failed by listDir
 	rescan  bool               // a file may have been created: list dirs again
 	// watchFailed: inotify could not watch a new directory; poll instead.
 	watchFailed bool
@@ -144,7 +145,7 @@ func newFollower(ctx context.Context, paths []string, opts FollowOptions, yield 
 		return nil, err
 	}
 	return &follower{ctx: ctx, args: paths, opts: opts, match: match, yield: yield, sel: opts.Selection,
-		byPath: map[string]bool{}, seen: map[fileKey]string{}, buf: make([]byte, 64<<10)}, nil
+		byPath: map[string]bool{}, failed: map[string]bool{}, seen: map[fileKey]string{}, buf: make([]byte, 64<<10)}, nil
 }
 
 // start opens each input and hands out its last records; false when the

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce"
 	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
@@ -494,5 +495,40 @@ func TestFollowRecycledInode(t *testing.T) {
 				t.Errorf("a new file: got %q", got)
 			}
 		})
+	}
+}
+
+// TestFollowUnreadable: a file or subdirectory of a followed directory
+// that cannot be read is named, once, as ScanLogs names it, and the other
+// logs are read.
+func TestFollowUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads any file")
+	}
+	dir := t.TempDir()
+	appendTo(t, filepath.Join(dir, "a.log"), seqLines(1, 1))
+	secret, locked := filepath.Join(dir, "secret.log"), filepath.Join(dir, "locked")
+	appendTo(t, secret, seqLines(2, 2))
+	os.Mkdir(locked, 0o755)
+	appendTo(t, filepath.Join(locked, "b.log"), seqLines(3, 3))
+	os.Chmod(secret, 0)
+	os.Chmod(locked, 0)
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
+	var lines, failed []string
+	opts := logscan.FollowOptions{Last: logscan.AllRecords, Once: true}
+	for e, err := range logscan.Follow(context.Background(), []string{dir}, opts) {
+		var ie *mapreduce.InputError
+		switch {
+		case errors.As(err, &ie):
+			failed = append(failed, ie.Input)
+		case err != nil:
+			t.Fatal(err)
+		default:
+			lines = append(lines, string(e.Line))
+		}
+	}
+	slices.Sort(failed)
+	if want := []string{locked, secret}; !slices.Equal(failed, want) || !slices.Equal(lines, []string{seqLine(1)}) {
+		t.Errorf("Follow(%s): failed %q, lines %q; want failed %q and line 1", dir, failed, lines, want)
 	}
 }

@@ -83,7 +83,9 @@ func (f *follower) open(fw *followed) bool {
 		if !errors.Is(err, fs.ErrNotExist) || f.opts.Once || fw.walked {
 			fw.done = true
 		}
-		if !fw.walked {
+		// A file of a directory may be gone since it was listed, or be
+		// the output: left out. Any other error is the user's to know.
+		if !fw.walked || !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrIgnored) {
 			f.fail(fw.path, err)
 		}
 		return false

@@ -244,14 +244,21 @@ func (f *follower) checkName(fw *followed) {
 var rotated = regexp.MustCompile(`(?i)(\.\d+|-\d{8,10}|\.old|\.bak|\.gz|\.bz2|\.xz|\.zst|\.lz4|\.z|\.zip)(\.gz|\.bz2|\.xz|\.zst|\.lz4)?$`)
 
 // listDir returns the live logs in dir that the Selection keeps: rotated
-// files are not followed (see rotated).
+// files are not followed (see rotated). What cannot be listed (a
+// subdirectory without permission) is failed, once.
 func (f *follower) listDir(dir string) []string {
 	var out []string
-	walkDir(dir, f.sel, func(in Input, _ os.FileInfo) {
+	failed := walkDir(dir, f.sel, func(in Input, _ os.FileInfo) {
 		if !rotated.MatchString(filepath.Base(in.Path)) {
 			out = append(out, in.Path)
 		}
 	})
+	for _, e := range failed {
+		if !f.failed[e.Input] {
+			f.failed[e.Input] = true
+			f.fail(e.Input, e.Err)
+		}
+	}
 	return out
 }
 
