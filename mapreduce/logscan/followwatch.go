@@ -1,6 +1,8 @@
 package logscan
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -245,7 +247,8 @@ var rotated = regexp.MustCompile(`(?i)(\.\d+|-\d{8,10}|\.old|\.bak|\.gz|\.bz2|\.
 
 // listDir returns the live logs in dir that the Selection keeps: rotated
 // files are not followed (see rotated). What cannot be listed (a
-// subdirectory without permission) is failed, once.
+// subdirectory without permission) is failed, once; what is gone since it
+// was listed is left out.
 func (f *follower) listDir(dir string) []string {
 	var out []string
 	failed := walkDir(dir, f.sel, func(in Input, _ os.FileInfo) {
@@ -254,6 +257,9 @@ func (f *follower) listDir(dir string) []string {
 		}
 	})
 	for _, e := range failed {
+		if errors.Is(e.Err, fs.ErrNotExist) {
+			continue // gone since it was listed: a rotation, deleted
+		}
 		if !f.failed[e.Input] {
 			f.failed[e.Input] = true
 			f.fail(e.Input, e.Err)
