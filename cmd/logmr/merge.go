@@ -74,11 +74,12 @@ Examples:
    logmr merge shard-*.partial
    logmr merge -O csv --top 20 -o top.csv counts-*.partial
    logmr merge --partial -o rack1.partial rack1/*.partial
-   logmr merge -o report.html report-*.partial`,
+   logmr merge -o report.html --title "www.example.com, May" report-*.partial`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the result to `FILE` atomically (default: stdout)"},
 			&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: string(outText), Usage: "text, json, jsonl, csv, tsv; for report partials html (the default) or json"},
-			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all), in --sort order; report: rows per table (default 10)"},
+			&cli.IntFlag{Name: "top", Usage: "count: print only the `N` keys with the most requests (0: all), in --sort order; report: rows per table, 1 to 100 (default 10)"},
+			&cli.StringFlag{Name: "title", Usage: "report: the page's heading and title (default: logmr report)"},
 			&cli.StringSliceFlag{Name: "per", Usage: "count, with --top N: the N keys with the most requests within each group of these --by `FIELDS`"},
 			sortFlag(),
 			&cli.BoolFlag{Name: "human", Usage: "count, -O text: thousands separators and bytes in KiB, MiB, GiB"},
@@ -109,9 +110,10 @@ func validateMerge(c *cli.Context, env *env) (mergeOptions, error) {
 	if err := checkOutput(o.output); err != nil {
 		return o, err
 	}
-	if o.partial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("per") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe")) {
-		return o, usagef("--partial writes a partial-result file: -O, --top, --per, --sort, --human and --csv-safe apply to the final merge")
+	if o.partial && (c.IsSet("output-format") || c.IsSet("top") || c.IsSet("per") || c.IsSet("sort") || c.IsSet("human") || c.IsSet("csv-safe") || c.IsSet("title")) {
+		return o, usagef("--partial writes a partial-result file: -O, --top, --per, --sort, --human, --csv-safe and --title apply to the final merge")
 	}
+	o.title = c.String("title")
 	if err := checkCSVSafe(c, o.format); err != nil {
 		return o, err
 	}
@@ -134,9 +136,10 @@ type mergeOptions struct {
 	order    jobs.CountOrder // count: --top, --per, --sort
 	human    bool
 	csvSafe  bool
-	partial  bool // write a merged partial, not the answer
-	failFast bool // refuse partials with failed inputs
-	summary  bool // -v (or stderr is a terminal), not -q
+	partial  bool   // write a merged partial, not the answer
+	failFast bool   // refuse partials with failed inputs
+	summary  bool   // -v (or stderr is a terminal), not -q
+	title    string // report: --title
 }
 
 // runMerge merges the partial-result files names and writes the answer,
@@ -189,6 +192,9 @@ func writeAnswer(ctx context.Context, merged *jobs.Partial, o mergeOptions) func
 		}
 		if o.format == outHTML {
 			return usagef("-O html: a %s partial has no HTML form; only report partials have", merged.Header.Kind)
+		}
+		if o.title != "" {
+			return usagef("--title: a %s partial has no page; only report partials have", merged.Header.Kind)
 		}
 		if merged.Header.Kind == "hosts" {
 			res, err := merged.HostsResult()

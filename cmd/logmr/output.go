@@ -260,6 +260,9 @@ func resolveOutput(path string) (target string, existing fs.FileInfo, err error)
 		if links == maxOutputLinks {
 			return "", nil, fmt.Errorf("more than %d symbolic links, the last %s", maxOutputLinks, target)
 		}
+		if err := checkLinkOwner(target, info); err != nil {
+			return "", nil, err
+		}
 		dest, err := os.Readlink(target)
 		if err != nil {
 			return "", nil, err
@@ -273,6 +276,27 @@ func resolveOutput(path string) (target string, existing fs.FileInfo, err error)
 		}
 		target = dest
 	}
+}
+
+// checkLinkOwner refuses the link at path, with info, that another user
+// planted in a sticky world-writable directory such as /tmp, as the
+// kernel's protected_symlinks does for the links it follows: -o
+// /tmp/report.html from root's cron would otherwise replace the file any
+// user's link there names (/etc/passwd).
+func checkLinkOwner(path string, info fs.FileInfo) error {
+	dir, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	link, ok1 := info.Sys().(*syscall.Stat_t)
+	d, ok2 := dir.Sys().(*syscall.Stat_t)
+	if !ok1 || !ok2 || dir.Mode()&fs.ModeSticky == 0 || dir.Mode().Perm()&0o002 == 0 {
+		return nil
+	}
+	if euid := uint32(os.Geteuid()); link.Uid != euid && link.Uid != d.Uid {
+		return fmt.Errorf("%s is a symbolic link of another user in the world-writable %s: not followed", path, filepath.Dir(path))
+	}
+	return nil
 }
 
 func writeInPlace(path string, write func(io.Writer) error) error {

@@ -346,3 +346,37 @@ func TestHumanNeedsText(t *testing.T) {
 		t.Errorf("count --human -o r.txt: exit %d, stderr %q; want 0", r.code, r.stderr)
 	}
 }
+
+// TestOutputPlantedLink: -o through a link that another user planted in a
+// sticky world-writable directory (/tmp) is refused, as the kernel's
+// protected_symlinks refuses to follow it, and the file it names is left
+// as it was; the user's own link there is followed.
+func TestOutputPlantedLink(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to plant a link owned by another user")
+	}
+	dir, victim := t.TempDir(), filepath.Join(t.TempDir(), "passwd")
+	if err := os.Chmod(dir, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(victim, []byte("root:x:0:0\n"), 0o644)
+	planted, own := filepath.Join(dir, "report.html"), filepath.Join(dir, "mine.html")
+	if err := os.Symlink(victim, planted); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Lchown(planted, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	got := runInProcess(nil, "report", "-o", planted, "../../testdata/logs")
+	if b, _ := os.ReadFile(victim); got.code != 1 || !strings.Contains(got.stderr, "symbolic link of another user") || string(b) != "root:x:0:0\n" {
+		t.Errorf("-o %s (planted -> %s): exit %d, stderr %q, target now %.40q; want 1, refused, target kept", planted, victim, got.code, got.stderr, b)
+	}
+	ownTarget := filepath.Join(t.TempDir(), "page.html")
+	os.Symlink(ownTarget, own)
+	if got := runInProcess(nil, "report", "-o", own, "../../testdata/logs"); got.code != 0 {
+		t.Errorf("-o %s (own link): exit %d, stderr %q", own, got.code, got.stderr)
+	}
+	if b, err := os.ReadFile(ownTarget); err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") {
+		t.Errorf("-o through one's own link: %v %.40q", err, b)
+	}
+}

@@ -68,6 +68,9 @@ func validateReport(c *cli.Context, env *env) (reportOptions, error) {
 		return reportOptions{}, err
 	}
 	o := reportOptions{aggregateOptions: a, title: c.String("title")}
+	if a.partial && c.IsSet("title") {
+		return o, usagef("--partial writes a partial-result file: --title applies to logmr merge")
+	}
 	if !a.partial {
 		if err := checkReportFormat(a.query.format, a.query.output, env.stdout); err != nil {
 			return o, err
@@ -152,10 +155,13 @@ func writeMergedReport(ctx context.Context, w io.Writer, merged *jobs.Partial, o
 	if top == 0 {
 		top = jobs.DefaultReportTop
 	}
+	if top > report.MaxTop {
+		return usagef("--top %d: a report has 1 to %d rows per table", top, report.MaxTop)
+	}
 	res, err := merged.ReportResult(ctx, jobs.ReportOptions{Top: top})
 	if err != nil {
 		return err
 	}
-	data := report.NewData(res, report.Options{Top: top, Failed: len(merged.Header.Failed), Generated: time.Now()})
+	data := report.NewData(res, report.Options{Title: o.title, Top: top, Failed: len(merged.Header.Failed), Generated: time.Now()})
 	return writeReport(w, f, data)
 }

@@ -85,6 +85,7 @@ func TestReportUsage(t *testing.T) {
 		{"csv", []string{"report", "-O", "csv", "../../testdata/logs"}, "a report is html or json"},
 		{"top", []string{"report", "--top", "1000", "-o", "x.html", "../../testdata/logs"}, "--top 1000"},
 		{"html from count", []string{"count", "--by", "status", "-O", "html", "../../testdata/logs"}, "only logmr report"},
+		{"title of a partial", []string{"report", "--partial", "--title", "x", "-o", "x.partial", "../../testdata/logs"}, "--title applies to logmr merge"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, nil, tc.args...)
@@ -92,5 +93,35 @@ func TestReportUsage(t *testing.T) {
 				t.Errorf("logmr %q: exit %d, stderr %q; want 2 and %q", tc.args, r.code, r.stderr, tc.want)
 			}
 		})
+	}
+}
+
+// A report made of shards is titled by merge --title, as one run is by
+// report --title, and merge --top past 100 is refused as report's is; a
+// count partial has no title to take.
+func TestReportMergeTitle(t *testing.T) {
+	dir := t.TempDir()
+	var parts []string
+	for _, shard := range []string{"0/2", "1/2"} {
+		p := filepath.Join(dir, "shard"+shard[:1]+".partial")
+		args := []string{"report", "--tz", "UTC", "--partial", "--shard", shard, "-o", p, "../../testdata/logs"}
+		if r := run(t, nil, args...); r.code != 0 {
+			t.Fatalf("logmr %q: exit %d: %s", args, r.code, r.stderr)
+		}
+		parts = append(parts, p)
+	}
+	r := run(t, nil, append([]string{"merge", "-O", "json", "--title", "www.example.com"}, parts...)...)
+	if got := dropGenerated(t, r.stdout)["title"]; r.code != 0 || got != "www.example.com" {
+		t.Errorf("merge --title www.example.com: exit %d, title %q; stderr %s", r.code, got, r.stderr)
+	}
+	count := filepath.Join(dir, "count.partial")
+	if r := run(t, nil, "count", "--by", "status", "--partial", "-o", count, "../../testdata/logs"); r.code != 0 {
+		t.Fatalf("count --partial: exit %d: %s", r.code, r.stderr)
+	}
+	if r := run(t, nil, append([]string{"merge", "-O", "json", "--top", "101"}, parts...)...); r.code != 2 || !strings.Contains(r.stderr, "--top 101") {
+		t.Errorf("merge --top 101 of report partials: exit %d, stderr %q; want 2 naming --top, as report --top 101", r.code, r.stderr)
+	}
+	if r := run(t, nil, "merge", "--title", "x", count); r.code != 2 || !strings.Contains(r.stderr, "--title") {
+		t.Errorf("merge --title of a count partial: exit %d, stderr %q; want 2 naming --title", r.code, r.stderr)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
+	"os"
 
 	"github.com/logmr/logmr/logparse"
 	"github.com/logmr/logmr/mapreduce"
@@ -21,7 +23,9 @@ with -f, every matching line appended to any of them, as one stream: a line is
 written once it is whole (its newline logged), once, and never mixed with
 another. A directory gives its live logs: its files that --include keeps, but
 not rotated ones (access.log.1, access.log.2.gz, access.log-20261201); with
--f, its new files are read from their start.
+-f, its new files are read from their start. The file standard output is
+redirected to is never read, so that tail -f DIR >> DIR/5xx.log does not copy
+its output into itself.
 
 -f follows names, like tail -F: a log renamed away (rename-and-create
 rotation) or deleted is read to its end, for 5s more, while the new file
@@ -119,6 +123,11 @@ func runTail(ctx context.Context, env *env, o tailOptions, paths []string) error
 	header, encode := q.entryEncoder()
 	w := &lineWriter{w: env.stdout, buf: header}
 	o.follow.Flush = w.flush
+	if out, ok := env.stdout.(*os.File); ok {
+		if info, err := out.Stat(); err == nil && info.Mode().IsRegular() {
+			o.follow.Ignore = []fs.FileInfo{info} // tail -f dir >> dir/5xx.log
+		}
+	}
 	var failed mapreduce.FailedInputs
 	for e, err := range logscan.Follow(ctx, paths, o.follow) {
 		var ie *mapreduce.InputError

@@ -133,3 +133,45 @@ func waitExit(t *testing.T, cmd *exec.Cmd, rest []byte) int {
 	}
 	return cmd.ProcessState.ExitCode()
 }
+
+// TestTailFollowIntoFollowedDirectory: tail -f DIR >> DIR/5xx.log does not
+// read its own output back (which would copy it into itself without end):
+// the output holds each line once.
+func TestTailFollowIntoFollowedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	log, outPath := filepath.Join(dir, "access.log"), filepath.Join(dir, "5xx.log")
+	os.WriteFile(log, []byte(tailLines(1, 2)), 0o644)
+	out, err := os.Create(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	cmd := exec.Command(logmr, "tail", "-f", "-n", "2", dir)
+	cmd.Stdout = out
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitFor := func(n int) string { // the output once it holds n lines
+		t.Helper()
+		for limit := time.Now().Add(20 * time.Second); time.Now().Before(limit); time.Sleep(10 * time.Millisecond) {
+			if b, _ := os.ReadFile(outPath); bytes.Count(b, []byte{'\n'}) >= n {
+				return string(b)
+			}
+		}
+		t.Fatalf("output has fewer than %d lines after 20 s", n)
+		return ""
+	}
+	waitFor(2)
+	f, _ := os.OpenFile(log, os.O_WRONLY|os.O_APPEND, 0)
+	f.WriteString(tailLines(3, 3))
+	f.Close()
+	got := waitFor(3)
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	if b, _ := os.ReadFile(outPath); string(b) != tailLines(1, 3) || got != tailLines(1, 3) {
+		t.Errorf("output:\n%s\nwant lines 1 to 3 once; stderr %q", b, stderr.String())
+	}
+}

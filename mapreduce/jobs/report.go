@@ -137,8 +137,9 @@ func (ro ReportOptions) newReports(spills *spillFile, workers int) func() *Repor
 		}
 		return c
 	}
+	zone := zoneName(loc)
 	return func() *Report {
-		r := &Report{zone: loc.String(), loc: loc}
+		r := &Report{zone: zone, loc: loc}
 		for i, by := range reportTableBy {
 			r.tables[i] = counter(by)
 		}

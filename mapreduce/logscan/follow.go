@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -39,11 +40,21 @@ type FollowOptions struct {
 	// it before it reopens its logs); its final line, if it lacks its
 	// newline, is handed out when the grace ends. 0 means DefaultRotateGrace.
 	RotateGrace time.Duration
+	// Ignore names files that are never read, by identity (os.SameFile),
+	// wherever they are found: the file the output is written to, which,
+	// in a followed directory, would be read back and written again
+	// without end. Such a file named as a path is yielded as an
+	// InputError wrapping ErrIgnored.
+	Ignore []fs.FileInfo
 	// Flush, when set, is called whenever Follow has handed out all it
 	// has read and is about to wait: the place to flush a buffered
 	// output. Its error ends the iteration, which yields it.
 	Flush func() error
 }
+
+// ErrIgnored is returned (in an InputError) when a path given to Follow
+// names a file of FollowOptions.Ignore.
+var ErrIgnored = errors.New("it is the output (reading it would copy it into itself without end)")
 
 // AllRecords, as FollowOptions.Last, hands out every matching record of
 // each input before following.
@@ -103,17 +114,20 @@ type follower struct {
 	yield   func(*Entry, error) bool
 	stopped bool // yield returned false, or ctx is done: hand out nothing more
 
-	args    []string         // the paths given
-	files   []*followed      // the followed names, in input order
-	byPath  map[string]bool  // the names in files
-	retired []*followed      // files rotated away, read until their grace ends
-	seen    map[fileKey]bool // every file followed: a rotation is never new
-	dirs    []string         // directory arguments, checked for new files
-	rescan  bool             // a file may have been created: list dirs again
-	sel     Selection        // which of their files are taken
-	stats   Stats            // what lineParser counts; not handed out
-	entry   Entry            // the one Entry handed out, reused
-	buf     []byte           // read buffer
+	args    []string           // the paths given
+	files   []*followed        // the followed names, in input order
+	byPath  map[string]bool    // the names in files
+	retired []*followed        // files rotated away, read until their grace ends
+	seen    map[fileKey]string // every file followed, and its head (see seenBefore)
+	dirs    []string           // directory arguments, checked for new files
+	failed  map[string]bool    // paths of directories failed by listDir
+	rescan  bool               // a file may have been created: list dirs again
+	// watchFailed: inotify could not watch a new directory; poll instead.
+	watchFailed bool
+	sel         Selection // which of their files are taken
+	stats       Stats     // what lineParser counts; not handed out
+	entry       Entry     // the one Entry handed out, reused
+	buf         []byte    // read buffer
 }
 
 func newFollower(ctx context.Context, paths []string, opts FollowOptions, yield func(*Entry, error) bool) (*follower, error) {
@@ -131,7 +145,7 @@ func newFollower(ctx context.Context, paths []string, opts FollowOptions, yield 
 		return nil, err
 	}
 	return &follower{ctx: ctx, args: paths, opts: opts, match: match, yield: yield, sel: opts.Selection,
-		byPath: map[string]bool{}, seen: map[fileKey]bool{}, buf: make([]byte, 64<<10)}, nil
+		byPath: map[string]bool{}, failed: map[string]bool{}, seen: map[fileKey]string{}, buf: make([]byte, 64<<10)}, nil
 }
 
 // start opens each input and hands out its last records; false when the

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/logmr/logmr/logparse/filter"
+	"github.com/logmr/logmr/mapreduce"
 	"github.com/logmr/logmr/mapreduce/logscan"
 )
 
@@ -459,5 +462,126 @@ func TestFollowW3C(t *testing.T) {
 			}
 			none(t, lines, "-f: a line the filter leaves out")
 		})
+	}
+}
+
+// TestFollowNewSubdirectory: a directory's subdirectory created while
+// following (a new vhost's log directory) has its logs followed, and
+// every line appended to them handed out, with inotify as with polling.
+func TestFollowNewSubdirectory(t *testing.T) {
+	for _, mode := range watchModes {
+		t.Run(mode.name, func(t *testing.T) {
+			dir := t.TempDir()
+			appendTo(t, filepath.Join(dir, "a.log"), seqLines(1, 1))
+			lines, _ := follow(t, []string{dir}, mode.opts, false)
+			sub := filepath.Join(dir, "vhost", "logs")
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			b := filepath.Join(sub, "b.log")
+			appendTo(t, b, seqLines(10, 11))
+			wantSeq(t, seqs(t, take(t, lines, 2)), 10, 11)
+			appendTo(t, b, seqLines(12, 12))
+			wantSeq(t, seqs(t, take(t, lines, 1)), 12, 12)
+		})
+	}
+}
+
+// TestFollowIgnore: a file of FollowOptions.Ignore (the output) is never
+// read, found in a directory or named; the other logs are followed.
+func TestFollowIgnore(t *testing.T) {
+	dir := t.TempDir()
+	a, out := filepath.Join(dir, "a.log"), filepath.Join(dir, "out.log")
+	appendTo(t, a, seqLines(1, 1))
+	appendTo(t, out, seqLines(100, 100))
+	info, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := logscan.FollowOptions{Ignore: []fs.FileInfo{info}, Last: logscan.AllRecords}
+	lines, _ := follow(t, []string{dir}, opts, false)
+	wantSeq(t, seqs(t, take(t, lines, 1)), 1, 1)
+	appendTo(t, out, seqLines(101, 101))
+	appendTo(t, a, seqLines(2, 2))
+	wantSeq(t, seqs(t, take(t, lines, 1)), 2, 2)
+	none(t, lines, "the ignored file")
+
+	opts.Once = true
+	var errs []error
+	for e, err := range logscan.Follow(context.Background(), []string{out}, opts) {
+		if err == nil {
+			t.Errorf("Follow(%s) handed out %q, an ignored file's line", out, e.Line)
+		}
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], logscan.ErrIgnored) || !strings.Contains(errs[0].Error(), out) {
+		t.Errorf("Follow of the ignored %s: errors %v, want one naming it, wrapping ErrIgnored", out, errs)
+	}
+}
+
+// TestFollowRecycledInode: a new file of a followed directory that takes
+// the inode of a followed file since deleted (file systems reuse them at
+// once) is a new log, followed, while a followed file renamed to a name
+// that is not a rotation's is still not read again.
+func TestFollowRecycledInode(t *testing.T) {
+	for _, mode := range watchModes {
+		t.Run(mode.name, func(t *testing.T) {
+			dir := t.TempDir()
+			a := filepath.Join(dir, "a.log")
+			appendTo(t, a, seqLines(1, 2))
+			opts := mode.opts
+			opts.Last = logscan.AllRecords
+			lines, _ := follow(t, []string{dir}, opts, true)
+			take(t, lines, 2)
+			os.Rename(a, a+"-2026-12-01") // a dateext rotation, with no new a.log
+			appendTo(t, a+"-2026-12-01", seqLines(3, 3))
+			if got := take(t, lines, 1); got[0] != "a.log|"+seqLine(3) {
+				t.Errorf("a line logged after the rotation: got %q", got)
+			}
+			none(t, lines, "a rotation beside the log")
+			time.Sleep(opts.RotateGrace) // the rotation's grace ends: it is closed
+			none(t, lines, "a rotation closed")
+			os.Remove(a + "-2026-12-01") // its inode is free
+			b := filepath.Join(dir, "b.log")
+			appendTo(t, b, seqLines(10, 11))
+			if got := take(t, lines, 2); !slices.Equal(got, []string{"b.log|" + seqLine(10), "b.log|" + seqLine(11)}) {
+				t.Errorf("a new file: got %q", got)
+			}
+		})
+	}
+}
+
+// TestFollowUnreadable: a file or subdirectory of a followed directory
+// that cannot be read is named, once, as ScanLogs names it, and the other
+// logs are read.
+func TestFollowUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads any file")
+	}
+	dir := t.TempDir()
+	appendTo(t, filepath.Join(dir, "a.log"), seqLines(1, 1))
+	secret, locked := filepath.Join(dir, "secret.log"), filepath.Join(dir, "locked")
+	appendTo(t, secret, seqLines(2, 2))
+	os.Mkdir(locked, 0o755)
+	appendTo(t, filepath.Join(locked, "b.log"), seqLines(3, 3))
+	os.Chmod(secret, 0)
+	os.Chmod(locked, 0)
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
+	var lines, failed []string
+	opts := logscan.FollowOptions{Last: logscan.AllRecords, Once: true}
+	for e, err := range logscan.Follow(context.Background(), []string{dir}, opts) {
+		var ie *mapreduce.InputError
+		switch {
+		case errors.As(err, &ie):
+			failed = append(failed, ie.Input)
+		case err != nil:
+			t.Fatal(err)
+		default:
+			lines = append(lines, string(e.Line))
+		}
+	}
+	slices.Sort(failed)
+	if want := []string{locked, secret}; !slices.Equal(failed, want) || !slices.Equal(lines, []string{seqLine(1)}) {
+		t.Errorf("Follow(%s): failed %q, lines %q; want failed %q and line 1", dir, failed, lines, want)
 	}
 }

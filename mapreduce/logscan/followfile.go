@@ -73,6 +73,8 @@ func (f *follower) open(fw *followed) bool {
 	if err == nil {
 		if info, err = file.Stat(); err == nil && !info.Mode().IsRegular() {
 			err = errors.New("not a regular file: only files can be followed")
+		} else if err == nil && f.ignored(info) {
+			err = ErrIgnored
 		}
 		if err != nil {
 			file.Close()
@@ -82,14 +84,16 @@ func (f *follower) open(fw *followed) bool {
 		if !errors.Is(err, fs.ErrNotExist) || f.opts.Once || fw.walked {
 			fw.done = true
 		}
-		if !fw.walked {
+		// A file of a directory may be gone since it was listed, or be
+		// the output: left out. Any other error is the user's to know.
+		if !fw.walked || !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrIgnored) {
 			f.fail(fw.path, err)
 		}
 		return false
 	}
 	fw.file, fw.info, fw.offset, fw.pending, fw.discarding = file, info, 0, fw.pending[:0], false
 	fw.numbered, fw.lineNo = true, 0
-	f.seen[keyOf(info)] = true
+	f.remember(file, info)
 	var head [logparse.CompressedHead]byte
 	if n, _ := file.ReadAt(head[:], 0); logparse.Compressed(head[:n]) {
 		fw.done = true // read once, by last: a compressed file is not appended to
@@ -279,4 +283,68 @@ func (f *follower) number(fw *followed, at int64) {
 		}
 	}
 	fw.numbered, fw.lineNo = true, n+1
+}
+
+// ignored reports whether info is one of FollowOptions.Ignore's files.
+func (f *follower) ignored(info fs.FileInfo) bool {
+	for _, ig := range f.opts.Ignore {
+		if os.SameFile(info, ig) {
+			return true
+		}
+	}
+	return false
+}
+
+// seenHeadBytes is how much of a followed file's start seen keeps.
+const seenHeadBytes = 64
+
+// remember marks file, with info, as followed: keeps its first bytes
+// (see seenBefore). Called when it is opened, and when it is rotated away
+// (it may have been empty when opened).
+func (f *follower) remember(file *os.File, info fs.FileInfo) {
+	head := make([]byte, seenHeadBytes)
+	n, _ := file.ReadAt(head, 0)
+	f.seen[keyOf(info)] = string(head[:n])
+}
+
+// seenBefore reports whether the file at path, with info, is one followed
+// before under another name (a rotation, never new): it has the inode of
+// one and starts with the bytes that one started with. A file system
+// gives a deleted file's inode to the next file created, so the inode
+// alone would take a new log for a rotation and never read it.
+func (f *follower) seenBefore(path string, info fs.FileInfo) bool {
+	key := keyOf(info)
+	head, ok := f.seen[key]
+	if !ok {
+		return false
+	}
+	if f.holds(key) {
+		return true // its inode cannot be another file's while it is open
+	}
+	if head == "" {
+		return false // an empty file rotated away has nothing to read twice
+	}
+	if info.Size() < int64(len(head)) {
+		return false // shorter than the file was: another file
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return true // gone again: nothing to follow
+	}
+	defer file.Close()
+	now := make([]byte, len(head))
+	n, _ := file.ReadAt(now, 0)
+	return string(now[:n]) == head
+}
+
+// holds reports whether a followed or retired file open now has key.
+func (f *follower) holds(key fileKey) bool {
+	for _, list := range [][]*followed{f.files, f.retired} {
+		for _, fw := range list {
+			if fw.file != nil && keyOf(fw.info) == key {
+				return true
+			}
+		}
+	}
+	return false
 }

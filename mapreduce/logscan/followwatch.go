@@ -1,6 +1,8 @@
 package logscan
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/logmr/logmr/mapreduce/cache"
 )
 
 // follow waits for the inputs to change and hands out what they gain,
@@ -65,24 +68,64 @@ func (f *follower) follow() {
 				poll()
 				continue
 			}
-			f.rescan = ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || drain(events)
+			created := f.event(w, ev)
+			f.rescan = drain(events, func(ev fsnotify.Event) bool { return f.event(w, ev) }) || created
+			if f.watchFailed {
+				poll()
+			}
 		case <-errs: // an overflow: events were lost
 			f.rescan = true
 		}
 	}
 }
 
-// drain takes the events already waiting, for one check covers them all,
-// and reports whether a file was created or renamed among them.
-func drain(events chan fsnotify.Event) (created bool) {
+// drain passes the events already waiting to event, for one check covers
+// them all, and reports whether it reported a file created among them.
+func drain(events chan fsnotify.Event, event func(fsnotify.Event) bool) (created bool) {
 	for {
 		select {
 		case ev := <-events:
-			created = created || ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename)
+			created = event(ev) || created
 		default:
 			return created
 		}
 	}
+}
+
+// event reports whether ev may have created a file (a Create or Rename),
+// and watches a directory created inside a followed one, with the
+// directories already in it, so that its new logs are seen and followed.
+// When w cannot watch it, watchFailed asks follow to poll instead.
+func (f *follower) event(w *fsnotify.Watcher, ev fsnotify.Event) (created bool) {
+	if !ev.Has(fsnotify.Create) {
+		return ev.Has(fsnotify.Rename)
+	}
+	if info, err := os.Lstat(ev.Name); err != nil || !info.IsDir() || !f.inDirs(ev.Name) {
+		return true
+	}
+	filepath.WalkDir(ev.Name, func(path string, e os.DirEntry, err error) error {
+		switch {
+		case err != nil || !e.IsDir():
+			return nil
+		case strings.HasPrefix(e.Name(), ".") || cache.IsCacheDir(path):
+			return filepath.SkipDir // as walkDir does
+		case w.Add(path) != nil:
+			f.watchFailed = true
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return true
+}
+
+// inDirs reports whether path lies inside one of the directory arguments.
+func (f *follower) inDirs(path string) bool {
+	for _, d := range f.dirs {
+		if rel, err := filepath.Rel(d, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 // watch returns an inotify watcher of the directories that hold the
@@ -158,7 +201,7 @@ func (f *follower) check() {
 			if f.byPath[path] {
 				continue
 			}
-			if info, err := os.Stat(path); err == nil && !f.seen[keyOf(info)] {
+			if info, err := os.Stat(path); err == nil && !f.seenBefore(path, info) {
 				f.add(path, true, false)
 				f.read(f.files[len(f.files)-1], -1, false)
 			}
@@ -187,6 +230,7 @@ func (f *follower) checkName(fw *followed) {
 		return
 	}
 	f.read(fw, -1, false) // what was written before the rotation
+	f.remember(fw.file, fw.info)
 	old := *fw
 	old.grown = time.Now()
 	f.retired = append(f.retired, &old)
@@ -202,14 +246,25 @@ func (f *follower) checkName(fw *followed) {
 var rotated = regexp.MustCompile(`(?i)(\.\d+|-\d{8,10}|\.old|\.bak|\.gz|\.bz2|\.xz|\.zst|\.lz4|\.z|\.zip)(\.gz|\.bz2|\.xz|\.zst|\.lz4)?$`)
 
 // listDir returns the live logs in dir that the Selection keeps: rotated
-// files are not followed (see rotated).
+// files are not followed (see rotated). What cannot be listed (a
+// subdirectory without permission) is failed, once; what is gone since it
+// was listed is left out.
 func (f *follower) listDir(dir string) []string {
 	var out []string
-	walkDir(dir, f.sel, func(in Input, _ os.FileInfo) {
+	failed := walkDir(dir, f.sel, func(in Input, _ os.FileInfo) {
 		if !rotated.MatchString(filepath.Base(in.Path)) {
 			out = append(out, in.Path)
 		}
 	})
+	for _, e := range failed {
+		if errors.Is(e.Err, fs.ErrNotExist) {
+			continue // gone since it was listed: a rotation, deleted
+		}
+		if !f.failed[e.Input] {
+			f.failed[e.Input] = true
+			f.fail(e.Input, e.Err)
+		}
+	}
 	return out
 }
 
