@@ -13,6 +13,15 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// formatFlag is --format, as every command that reads logs takes it.
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined, vhost_combined, caddy, traefik, nginx_json or w3c), " +
+		"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined, caddy, traefik, nginx_json, json, w3c), " +
+		"a JSON key mapping such as 'json:host=client.ip,time=ts:ms' (docs/formats.md), an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b', " +
+		"or an nginx log_format, the string or the whole pasted directive, such as '$remote_addr [$time_local] \"$request\" $status $request_time' " +
+		"or \"$(sed -n '/log_format  *main /,/;/p' /etc/nginx/nginx.conf)\""}
+}
+
 // queryFlags are the flags every query command shares (docs/reference.md);
 // outputs lists the output formats the command writes, the first the default.
 func queryFlags(outputs ...outputFormat) []cli.Flag {
@@ -21,11 +30,7 @@ func queryFlags(outputs ...outputFormat) []cli.Flag {
 		names[i] = string(o)
 	}
 	return append([]cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined, vhost_combined, caddy, traefik, nginx_json or w3c), " +
-			"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined, caddy, traefik, nginx_json, json, w3c), " +
-			"a JSON key mapping such as 'json:host=client.ip,time=ts:ms' (docs/formats.md), an Apache LogFormat `STRING` such as '%h %l %u %t \"%r\" %>s %b', " +
-			"or an nginx log_format, the string or the whole pasted directive, such as '$remote_addr [$time_local] \"$request\" $status $request_time' " +
-			"or \"$(sed -n '/log_format  *main /,/;/p' /etc/nginx/nginx.conf)\""},
+		formatFlag(),
 		&cli.StringSliceFlag{Name: "include", Usage: "when walking directories, read only files whose name matches `GLOB`; repeatable"},
 		&cli.StringSliceFlag{Name: "exclude", Usage: "when walking directories, skip files whose name matches `GLOB`; repeatable"},
 		&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "read at most `N` files at once (default: all CPUs)"},

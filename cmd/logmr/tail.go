@@ -31,8 +31,8 @@ its output into itself.
 rotation) or deleted is read to its end, for 5s more, while the new file
 under its name is read from its start; a log that shrinks (copytruncate) is
 read again from its start; a compressed rotation appearing beside it is not
-read. A log compressed with gzip gets its last records (read whole) and is
-not followed. The logs are watched with inotify where the system has it,
+read. A compressed log (gzip, zstd, xz, bzip2, lz4) gets its last records
+(read whole) and is not followed. The logs are watched with inotify where the system has it,
 or checked every --poll DURATION (also when inotify cannot start).
 
 --since replays from a time instead of -n: every record since then, then the
@@ -52,8 +52,7 @@ Examples:
 			&cli.IntFlag{Name: "lines", Aliases: []string{"n"}, Value: 10, Usage: "print the last `N` matching records of each input (default: all with --since)"},
 			&cli.BoolFlag{Name: "follow", Aliases: []string{"f"}, Usage: "then print every new line as it is logged, through rotations, until interrupted"},
 			&cli.DurationFlag{Name: "poll", Usage: "with -f, check the logs every `DURATION` (e.g. 1s) instead of watching them with inotify"},
-			&cli.StringFlag{Name: "format", Value: "auto", Usage: "log format: auto (detected per file: common, combined or vhost_combined), " +
-				"a name (common, combined, vhost_combined, combinedio, referer, agent, nginx_combined) or an Apache LogFormat `STRING`"},
+			formatFlag(),
 			&cli.StringSliceFlag{Name: "include", Usage: "in directories, follow only files whose name matches `GLOB`; repeatable"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "in directories, skip files whose name matches `GLOB`; repeatable"},
 			&cli.StringFlag{Name: "output-format", Aliases: []string{"O"}, Value: string(outRaw), Usage: "raw, jsonl, csv, tsv"},
