@@ -57,7 +57,7 @@ func (f *follower) add(path string, walked, initial bool) {
 	fw := &followed{path: path, walked: walked}
 	f.files = append(f.files, fw)
 	f.byPath[path] = true
-	if !f.open(fw) {
+	if !f.open(fw, false) {
 		return
 	}
 	if initial {
@@ -66,8 +66,10 @@ func (f *follower) add(path string, walked, initial bool) {
 }
 
 // open opens fw's name from its start; false when there is nothing to read
-// (yet). A name that does not exist is waited for when following.
-func (f *follower) open(fw *followed) bool {
+// (yet). A name that does not exist is waited for when following; again
+// says it existed a moment ago (it is checked again after a rotation), so
+// that its absence, a rename caught between two system calls, is no error.
+func (f *follower) open(fw *followed, again bool) bool {
 	file, err := os.Open(fw.path)
 	var info fs.FileInfo
 	if err == nil {
@@ -84,9 +86,14 @@ func (f *follower) open(fw *followed) bool {
 		if !errors.Is(err, fs.ErrNotExist) || f.opts.Once || fw.walked {
 			fw.done = true
 		}
-		// A file of a directory may be gone since it was listed, or be
-		// the output: left out. Any other error is the user's to know.
-		if !fw.walked || !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrIgnored) {
+		// A file of a directory may be gone since it was listed, a name
+		// renamed away since it was checked, or a file the output: left
+		// out. Any other error is the user's to know.
+		missing := errors.Is(err, fs.ErrNotExist)
+		switch {
+		case missing && (fw.walked || again):
+		case fw.walked && errors.Is(err, ErrIgnored):
+		default:
 			f.fail(fw.path, err)
 		}
 		return false

@@ -217,7 +217,7 @@ func (f *follower) checkName(fw *followed) {
 		return
 	}
 	if fw.file == nil {
-		if _, err := os.Stat(fw.path); err != nil || !f.open(fw) {
+		if _, err := os.Stat(fw.path); err != nil || !f.open(fw, true) {
 			return
 		}
 	}
@@ -235,7 +235,7 @@ func (f *follower) checkName(fw *followed) {
 	old.grown = time.Now()
 	f.retired = append(f.retired, &old)
 	fw.file, fw.pending = nil, nil
-	if err == nil && f.open(fw) {
+	if err == nil && f.open(fw, true) {
 		f.read(fw, -1, false)
 	}
 }
