@@ -441,6 +441,14 @@ func (p *Parser) storeText(s *step, v []byte, rec *Record) error {
 		p.scratch = appendUnescaped(p.scratch, v)
 		v = p.scratch[start:len(p.scratch):len(p.scratch)]
 	}
+	s.setText(v, rec)
+	return nil
+}
+
+// setText puts a text value, checked and decoded, where s's directive
+// goes in rec: its typed member (the request line split as well) or its
+// extra value.
+func (s *step) setText(v []byte, rec *Record) {
 	if m := rec.textMember(s.slot); m != nil {
 		*m = v
 		if s.request {
@@ -449,7 +457,6 @@ func (p *Parser) storeText(s *step, v []byte, rec *Record) error {
 	} else if s.slot == slotExtra {
 		rec.extra[s.extra] = v
 	}
-	return nil
 }
 
 // storeHex stores a hexadecimal number (%{hextid}P) as the decimal digits

@@ -48,14 +48,7 @@ func (p *Parser) storeNginx(s *step, v []byte, rec *Record) error {
 		}
 		v = p.scratch[start:len(p.scratch):len(p.scratch)]
 	}
-	if m := rec.textMember(s.slot); m != nil {
-		*m = v
-		if s.request {
-			splitRequest(rec)
-		}
-	} else if s.slot == slotExtra {
-		rec.extra[s.extra] = v
-	}
+	s.setText(v, rec)
 	return nil
 }
 
