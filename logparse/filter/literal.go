@@ -240,6 +240,22 @@ func RareByte(l Literal) int {
 	return best
 }
 
+// NextRareByte returns the index in l.Text of its rarest byte but the one
+// at skip (RareByte's), or -1 when l has no other: a second byte to check
+// where a search stops, before the whole literal.
+func NextRareByte(l Literal, skip int) int {
+	best := -1
+	for i, c := range l.Text {
+		if i != skip && (best < 0 || freqOf(c, l.Fold) < freqOf(l.Text[best], l.Fold)) {
+			best = i
+		}
+	}
+	return best
+}
+
+// Foldable reports whether c has two ASCII cases, which a folded literal matches both of.
+func Foldable(c byte) bool { return isLetter(c) }
+
 func freqOf(c byte, fold bool) int {
 	if fold && isLetter(c) {
 		return ByteFrequency(c&^0x20) + ByteFrequency(c|0x20)

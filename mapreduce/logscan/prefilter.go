@@ -65,8 +65,8 @@ func newPrefilter(m *filter.Matcher) *prefilter {
 		}
 		off := filter.RareByte(l)
 		c := l.Text[off]
-		check := checkByte(l, off)
-		checkFold := check >= 0 && l.Fold && isLetter(l.Text[check])
+		check := filter.NextRareByte(l, off)
+		checkFold := check >= 0 && l.Fold && filter.Foldable(l.Text[check])
 		pf.anchors = append(pf.anchors, anchor{c: c, off: off, lit: l.Text, fold: l.Fold, check: check, checkFold: checkFold})
 		if l.Fold && 'a' <= c && c <= 'z' {
 			pf.anchors = append(pf.anchors, anchor{c: c - 'a' + 'A', off: off, lit: l.Text, fold: true, check: check, checkFold: checkFold})
@@ -74,26 +74,6 @@ func newPrefilter(m *filter.Matcher) *prefilter {
 	}
 	return pf
 }
-
-// checkByte returns the offset of l's rarest byte in log text but the one
-// at off, or -1 when l has no other.
-func checkByte(l filter.Literal, off int) int {
-	cost := func(c byte) int {
-		if l.Fold && isLetter(c) {
-			return filter.ByteFrequency(c&^0x20) + filter.ByteFrequency(c|0x20)
-		}
-		return filter.ByteFrequency(c)
-	}
-	best := -1
-	for i, c := range l.Text {
-		if i != off && (best < 0 || cost(c) < cost(l.Text[best])) {
-			best = i
-		}
-	}
-	return best
-}
-
-func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // usable says whether the prefilter is exact for an input in format: a
 // path literal is not when the target is joined from %U and %q.
