@@ -253,9 +253,6 @@ func NextRareByte(l Literal, skip int) int {
 	return best
 }
 
-// Foldable reports whether c has two ASCII cases, which a folded literal matches both of.
-func Foldable(c byte) bool { return isLetter(c) }
-
 func freqOf(c byte, fold bool) int {
 	if fold && isLetter(c) {
 		return ByteFrequency(c&^0x20) + ByteFrequency(c|0x20)
