@@ -31,8 +31,13 @@ type aheadBlock struct {
 // bytes ahead.
 func newAheadReader(read func([]byte) (int, error), blocks, size int) *aheadReader {
 	a := &aheadReader{filled: make(chan aheadBlock, blocks), free: make(chan []byte, blocks+1), stop: make(chan struct{}), read: read}
-	for range blocks + 1 {
-		a.free <- make([]byte, size)
+	// The blocks are written once each before any is reused: on 4 KiB
+	// pages, 1,280 page faults for 5 MiB, which cost 20 ms of the
+	// inflater's 300 on one 512 MiB file in a VM where a fault costs
+	// 15 µs; on huge pages, 3 (see hugePageBuffer).
+	region := hugePageBuffer((blocks + 1) * size)
+	for i := range blocks + 1 {
+		a.free <- region[i*size : (i+1)*size : (i+1)*size]
 	}
 	a.done.Add(1)
 	go a.run()
