@@ -398,7 +398,9 @@ func (op *timeOp) parse(b []byte, tp *timeParts) (int, bool) {
 // width digits, with ' ' width bytes of leading spaces then digits, with '-'
 // 1..width digits, as many as there are.
 func readTimeNumber(b []byte, width int, pad byte) (v, n int, ok bool) {
-	const big = 1 << 40 // past every range; keeps a 32-digit number from overflowing
+	// big is past every range (int16 maxima, 6-digit fractions): a long
+	// run of digits stops growing there, and v*10 stays within 32 bits.
+	const big = 1 << 24
 	if pad == '-' {
 		for n < width && n < len(b) && '0' <= b[n] && b[n] <= '9' {
 			v = min(v*10+int(b[n]-'0'), big)

@@ -77,7 +77,7 @@ func (c *Counter) remember(rec *logparse.Record, t *tally) {
 			c.memo = memoSpan
 		}
 	}
-	if c.counts.n == 1<<32-1 {
+	if int64(c.counts.n) == 1<<32-1 { // int64: a 32-bit int never gets there
 		return // a full table hands out a tally that is not in it (countTable.add)
 	}
 	switch c.memo {

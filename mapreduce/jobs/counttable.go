@@ -77,7 +77,7 @@ func (t *countTable) add(key []byte) *tally {
 			return &r.tally
 		}
 	}
-	if t.n == 1<<32-1 {
+	if int64(t.n) == 1<<32-1 { // int64: a 32-bit int never gets there
 		// As many keys as a uint32 numbers: past any memory a count is given.
 		return &tally{}
 	}

@@ -26,7 +26,7 @@ func openFileWorkers(opts ScanOptions, spill bool) int {
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return workers
 	}
-	return capWorkers(workers, fdsPerInput(opts, spill), lim.Cur)
+	return capWorkers(workers, fdsPerInput(opts, spill), uint64(lim.Cur)) // int64 on the BSDs
 }
 
 // fdsPerInput is the most descriptors one input's reading holds at once:
@@ -78,9 +78,9 @@ func spillSlots(opts ScanOptions, workers int) int {
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
 		return workers
 	}
-	used := uint64(fdReserve + workers*fdsPerInput(opts, false))
-	if lim.Cur <= used {
+	used, cur := uint64(fdReserve+workers*fdsPerInput(opts, false)), uint64(lim.Cur) // int64 on the BSDs
+	if cur <= used {
 		return workers
 	}
-	return max(workers, int(min((lim.Cur-used)/2, maxSpills)))
+	return max(workers, int(min((cur-used)/2, maxSpills)))
 }
