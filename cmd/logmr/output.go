@@ -215,13 +215,16 @@ func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(
 
 // checkOutput refuses an -o whose directory is missing or not a
 // directory, before any input is read: a bad -o value, a usage error
-// (exit 2) like a bad -O, not a failed run after minutes of work. The
-// message names the path given.
+// (exit 2) like a bad -O, not a failed run after minutes of work. A
+// directory where no file can be created (no write permission, a
+// read-only file system) fails the run at once too (exit 1), for the same
+// reason: it tries to create the temporary file writeOutput will, and
+// removes it. The message names the path given.
 func checkOutput(path string) error {
 	if path == "" || path == "-" {
 		return nil
 	}
-	target, _, rerr := resolveOutput(path)
+	target, existing, rerr := resolveOutput(path)
 	if rerr != nil {
 		target = path // a/b when a is a file: say so below; else writeOutput reports it
 	}
@@ -232,7 +235,21 @@ func checkOutput(path string) error {
 		return usagef("--output %s: directory %s does not exist", path, dir)
 	case errors.Is(err, syscall.ENOTDIR), err == nil && !info.IsDir():
 		return usagef("--output %s: %s is not a directory", path, dir)
+	case err != nil || rerr != nil:
+		return nil // writeOutput says what is wrong, as it finds it
 	}
+	if existing != nil && !existing.Mode().IsRegular() {
+		return nil // written in place (a FIFO: opening it would wait for a reader)
+	}
+	tmp, err := createTemp(target)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // not the temporary file's name
+		}
+		return fmt.Errorf("--output %s: cannot create a file in %s: %w", path, dir, err)
+	}
+	tmp.discard()
 	return nil
 }
 

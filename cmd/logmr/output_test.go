@@ -256,6 +256,44 @@ func TestOutputDirectoryChecked(t *testing.T) {
 	}
 }
 
+// TestOutputDirectoryUnwritable: -o into a directory where no file can
+// be created fails at once (exit 1, before the input filter runs), naming
+// the path given and the directory, and leaves nothing there. Such a
+// directory: one without write permission, unless the tests run as root;
+// /proc, where not even root creates files.
+func TestOutputDirectoryUnwritable(t *testing.T) {
+	var dirs []string
+	if os.Geteuid() != 0 {
+		locked := filepath.Join(t.TempDir(), "locked")
+		if err := os.Mkdir(locked, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, locked)
+	}
+	if info, err := os.Stat("/proc/self"); err == nil && info.IsDir() {
+		dirs = append(dirs, "/proc")
+	}
+	if len(dirs) == 0 {
+		t.Skip("running as root without /proc: no directory where a file cannot be created")
+	}
+	for _, dir := range dirs {
+		marker := filepath.Join(t.TempDir(), "filter-ran")
+		out := filepath.Join(dir, "out.csv")
+		args := []string{"count", "--by", "status", "--input-filter", "sh -c 'touch " + marker + "; cat'", "-o", out, "../../testdata/logs"}
+		r := run(t, nil, args...)
+		want := "logmr: --output " + out + ": cannot create a file in " + dir + ": "
+		if r.code != 1 || !strings.HasPrefix(r.stderr, want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("logmr %q: exit %d, stderr %q; want 1 and one line starting %q", args, r.code, r.stderr, want)
+		}
+		if fileExists(marker) {
+			t.Errorf("logmr %q ran the input filter before refusing -o", args)
+		}
+		if entries, _ := os.ReadDir(dir); dir != "/proc" && len(entries) != 0 {
+			t.Errorf("%s holds %d entries after the refusal", dir, len(entries))
+		}
+	}
+}
+
 // TestOutputFormatFromExtension: without -O, -o FILE's extension picks the
 // format; -O wins, nothing is guessed through --output-filter or past .gz,
 // and another extension gets the command's default.
