@@ -135,6 +135,10 @@ func runTail(ctx context.Context, env *env, o tailOptions, paths []string) error
 			env.errorf("%v", ie)
 			failed.Errs = append(failed.Errs, ie)
 			continue
+		case errors.Is(err, logscan.ErrNoInput) && len(failed.Errs) > 0:
+			return errNothingRead // as every other command when no input could be read
+		case errors.Is(err, logscan.ErrNoInput):
+			return noInputError(paths, logscan.Stats{})
 		case err != nil:
 			return err
 		}

@@ -54,6 +54,32 @@ func TestTailLast(t *testing.T) {
 	}
 }
 
+// TestTailNothingRead: tail without -f exits as the other commands do
+// when it reads no file: 1, saying there was none to read or that none
+// could be read; 3 when some were read and others failed.
+func TestTailNothingRead(t *testing.T) {
+	dir := t.TempDir()
+	empty, missing, a := filepath.Join(dir, "empty"), filepath.Join(dir, "missing.log"), filepath.Join(dir, "a.log")
+	os.Mkdir(empty, 0o755)
+	os.WriteFile(a, []byte(tailLines(1, 3)), 0o644)
+	cases := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{empty}, exitFailed, "logmr: no input files found in [\"" + empty + "\"]\n"},
+		{[]string{missing}, exitFailed, "logmr: " + missing + ": no such file or directory\nlogmr: no input could be read: no result written\n"},
+		{[]string{missing, a}, exitSomeFailed, "logmr: " + missing + ": no such file or directory\n"},
+		{[]string{"-n", "0", a}, 0, ""},
+	}
+	for _, c := range cases {
+		r := run(t, nil, append([]string{"tail"}, c.args...)...)
+		if r.code != c.code || r.stderr != c.stderr {
+			t.Errorf("logmr tail %q: exit %d, stderr %q; want %d, %q", c.args, r.code, r.stderr, c.code, c.stderr)
+		}
+	}
+}
+
 // TestTailFollowSignals: a logmr tail -f child, while lines are appended
 // and rotated, stops on SIGINT (130) and SIGTERM (143), prints nothing on
 // stderr, and its output ends on a whole line.

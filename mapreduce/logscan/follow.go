@@ -52,6 +52,11 @@ type FollowOptions struct {
 	Flush func() error
 }
 
+// ErrNoInput is what Follow with Once yields last when it opened no file:
+// its paths held none (a directory without logs), or each failed (and was
+// yielded). Following, Follow waits for files instead.
+var ErrNoInput = errors.New("no file to read")
+
 // ErrIgnored is returned (in an InputError) when a path given to Follow
 // names a file of FollowOptions.Ignore.
 var ErrIgnored = errors.New("it is the output (reading it would copy it into itself without end)")
@@ -99,7 +104,13 @@ func Follow(ctx context.Context, paths []string, opts FollowOptions) iter.Seq2[*
 			return
 		}
 		defer f.close()
-		if !f.start() || opts.Once || ctx.Err() != nil {
+		if !f.start() || ctx.Err() != nil {
+			return
+		}
+		if opts.Once {
+			if f.opened == 0 {
+				yield(nil, ErrNoInput)
+			}
 			return
 		}
 		f.follow()
@@ -126,6 +137,7 @@ type follower struct {
 	watchFailed bool
 	sel         Selection // which of their files are taken
 	stats       Stats     // what lineParser counts; not handed out
+	opened      int       // files opened, ever
 	entry       Entry     // the one Entry handed out, reused
 	buf         []byte    // read buffer
 }

@@ -372,6 +372,42 @@ func TestFollowLast(t *testing.T) {
 	}
 }
 
+// TestFollowOnceNoInput: with Once, a directory holding no live log, or
+// paths that each fail, end with ErrNoInput after the inputs' errors; a
+// file read, even an empty one, does not.
+func TestFollowOnceNoInput(t *testing.T) {
+	dir := t.TempDir()
+	empty, missing, log := filepath.Join(dir, "empty"), filepath.Join(dir, "missing.log"), filepath.Join(dir, "a.log")
+	os.Mkdir(empty, 0o755)
+	appendTo(t, filepath.Join(empty, "old.log.1"), seqLines(1, 2)) // a rotation: not a live log
+	appendTo(t, log, "")
+	cases := []struct {
+		paths []string
+		want  []string
+	}{
+		{[]string{empty}, []string{"ErrNoInput"}},
+		{[]string{missing}, []string{missing + ": no such file or directory", "ErrNoInput"}},
+		{[]string{missing, log}, []string{missing + ": no such file or directory"}},
+		{[]string{log}, nil},
+	}
+	for _, c := range cases {
+		var got []string
+		for e, err := range logscan.Follow(context.Background(), c.paths, logscan.FollowOptions{Last: 1, Once: true}) {
+			switch {
+			case err == logscan.ErrNoInput:
+				got = append(got, "ErrNoInput")
+			case err != nil:
+				got = append(got, err.Error())
+			default:
+				t.Errorf("Follow(%q) handed out %q", c.paths, e.Line)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("Follow(%q, Once) yielded %q, want %q", c.paths, got, c.want)
+		}
+	}
+}
+
 // TestFollowDirectory: a directory's new log is read from its start, a
 // rotation appearing beside a followed log (plain or gzip) is not.
 func TestFollowDirectory(t *testing.T) {

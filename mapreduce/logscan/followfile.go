@@ -99,6 +99,7 @@ func (f *follower) open(fw *followed, again bool) bool {
 		return false
 	}
 	fw.file, fw.info, fw.offset, fw.pending, fw.discarding = file, info, 0, fw.pending[:0], false
+	f.opened++
 	fw.numbered, fw.lineNo = true, 0
 	f.remember(file, info)
 	var head [logparse.CompressedHead]byte
