@@ -61,6 +61,8 @@ func exitCode(ctx context.Context, err error, env *env) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, errOutputGone):
+		return exitInterrupted + int(syscall.SIGPIPE) // as the shell reports tail -f | head
 	case errors.As(err, &failed):
 		return exitSomeFailed // each input was named when it was reported
 	case errors.As(err, new(errShortHelp)):

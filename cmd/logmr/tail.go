@@ -126,6 +126,11 @@ func runTail(ctx context.Context, env *env, o tailOptions, paths []string) error
 		if info, err := out.Stat(); err == nil && info.Mode().IsRegular() {
 			o.follow.Ignore = []fs.FileInfo{info} // tail -f dir >> dir/5xx.log
 		}
+		if !o.follow.Once {
+			var stop func()
+			ctx, stop = watchOutput(ctx, out)
+			defer stop()
+		}
 	}
 	var failed mapreduce.FailedInputs
 	for e, err := range logscan.Follow(ctx, paths, o.follow) {
@@ -155,6 +160,8 @@ func runTail(ctx context.Context, env *env, o tailOptions, paths []string) error
 		return err
 	}
 	switch {
+	case errors.Is(context.Cause(ctx), errOutputGone):
+		return errOutputGone
 	case ctx.Err() != nil:
 		return errFollowStopped
 	case len(failed.Errs) > 0:

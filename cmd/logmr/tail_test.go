@@ -143,6 +143,42 @@ func TestTailFollowSignals(t *testing.T) {
 	}
 }
 
+// TestTailFollowOutputClosed: tail -f LOG | head -1 ends when head does,
+// with nothing more logged: exit 141 (as SIGPIPE's), nothing on stderr.
+func TestTailFollowOutputClosed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "access.log")
+	os.WriteFile(path, []byte(tailLines(1, 3)), 0o644)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(logmr, "tail", "-f", "-n", "1", path)
+	cmd.Stdout = w
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	first := make([]byte, len(tailLine(3))+1)
+	if _, err := io.ReadFull(r, first); err != nil || string(first) != tailLine(3)+"\n" {
+		t.Fatalf("first output %q, %v; want %q", first, err, tailLine(3))
+	}
+	r.Close() // head -1 is done
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+		t.Fatal("tail -f still running 10 s after its reader closed the pipe")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 141 || stderr.Len() > 0 {
+		t.Errorf("exit %d, stderr %q; want 141 and nothing", code, stderr.String())
+	}
+}
+
 // waitExit waits for cmd, whose remaining stdout was rest, checks that
 // every line of it is whole, and returns its exit code.
 func waitExit(t *testing.T, cmd *exec.Cmd, rest []byte) int {
