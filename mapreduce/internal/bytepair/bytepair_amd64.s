@@ -1,5 +1,12 @@
 #include "textflag.h"
 
+// BROADCAST puts the 8 bytes of arg (a byte already in each of them) in
+// both halves of reg.
+#define BROADCAST(arg, reg) \
+	MOVQ arg, AX; \
+	MOVQ AX, reg; \
+	PUNPCKLQDQ reg, reg
+
 // func indexSSE2(s []byte, limit int, a, am, b, bm uint64, dist int) int
 //
 // For i in 0, 32, 64, ... below limit&^31: X = s[i:i+32] OR am, compared
@@ -9,18 +16,10 @@ TEXT ·indexSSE2(SB), NOSPLIT, $0-80
 	MOVQ s_base+0(FP), SI
 	MOVQ limit+24(FP), CX
 	ANDQ $~31, CX
-	MOVQ a+32(FP), AX
-	MOVQ AX, X8
-	PUNPCKLQDQ X8, X8
-	MOVQ am+40(FP), AX
-	MOVQ AX, X9
-	PUNPCKLQDQ X9, X9
-	MOVQ b+48(FP), AX
-	MOVQ AX, X10
-	PUNPCKLQDQ X10, X10
-	MOVQ bm+56(FP), AX
-	MOVQ AX, X11
-	PUNPCKLQDQ X11, X11
+	BROADCAST(a+32(FP), X8)
+	BROADCAST(am+40(FP), X9)
+	BROADCAST(b+48(FP), X10)
+	BROADCAST(bm+56(FP), X11)
 	MOVQ dist+64(FP), DI
 	ADDQ SI, DI
 	XORQ BX, BX
