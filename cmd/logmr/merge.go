@@ -114,6 +114,9 @@ func validateMerge(c *cli.Context, env *env) (mergeOptions, error) {
 		return o, usagef("--partial writes a partial-result file: -O, --top, --per, --sort, --human, --csv-safe and --title apply to the final merge")
 	}
 	o.title = c.String("title")
+	if err := checkTitle(o.title); err != nil {
+		return o, err
+	}
 	if err := checkCSVSafe(c, o.format); err != nil {
 		return o, err
 	}

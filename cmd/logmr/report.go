@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"time"
+	"unicode/utf8"
 
 	"github.com/logmr/logmr/mapreduce"
 	"github.com/logmr/logmr/mapreduce/jobs"
@@ -68,6 +69,9 @@ func validateReport(c *cli.Context, env *env) (reportOptions, error) {
 		return reportOptions{}, err
 	}
 	o := reportOptions{aggregateOptions: a, title: c.String("title")}
+	if err := checkTitle(o.title); err != nil {
+		return o, err
+	}
 	if a.partial && c.IsSet("title") {
 		return o, usagef("--partial writes a partial-result file: --title applies to logmr merge")
 	}
@@ -164,4 +168,13 @@ func writeMergedReport(ctx context.Context, w io.Writer, merged *jobs.Partial, o
 	}
 	data := report.NewData(res, report.Options{Title: o.title, Top: top, Failed: len(merged.Header.Failed), Generated: time.Now()})
 	return writeReport(w, f, data)
+}
+
+// checkTitle refuses a --title longer than a page shows, rather than cut
+// it unasked.
+func checkTitle(title string) error {
+	if n := utf8.RuneCountInString(title); n > report.MaxTitle {
+		return usagef("--title: %d characters; at most %d", n, report.MaxTitle)
+	}
+	return nil
 }

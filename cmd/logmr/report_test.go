@@ -86,6 +86,8 @@ func TestReportUsage(t *testing.T) {
 		{"top", []string{"report", "--top", "1000", "-o", "x.html", "../../testdata/logs"}, "--top 1000"},
 		{"html from count", []string{"count", "--by", "status", "-O", "html", "../../testdata/logs"}, "only logmr report"},
 		{"title of a partial", []string{"report", "--partial", "--title", "x", "-o", "x.partial", "../../testdata/logs"}, "--title applies to logmr merge"},
+		{"long title", []string{"report", "--title", strings.Repeat("t", 201), "-o", "x.html", "../../testdata/logs"}, "--title: 201 characters; at most 200"},
+		{"long title, merge", []string{"merge", "--title", strings.Repeat("t", 201), "-o", "x.html", "x.partial"}, "--title: 201 characters; at most 200"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, nil, tc.args...)

@@ -10,7 +10,7 @@ import (
 
 // Options say what a page shows besides the result.
 type Options struct {
-	Title     string    // the page's heading; "" means "logmr report"
+	Title     string    // the page's heading; "" means "logmr report"; past MaxTitle characters, cut
 	Top       int       // rows per table; 0 or past MaxTop means MaxTop (the result's Top cuts first)
 	Failed    int       // inputs that could not be read
 	Generated time.Time // when the page was made, shown and in the data; zero: not shown
@@ -19,6 +19,11 @@ type Options struct {
 // MaxTop is the most rows a table of the page holds, whatever Options.Top
 // asks: with MaxValue, it keeps the page under 2 MiB for any input.
 const MaxTop = 100
+
+// MaxTitle is the most characters of Options.Title a page shows (in its
+// title, heading and data): a longer one is cut, ending in "…", so that
+// no title breaks the page's 2 MiB bound.
+const MaxTitle = 200
 
 // MaxValue bounds a table's value as kept in the data (and shown in a
 // tooltip): its bytes, where each character HTML or JSON escapes (< > & ' "
@@ -116,7 +121,7 @@ func NewData(res *jobs.ReportResult, o Options) *Data {
 	if loc == nil {
 		loc = time.UTC
 	}
-	d := &Data{Title: cmp.Or(o.Title, "logmr report"), Zone: res.Zone, Requests: res.Requests, Bytes: res.Bytes, DistinctHosts: res.DistinctHosts,
+	d := &Data{Title: cutTitle(cmp.Or(o.Title, "logmr report")), Zone: res.Zone, Requests: res.Requests, Bytes: res.Bytes, DistinctHosts: res.DistinctHosts,
 		Malformed: res.Stats.Malformed, Lines: res.Stats.Lines, InputsRead: res.Stats.Inputs, InputsFailed: o.Failed,
 		Untimed: res.Untimed, Tables: map[string]Table{}}
 	if !res.First.IsZero() {
@@ -157,4 +162,19 @@ func truncate(s string, n int) (string, bool) {
 		}
 	}
 	return s, false
+}
+
+// cutTitle cuts title to MaxTitle characters, the last of them "…".
+func cutTitle(title string) string {
+	if utf8.RuneCountInString(title) <= MaxTitle {
+		return title
+	}
+	n := 0
+	for i := range title {
+		if n == MaxTitle-1 {
+			return title[:i] + "…"
+		}
+		n++
+	}
+	return title
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/logmr/logmr/mapreduce/jobs"
 	"github.com/logmr/logmr/mapreduce/logscan"
@@ -143,7 +144,12 @@ func TestPageSizeBounded(t *testing.T) {
 			`192.0.2.`+itoa(i%250)+` - - [22/Nov/YEAR:06:25:24 +0100] "GET /`+itoa(i)+long+` HTTP/1.1" 404 12 "http://r/`+itoa(i)+long+`" "agent `+itoa(i)+long+`"`,
 			"YEAR", itoa(year)))
 	}
-	page, d := render(t, lines, Options{Top: MaxTop})
+	// A title of 1 MB, of characters HTML and JSON escape, is cut too.
+	title := strings.Repeat("é<", 500_000)
+	page, d := render(t, lines, Options{Top: MaxTop, Title: title})
+	if want := string([]rune(title)[:MaxTitle-1]) + "…"; d.Title != want {
+		t.Errorf("title of %d characters, want %d ending in …", utf8.RuneCountInString(d.Title), MaxTitle)
+	}
 	t.Logf("page of %d requests of 20 KB values over 9,000 years: %d bytes", len(lines), len(page))
 	if len(page) > 2<<20 {
 		t.Errorf("page is %d bytes, want at most 2 MiB", len(page))
