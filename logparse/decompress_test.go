@@ -173,6 +173,33 @@ func TestStreamCodecs(t *testing.T) {
 
 // A stream with a byte flipped in its compressed data fails, as corrupt
 // or cut short, and never panics; its error names the codec.
+// TestStreamGzipThenOtherCodec: a gzip file followed by another
+// compression's stream (two compressed files concatenated) fails after
+// the gzip text with ErrTrailingData, whose message names what follows.
+func TestStreamGzipThenOtherCodec(t *testing.T) {
+	text := codecLog("a", 10)
+	inflaters := []Inflater{InflateGo}
+	if LoadISAL() == nil {
+		inflaters = append(inflaters, InflateISAL)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"zstd", goZstd(t, text), "zstd data after the end of the gzip stream"},
+		{"xz", goXZ(t, text), "xz data after the end of the gzip stream"},
+		{"text", []byte("plain text after the stream\n"), "data after the end of the gzip stream"},
+	} {
+		for _, which := range inflaters {
+			got, _, err := readCodec(t, joinBytes(gzipBytes(t, string(text)), c.data), StreamOptions{Inflater: which})
+			if !errors.Is(err, ErrTrailingData) || err.Error() != c.want || !bytes.Equal(got, text) {
+				t.Errorf("gzip then %s, %v: %d bytes, error %v; want the gzip text, then %q", c.name, which, len(got), err, c.want)
+			}
+		}
+	}
+}
+
 func TestStreamCodecsCorrupt(t *testing.T) {
 	text := codecLog("192.0.2", 2000)
 	for _, w := range codecWriters {

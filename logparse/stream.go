@@ -299,9 +299,21 @@ func (s *Stream) nextMember() (more bool, err error) {
 		case err != nil:
 			return false, err
 		case b != 0:
-			return false, ErrTrailingData
+			s.br.UnreadByte()
+			return false, trailingData(s.br)
 		}
 	}
+}
+
+// trailingData is the error for the data in br after a gzip file's last
+// member: ErrTrailingData, which names the other compression when it is
+// one (a file of two compressions concatenated, which no tool reads).
+func trailingData(br *bufio.Reader) error {
+	head, _ := br.Peek(sniffHead)
+	if c := sniffCodec(head); c != nil && len(head) == sniffHead {
+		return &codecError{msg: c.name + " data after the end of the gzip stream", errs: []error{ErrTrailingData}}
+	}
+	return ErrTrailingData
 }
 
 // Compressed reports whether the content was compressed: gzip, zstd, xz,
