@@ -38,7 +38,8 @@ or checked every --poll DURATION (also when inotify cannot start).
 --since replays from a time instead of -n: every record since then, then the
 new ones. Without -f, a last line without its newline is a line; with -f it
 waits for its newline. Ctrl-C or SIGTERM ends it after the current line,
-exit status 130 or 143.
+exit status 130 or 143; with its output a pipe whose reader is done
+(| head -1), it ends at once on Linux, exit status 141.
 
 -O raw writes the lines as logged; jsonl, csv and tsv the records as parse
 writes them. Malformed lines are left out, or with --keep-malformed kept.
@@ -135,6 +136,7 @@ func runTail(ctx context.Context, env *env, o tailOptions, paths []string) error
 	var failed mapreduce.FailedInputs
 	for e, err := range logscan.Follow(ctx, paths, o.follow) {
 		var ie *mapreduce.InputError
+		var none *logscan.NoInputError
 		switch {
 		case errors.As(err, &ie):
 			env.errorf("%v", ie)
@@ -142,8 +144,8 @@ func runTail(ctx context.Context, env *env, o tailOptions, paths []string) error
 			continue
 		case errors.Is(err, logscan.ErrNoInput) && len(failed.Errs) > 0:
 			return errNothingRead // as every other command when no input could be read
-		case errors.Is(err, logscan.ErrNoInput):
-			return noInputError(paths, logscan.Stats{})
+		case errors.As(err, &none):
+			return noInputError(paths, logscan.Stats{Skipped: none.Skipped})
 		case err != nil:
 			return err
 		}

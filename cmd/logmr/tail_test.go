@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -80,6 +81,24 @@ func TestTailNothingRead(t *testing.T) {
 	}
 }
 
+// TestTailNothingReadAfterOpen: files opened but not read as logs (an
+// error log, named or in a directory; a gzip file cut in its header) make
+// tail exit 1, as count does, with count's message.
+func TestTailNothingReadAfterOpen(t *testing.T) {
+	dir := t.TempDir()
+	notLog := filepath.Join(dir, "error.log")
+	os.WriteFile(notLog, []byte("[Mon Dec 01 00:00:00 2026] [error] one\n[Mon Dec 01 00:00:01 2026] [error] two\n"), 0o644)
+	cut := filepath.Join(t.TempDir(), "cut.log.gz")
+	os.WriteFile(cut, []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03K\xcc"), 0o644)
+	for _, path := range []string{notLog, dir, cut} {
+		count := run(t, nil, "count", "--by", "status", path)
+		r := run(t, nil, "tail", path)
+		if r.code != exitFailed || count.code != exitFailed || r.stderr != count.stderr {
+			t.Errorf("logmr tail %s: exit %d, stderr %q; count: exit %d, stderr %q; want both %d, the same stderr", path, r.code, r.stderr, count.code, count.stderr, exitFailed)
+		}
+	}
+}
+
 // TestTailFollowSignals: a logmr tail -f child, while lines are appended
 // and rotated, stops on SIGINT (130) and SIGTERM (143), prints nothing on
 // stderr, and its output ends on a whole line.
@@ -146,6 +165,9 @@ func TestTailFollowSignals(t *testing.T) {
 // TestTailFollowOutputClosed: tail -f LOG | head -1 ends when head does,
 // with nothing more logged: exit 141 (as SIGPIPE's), nothing on stderr.
 func TestTailFollowOutputClosed(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the output is watched on Linux only")
+	}
 	path := filepath.Join(t.TempDir(), "access.log")
 	os.WriteFile(path, []byte(tailLines(1, 3)), 0o644)
 	r, w, err := os.Pipe()

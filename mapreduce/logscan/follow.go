@@ -52,10 +52,20 @@ type FollowOptions struct {
 	Flush func() error
 }
 
-// ErrNoInput is what Follow with Once yields last when it opened no file:
-// its paths held none (a directory without logs), or each failed (and was
-// yielded). Following, Follow waits for files instead.
+// ErrNoInput is what Follow with Once yields last, in a NoInputError,
+// when it read no file: its paths held none (a directory without logs),
+// or each failed (and was yielded) or was left out as not an access log.
+// Following, Follow waits for files instead.
 var ErrNoInput = errors.New("no file to read")
+
+// A NoInputError wraps ErrNoInput; Skipped are the files of directories
+// left out as not access logs (an Apache error log), as Stats.Skipped.
+type NoInputError struct {
+	Skipped []SkippedInput
+}
+
+func (e *NoInputError) Error() string { return ErrNoInput.Error() }
+func (e *NoInputError) Unwrap() error { return ErrNoInput }
 
 // ErrIgnored is returned (in an InputError) when a path given to Follow
 // names a file of FollowOptions.Ignore.
@@ -95,7 +105,9 @@ const (
 // on; a file of a walked directory that is not an access log (an error
 // log) is left out. A cancelled ctx ends the iteration without an error:
 // the caller tells by ctx.Err(). Invalid options are yielded once, as an
-// error wrapping ErrInvalidOptions, before anything is read.
+// error wrapping ErrInvalidOptions, before anything is read. With
+// opts.Once, a *NoInputError (ErrNoInput) comes last when no file was
+// read: none found, or each failed or was left out.
 func Follow(ctx context.Context, paths []string, opts FollowOptions) iter.Seq2[*Entry, error] {
 	return func(yield func(*Entry, error) bool) {
 		f, err := newFollower(ctx, paths, opts, yield)
@@ -108,8 +120,8 @@ func Follow(ctx context.Context, paths []string, opts FollowOptions) iter.Seq2[*
 			return
 		}
 		if opts.Once {
-			if f.opened == 0 {
-				yield(nil, ErrNoInput)
+			if f.opened == f.lost {
+				yield(nil, &NoInputError{Skipped: f.skipped})
 			}
 			return
 		}
@@ -135,11 +147,13 @@ type follower struct {
 	rescan  bool               // a file may have been created: list dirs again
 	// watchFailed: inotify could not watch a new directory; poll instead.
 	watchFailed bool
-	sel         Selection // which of their files are taken
-	stats       Stats     // what lineParser counts; not handed out
-	opened      int       // files opened, ever
-	entry       Entry     // the one Entry handed out, reused
-	buf         []byte    // read buffer
+	sel         Selection      // which of their files are taken
+	stats       Stats          // what lineParser counts; not handed out
+	opened      int            // files opened, ever
+	lost        int            // of those, dropped on an error or skipped as no access log
+	skipped     []SkippedInput // the skipped ones
+	entry       Entry          // the one Entry handed out, reused
+	buf         []byte         // read buffer
 }
 
 func newFollower(ctx context.Context, paths []string, opts FollowOptions, yield func(*Entry, error) bool) (*follower, error) {

@@ -394,7 +394,7 @@ func TestFollowOnceNoInput(t *testing.T) {
 		var got []string
 		for e, err := range logscan.Follow(context.Background(), c.paths, logscan.FollowOptions{Last: 1, Once: true}) {
 			switch {
-			case err == logscan.ErrNoInput:
+			case errors.Is(err, logscan.ErrNoInput):
 				got = append(got, "ErrNoInput")
 			case err != nil:
 				got = append(got, err.Error())
@@ -551,7 +551,7 @@ func TestFollowIgnore(t *testing.T) {
 		errs = append(errs, err)
 	}
 	// No file read: ErrNoInput comes last.
-	if len(errs) != 2 || !errors.Is(errs[0], logscan.ErrIgnored) || !strings.Contains(errs[0].Error(), out) || errs[1] != logscan.ErrNoInput {
+	if len(errs) != 2 || !errors.Is(errs[0], logscan.ErrIgnored) || !strings.Contains(errs[0].Error(), out) || !errors.Is(errs[1], logscan.ErrNoInput) {
 		t.Errorf("Follow of the ignored %s: errors %v, want one naming it, wrapping ErrIgnored, then ErrNoInput", out, errs)
 	}
 }

@@ -136,9 +136,11 @@ func (f *follower) detect(fw *followed, final bool) bool {
 	}
 	ls, err := newLineSource(logparse.NewScanner(bytes.NewReader(head)), f.opts.Format, false)
 	if err != nil {
-		if _, skip := skipped(Input{Path: fw.path, walked: fw.walked}, err, false); skip {
+		if s, skip := skipped(Input{Path: fw.path, walked: fw.walked}, err, false); skip {
 			fw.done = true
 			fw.closeFile()
+			f.lost++
+			f.skipped = append(f.skipped, s)
 			return false
 		}
 		f.drop(fw, err)
@@ -158,6 +160,7 @@ func (f *follower) setFormat(fw *followed, format *logparse.Format) {
 func (f *follower) drop(fw *followed, err error) {
 	fw.done = true
 	fw.closeFile()
+	f.lost++
 	f.fail(fw.path, err)
 }
 

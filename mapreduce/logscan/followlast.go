@@ -172,7 +172,10 @@ func (f *follower) lastCompressed(fw *followed) {
 	}
 	r, err := openInput(f.ctx, Input{Path: fw.path, Size: -1}, readPlan{format: f.opts.Format, everyLine: true})
 	if err != nil {
-		if _, skip := skipped(Input{Path: fw.path, walked: fw.walked}, err, false); !skip {
+		f.lost++
+		if s, skip := skipped(Input{Path: fw.path, walked: fw.walked}, err, false); skip {
+			f.skipped = append(f.skipped, s)
+		} else {
 			f.fail(fw.path, err)
 		}
 		return
@@ -194,6 +197,7 @@ func (f *follower) lastCompressed(fw *followed) {
 		f.stats.Examples = f.stats.Examples[:0]
 	}
 	if _, err := r.close(nil); err != nil && !f.stopped && f.ctx.Err() == nil {
+		f.lost++ // its lines below are still handed out: the last ones read
 		f.fail(fw.path, err)
 	}
 	for _, l := range keep.lines {
