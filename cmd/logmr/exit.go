@@ -19,6 +19,7 @@ const (
 	exitSomeFailed  = 3   // result written, some inputs unreadable
 	exitLocked      = 75  // another run holds --lock (EX_TEMPFAIL)
 	exitInterrupted = 128 // plus the signal number: 130 SIGINT, 143 SIGTERM
+	exitOutputGone  = 141 // tail -f whose output pipe's reader is done, as SIGPIPE's 128+13
 )
 
 // usageError is a mistake in the command line: exit 2 with a one-line reason.
@@ -62,7 +63,7 @@ func exitCode(ctx context.Context, err error, env *env) int {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errOutputGone):
-		return exitInterrupted + int(syscall.SIGPIPE) // as the shell reports tail -f | head
+		return exitOutputGone
 	case errors.As(err, &failed):
 		return exitSomeFailed // each input was named when it was reported
 	case errors.As(err, new(errShortHelp)):
