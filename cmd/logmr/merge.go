@@ -128,8 +128,10 @@ func validateMerge(c *cli.Context, env *env) (mergeOptions, error) {
 			return o, err
 		}
 	}
-	o.order, err = parseCountOrder(c)
-	return o, err
+	if o.order, err = parseCountOrder(c); err != nil {
+		return o, err
+	}
+	return o, probeOutput(o.output)
 }
 
 // mergeOptions are merge's flags.

@@ -213,13 +213,10 @@ func writeOutput(ctx context.Context, path string, stdout io.Writer, write func(
 	return nil
 }
 
-// checkOutput refuses an -o whose directory is missing or not a
-// directory, before any input is read: a bad -o value, a usage error
-// (exit 2) like a bad -O, not a failed run after minutes of work. A
-// directory where no file can be created (no write permission, a
-// read-only file system) fails the run at once too (exit 1), for the same
-// reason: it tries to create the temporary file writeOutput will, and
-// removes it. The message names the path given.
+// checkOutput refuses an -o that is a directory, or whose directory is
+// missing or not a directory, before any input is read: a bad -o value, a
+// usage error (exit 2) like a bad -O, not a failed run after minutes of
+// work. The message names the path given.
 func checkOutput(path string) error {
 	if path == "" || path == "-" {
 		return nil
@@ -228,6 +225,9 @@ func checkOutput(path string) error {
 	if rerr != nil {
 		target = path // a/b when a is a file: say so below; else writeOutput reports it
 	}
+	if existing != nil && existing.IsDir() {
+		return usagef("--output %s is a directory", path)
+	}
 	dir := filepath.Dir(target)
 	info, err := os.Stat(dir)
 	switch {
@@ -235,12 +235,24 @@ func checkOutput(path string) error {
 		return usagef("--output %s: directory %s does not exist", path, dir)
 	case errors.Is(err, syscall.ENOTDIR), err == nil && !info.IsDir():
 		return usagef("--output %s: %s is not a directory", path, dir)
-	case err != nil || rerr != nil:
-		return nil // writeOutput says what is wrong, as it finds it
 	}
-	if existing != nil && !existing.Mode().IsRegular() {
-		return nil // written in place (a FIFO: opening it would wait for a reader)
+	return nil
+}
+
+// probeOutput fails at once (exit 1) when no file can be created in -o's
+// directory (no write permission, a read-only file system), rather than
+// when the result is written, after all the input was read: it creates
+// the temporary file writeOutput will, and removes it. It runs after
+// every usage check, which come first.
+func probeOutput(path string) error {
+	if path == "" || path == "-" {
+		return nil
 	}
+	target, existing, err := resolveOutput(path)
+	if err != nil || existing != nil && !existing.Mode().IsRegular() {
+		return nil // writeOutput says what is wrong; a FIFO or device is written in place
+	}
+	dir := filepath.Dir(target)
 	tmp, err := createTemp(target)
 	if err != nil {
 		var pe *fs.PathError
@@ -279,6 +291,13 @@ func resolveOutput(path string) (target string, existing fs.FileInfo, err error)
 		}
 		if err := checkLinkOwner(target, info); err != nil {
 			return "", nil, err
+		}
+		if fi, err := os.Stat(target); err == nil && !fi.Mode().IsRegular() {
+			// A FIFO or device at the end of links the kernel resolves,
+			// some of which Readlink cannot (/dev/stdout to a pipe:
+			// /proc/self/fd/1 reads "pipe:[…]"): written in place,
+			// through this name.
+			return target, fi, nil
 		}
 		dest, err := os.Readlink(target)
 		if err != nil {

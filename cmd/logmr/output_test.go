@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -291,6 +292,37 @@ func TestOutputDirectoryUnwritable(t *testing.T) {
 		if entries, _ := os.ReadDir(dir); dir != "/proc" && len(entries) != 0 {
 			t.Errorf("%s holds %d entries after the refusal", dir, len(entries))
 		}
+	}
+}
+
+// TestOutputDevStdoutPipe: -o /dev/stdout, when standard output is a
+// pipe (/proc/self/fd/1 names "pipe:[…]", no path), is written in place.
+func TestOutputDevStdoutPipe(t *testing.T) {
+	if _, err := os.Stat("/dev/stdout"); err != nil {
+		t.Skip("no /dev/stdout here")
+	}
+	cmd := exec.Command(logmr, "hosts", "-O", "text", "-o", "/dev/stdout", "../../testdata/logs/access.log.3.gz")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output() // a pipe
+	want := run(t, nil, "hosts", "-O", "text", "../../testdata/logs/access.log.3.gz").stdout
+	if err != nil || string(out) != want || want == "" {
+		t.Errorf("hosts -o /dev/stdout | …: %v, stdout %q, stderr %q; want %q", err, out, stderr.String(), want)
+	}
+}
+
+// TestOutputUsageBeforeProbe: -o as a directory is a usage error, and a
+// usage error comes before the check that -o's directory takes a file.
+func TestOutputUsageBeforeProbe(t *testing.T) {
+	dir := t.TempDir()
+	if r := run(t, nil, "count", "--by", "status", "-o", dir, "../../testdata/logs"); r.code != exitUsage || !strings.HasPrefix(r.stderr, "logmr: --output "+dir+" is a directory\n") {
+		t.Errorf("-o DIR: exit %d, stderr %q; want %d, is a directory", r.code, r.stderr, exitUsage)
+	}
+	if _, err := os.Stat("/proc/self"); err != nil {
+		return
+	}
+	if r := run(t, nil, "count", "--by", "status", "--format", "nosuch", "-o", "/proc/out.csv", "../../testdata/logs"); r.code != exitUsage || !strings.Contains(r.stderr, "--format") {
+		t.Errorf("bad --format and -o /proc/out.csv: exit %d, stderr %q; want %d for --format", r.code, r.stderr, exitUsage)
 	}
 }
 

@@ -132,8 +132,10 @@ func validateQuery(c *cli.Context, env *env) (queryOptions, error) {
 	if o.lockPath, o.lockWait, err = lockFlags(c); err != nil {
 		return o, err
 	}
-	o.cacheDir, o.cacheMaxAge, err = cacheOptions(c)
-	return o, err
+	if o.cacheDir, o.cacheMaxAge, err = cacheOptions(c); err != nil {
+		return o, err
+	}
+	return o, probeOutput(o.output)
 }
 
 // validateScan turns the flags that say what to read, and how, into the
