@@ -2,5 +2,6 @@
 
 package logparse
 
-// hugePageBuffer returns size bytes (see the Linux version).
-func hugePageBuffer(size int) []byte { return make([]byte, size) }
+// mapHugePages returns a Go slice of size bytes, and a function that does
+// nothing (see the Linux version).
+func mapHugePages(size int) ([]byte, func()) { return make([]byte, size), func() {} }

@@ -1,6 +1,7 @@
 package logparse
 
 import (
+	"errors"
 	"io"
 	"runtime"
 	"sync"
@@ -16,10 +17,12 @@ type aheadReader struct {
 	stop   chan struct{}   // closed by close: the goroutine returns
 	done   sync.WaitGroup
 
-	cur  []byte // what is left of the block being read
-	buf  []byte // that block, to give back once read
-	err  error  // how reading ended, after the blocks before it
-	read func([]byte) (int, error)
+	cur    []byte // what is left of the block being read
+	buf    []byte // that block, to give back once read
+	err    error  // how reading ended, after the blocks before it
+	read   func([]byte) (int, error)
+	unmap  func() // gives the blocks' memory back, once the goroutine is done
+	closed bool   // the blocks are unmapped: Read must not touch them
 }
 
 type aheadBlock struct {
@@ -34,8 +37,9 @@ func newAheadReader(read func([]byte) (int, error), blocks, size int) *aheadRead
 	// The blocks are written once each before any is reused: on 4 KiB
 	// pages, 1,280 page faults for 5 MiB, which cost 20 ms of the
 	// inflater's 300 on one 512 MiB file in a VM where a fault costs
-	// 15 µs; on huge pages, 3 (see hugePageBuffer).
-	region := hugePageBuffer((blocks + 1) * size)
+	// 15 µs; on huge pages, 3 (see mapHugePages).
+	region, unmap := mapHugePages((blocks + 1) * size)
+	a.unmap = unmap
 	for i := range blocks + 1 {
 		a.free <- region[i*size : (i+1)*size : (i+1)*size]
 	}
@@ -92,8 +96,15 @@ func (a *aheadReader) fill(buf []byte) (int, error) {
 	return n, nil
 }
 
+// errAheadClosed is what Read returns after close (a Stream's Read after
+// Close returns io.EOF before it gets here).
+var errAheadClosed = errors.New("logparse: read-ahead read after close")
+
 // Read reads the text, then the error that ended it.
 func (a *aheadReader) Read(p []byte) (int, error) {
+	if a.closed {
+		return 0, errAheadClosed
+	}
 	for len(a.cur) == 0 {
 		if a.err != nil {
 			return 0, a.err
@@ -113,6 +124,11 @@ func (a *aheadReader) Read(p []byte) (int, error) {
 // close stops the goroutine and waits for it: the inflater it reads with
 // can then be released.
 func (a *aheadReader) close() {
+	if a.closed {
+		return
+	}
 	close(a.stop)
 	a.done.Wait()
+	a.closed, a.cur, a.buf = true, nil, nil
+	a.unmap()
 }
