@@ -34,23 +34,24 @@ type prefilter struct {
 // literal's bytes, decoding to one of them; without such an escape, the
 // literal's bytes are raw and adjacent in the line as in the field.
 type anchor struct {
+	// c, at offset off in lit, is the byte searched for when the anchor
+	// is not paired: a one-byte literal's, or the backslash.
 	c   byte
-	off int    // of c in lit
+	off int
 	lit []byte // nil: the backslash
 	// fold: lit is lower case and compared in any ASCII case.
 	fold bool
 	// escapes: for the backslash, the bytes of every literal (in both
 	// cases, folded): an escape decoding to one makes a candidate.
 	escapes *[256]bool
-	// check is the offset in lit of another byte, the rarest after c;
-	// -1 when lit has no other. With one, the search looks for the two
-	// together (pair, in either case for a folded literal; lo is the
-	// offset in lit of the first of them), not for c alone: c, however
-	// rare, is still met about once a line (the 'x' of /robots.txt in
-	// x64), and the pair about a hundred times less often.
-	check int
-	pair  bytepair.Pair
-	lo    int
+	// paired: lit has two bytes or more, and the search looks for its
+	// two rarest together (pair, in either case for a folded literal; lo
+	// is the offset in lit of the first of them), not for the rarest
+	// alone: that one, however rare, is still met about once a line (the
+	// 'x' of /robots.txt in x64), the pair about a hundred times less.
+	paired bool
+	pair   bytepair.Pair
+	lo     int
 }
 
 // newPrefilter returns the prefilter of m, or nil when m requires no text.
@@ -59,7 +60,7 @@ func newPrefilter(m *filter.Matcher) *prefilter {
 	if len(req.Any) == 0 {
 		return nil
 	}
-	pf := &prefilter{path: req.Path, anchors: []anchor{{c: '\\', escapes: new([256]bool), check: -1}}}
+	pf := &prefilter{path: req.Path, anchors: []anchor{{c: '\\', escapes: new([256]bool)}}}
 	for _, l := range req.Any {
 		for _, c := range l.Text {
 			pf.anchors[0].escapes[c] = true
@@ -72,13 +73,12 @@ func newPrefilter(m *filter.Matcher) *prefilter {
 		check := filter.NextRareByte(l, off)
 		if check >= 0 {
 			lo, hi := min(off, check), max(off, check)
-			pf.anchors = append(pf.anchors, anchor{c: c, off: off, lit: l.Text, fold: l.Fold, check: check,
-				pair: bytepair.Of(l.Text, lo, hi, l.Fold), lo: lo})
+			pf.anchors = append(pf.anchors, anchor{lit: l.Text, fold: l.Fold, paired: true, pair: bytepair.Of(l.Text, lo, hi, l.Fold), lo: lo})
 			continue
 		}
-		pf.anchors = append(pf.anchors, anchor{c: c, off: off, lit: l.Text, fold: l.Fold, check: -1})
+		pf.anchors = append(pf.anchors, anchor{c: c, off: off, lit: l.Text, fold: l.Fold})
 		if l.Fold && 'a' <= c && c <= 'z' {
-			pf.anchors = append(pf.anchors, anchor{c: c - 'a' + 'A', off: off, lit: l.Text, fold: true, check: -1})
+			pf.anchors = append(pf.anchors, anchor{c: c - 'a' + 'A', off: off, lit: l.Text, fold: true})
 		}
 	}
 	return pf
@@ -106,7 +106,7 @@ func (pf *prefilter) usable(format *logparse.Format) bool {
 func (a *anchor) find(buf []byte, from int) int {
 	for {
 		var i int
-		if a.check >= 0 {
+		if a.paired {
 			if from+a.lo >= len(buf) {
 				return len(buf)
 			}
