@@ -28,17 +28,9 @@ func watchOutput(ctx context.Context, out *os.File) (context.Context, func()) {
 		return ctx, func() {}
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
 	go func() {
 		fds := []unix.PollFd{{Fd: fd, Events: 0}} // errors and hang-ups are always reported
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			default:
-			}
+		for ctx.Err() == nil {                    // until stop, or the end of the run
 			n, err := unix.Poll(fds, int(outputPoll/time.Millisecond))
 			switch {
 			case err == nil && n > 0 && fds[0].Revents&(unix.POLLERR|unix.POLLHUP) != 0:
@@ -52,7 +44,7 @@ func watchOutput(ctx context.Context, out *os.File) (context.Context, func()) {
 			}
 		}
 	}()
-	return ctx, func() { close(done); cancel(nil) }
+	return ctx, func() { cancel(nil) }
 }
 
 // outputPoll is how long one poll of the output waits: the bound on how
