@@ -21,12 +21,15 @@ const hugePageSize = 2 << 20
 // unmapping gives it back at once. When the memory cannot be mapped, it
 // is a Go slice, and unmap does nothing.
 func mapHugePages(size int) (buf []byte, unmap func()) {
-	mem, err := unix.Mmap(-1, 0, size+hugePageSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	// Whole huge pages from an address rounded up to one (mmap aligns to
+	// 4 KiB): a huge page only backs a range advised whole.
+	span := (size + hugePageSize - 1) &^ (hugePageSize - 1)
+	mem, err := unix.Mmap(-1, 0, span+hugePageSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
 	if err != nil {
 		return make([]byte, size), func() {}
 	}
 	start := int(-uintptr(unsafe.Pointer(unsafe.SliceData(mem))) & (hugePageSize - 1))
+	unix.Madvise(mem[start:start+span], unix.MADV_HUGEPAGE) // advice: where it fails, 4 KiB pages do
 	buf = mem[start : start+size : start+size]
-	unix.Madvise(buf, unix.MADV_HUGEPAGE) // advice: where it fails, 4 KiB pages do
 	return buf, func() { unix.Munmap(mem) }
 }
